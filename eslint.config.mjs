@@ -1,0 +1,56 @@
+import effectPlugin from "@effect/eslint-plugin"
+import js from "@eslint/js"
+import tseslint from "typescript-eslint"
+
+export default tseslint.config(
+  {
+    ignores: ["**/dist/**", "**/build/**", "**/node_modules/**", "test/soketi/**", "**/*.d.ts"]
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    plugins: { "@effect": effectPlugin },
+    languageOptions: { ecmaVersion: 2022, sourceType: "module" },
+    rules: {
+      "@effect/dprint": [
+        "error",
+        {
+          config: {
+            indentWidth: 2,
+            lineWidth: 120,
+            semiColons: "asi",
+            quoteStyle: "alwaysDouble",
+            trailingCommas: "never",
+            operatorPosition: "maintain",
+            "arrowFunction.useParentheses": "force"
+          }
+        }
+      ],
+      "@typescript-eslint/no-explicit-any": "error",
+      // Effect's idiom: `interface X extends Schema.Schema.Type<typeof X> {}` gives a schema's type a name.
+      "@typescript-eslint/no-empty-object-type": ["error", { allowInterfaces: "with-single-extends" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+      "no-restricted-syntax": [
+        "error",
+        { selector: "ThrowStatement", message: "Nothing in src throws: fail with a typed error." }
+      ]
+    }
+  },
+  {
+    files: ["packages/core/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [{ group: ["node:*"], message: "core stays runtime-agnostic: Node code lives in platform-node." }]
+        }
+      ],
+      "no-restricted-globals": ["error", { name: "Buffer", message: "core stays runtime-agnostic." }]
+    }
+  },
+  {
+    files: ["**/test/**/*.ts", "scripts/**/*.ts", "vitest.config.ts", "eslint.config.mjs"],
+    rules: { "no-restricted-syntax": "off" }
+  }
+)

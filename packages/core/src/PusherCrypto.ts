@@ -1,0 +1,97 @@
+/**
+ * The few cryptographic primitives that Channels needs, behind one replaceable service.
+ *
+ * The default is portable (audited pure-JS hashes and the Web Crypto random source), so the core runs
+ * anywhere. `@effect-pusher/platform-node` provides a node:crypto implementation that is several times
+ * faster; tests can provide a deterministic random source. Because this is a `Context.Reference`, the
+ * operations never list it as a requirement.
+ *
+ * @since 0.1.0
+ */
+import { hmac } from "@noble/hashes/hmac.js"
+import { md5 } from "@noble/hashes/legacy.js"
+import { sha256 } from "@noble/hashes/sha2.js"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Encoding from "./internal/encoding.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** Prepares an HMAC-SHA256 key once; the returned function signs a UTF-8 message into lowercase hex. */
+  readonly hmacSha256Hex: (key: string) => (message: string) => string
+  /** Lowercase hex MD5 of the UTF-8 bytes of a string (the `body_md5` of a signed request). */
+  readonly md5Hex: (message: string) => string
+  /** SHA-256 digest. */
+  readonly sha256: (data: Uint8Array) => Uint8Array
+  /** Cryptographically secure random bytes. */
+  readonly randomBytes: (size: number) => Uint8Array
+  /** Compares two strings in time that depends only on their length. */
+  readonly timingSafeEqual: (a: string, b: string) => boolean
+}
+
+const hexTable: ReadonlyArray<string> = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
+
+const toHex = (bytes: Uint8Array): string => {
+  let out = ""
+  for (let i = 0; i < bytes.length; i++) out += hexTable[bytes[i]!]
+  return out
+}
+
+const timingSafeEqual = (a: string, b: string): boolean => {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}
+
+/**
+ * The portable implementation: `@noble/hashes` and `crypto.getRandomValues`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const portable: Service = {
+  hmacSha256Hex: (key) => {
+    const prepared = hmac.create(sha256, Encoding.utf8Encode(key))
+    return (message) => toHex(prepared.clone().update(Encoding.utf8Encode(message)).digest())
+  },
+  md5Hex: (message) => toHex(md5(Encoding.utf8Encode(message))),
+  sha256: (data) => sha256(data),
+  randomBytes: (size) => {
+    const bytes = new Uint8Array(size)
+    // getRandomValues fills at most 65,536 bytes per call.
+    for (let offset = 0; offset < size; offset += 65536) {
+      globalThis.crypto.getRandomValues(bytes.subarray(offset, Math.min(size, offset + 65536)))
+    }
+    return bytes
+  },
+  timingSafeEqual
+}
+
+/**
+ * The crypto primitives in use; defaults to {@link portable}.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class PusherCrypto extends Context.Reference<PusherCrypto>()("@effect-pusher/core/PusherCrypto", {
+  defaultValue: () => portable
+}) {}
+
+/**
+ * Replaces the crypto primitives, for example with node:crypto or a deterministic random source in tests.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (service: Service): Layer.Layer<PusherCrypto> => Layer.succeed(PusherCrypto, service)
+
+/**
+ * @since 0.1.0
+ * @category accessors
+ */
+export const current: Effect.Effect<Service> = PusherCrypto

@@ -1,0 +1,230 @@
+/**
+ * The typed failures of every effect-pusher operation.
+ *
+ * Nothing in this library throws: bad input, a refused request, a broken connection, an unexpected answer,
+ * a forged webhook and a failed decryption each arrive in the error channel as one of the classes below.
+ * None of them ever carries a secret.
+ *
+ * @since 0.1.0
+ */
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("@effect-pusher/core/PusherError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * An input broke one of the Channels rules, found before any I/O. `field` names the input (for example
+ * `channels[3]` or `batch[2].data`), `rule` says what it must satisfy.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ValidationError extends Schema.TaggedError<ValidationError>("@effect-pusher/core/ValidationError")(
+  "ValidationError",
+  { field: Schema.String, rule: Schema.String }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `Invalid ${this.field}: ${this.rule}`
+  }
+}
+
+/**
+ * Why the server refused a request, from its HTTP status (or, for soketi, from the `code` of its
+ * `200 {"error", "code"}` answer).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type HttpErrorReason =
+  | "BadRequest"
+  | "Unauthorized"
+  | "Forbidden"
+  | "NotFound"
+  | "PayloadTooLarge"
+  | "TooManyRequests"
+  | "ServerError"
+  | "UnexpectedStatus"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export const httpErrorReason = (status: number): HttpErrorReason => {
+  switch (status) {
+    case 400:
+      return "BadRequest"
+    case 401:
+      return "Unauthorized"
+    case 403:
+      return "Forbidden"
+    case 404:
+      return "NotFound"
+    case 413:
+      return "PayloadTooLarge"
+    case 429:
+      return "TooManyRequests"
+    default:
+      return status >= 500 ? "ServerError" : "UnexpectedStatus"
+  }
+}
+
+/**
+ * The server answered with an error status. `body` is the text it sent (it explains the refusal).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/core/HttpError")("HttpError", {
+  reason: Schema.Literal(
+    "BadRequest",
+    "Unauthorized",
+    "Forbidden",
+    "NotFound",
+    "PayloadTooLarge",
+    "TooManyRequests",
+    "ServerError",
+    "UnexpectedStatus"
+  ),
+  method: Schema.String,
+  path: Schema.String,
+  status: Schema.Number,
+  body: Schema.String
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+
+  /** @since 0.1.0 */
+  override get message(): string {
+    const body = this.body.length > 300 ? `${this.body.slice(0, 300)}…` : this.body
+    return `${this.method} ${this.path} failed with ${this.status} (${this.reason})${body === "" ? "" : `: ${body}`}`
+  }
+}
+
+/**
+ * The request did not complete: the connection failed, or the configured timeout passed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TransportError extends Schema.TaggedError<TransportError>("@effect-pusher/core/TransportError")(
+  "TransportError",
+  {
+    reason: Schema.Literal("Network", "Timeout"),
+    method: Schema.String,
+    path: Schema.String,
+    description: Schema.String,
+    cause: Schema.optional(Schema.Defect)
+  }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${this.method} ${this.path}: ${
+      this.reason === "Timeout" ? "timed out" : "network error"
+    }: ${this.description}`
+  }
+}
+
+/**
+ * The server answered with a success status but a body this library does not understand.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DecodeError extends Schema.TaggedError<DecodeError>("@effect-pusher/core/DecodeError")("DecodeError", {
+  method: Schema.String,
+  path: Schema.String,
+  status: Schema.Number,
+  body: Schema.String,
+  issue: Schema.String
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${this.method} ${this.path}: unexpected response body (status ${this.status}): ${this.issue}`
+  }
+}
+
+/**
+ * End-to-end encryption could not be done: no master key is configured, or a sealed payload does not open.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EncryptionError extends Schema.TaggedError<EncryptionError>("@effect-pusher/core/EncryptionError")(
+  "EncryptionError",
+  {
+    reason: Schema.Literal("MissingMasterKey", "InvalidPayload", "DecryptionFailed", "InvalidPlaintext"),
+    channel: Schema.String,
+    description: Schema.String
+  }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `Encryption on ${this.channel} (${this.reason}): ${this.description}`
+  }
+}
+
+/**
+ * A webhook request was not accepted. Nothing in it should be trusted.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class WebhookError extends Schema.TaggedError<WebhookError>("@effect-pusher/core/WebhookError")(
+  "WebhookError",
+  {
+    reason: Schema.Literal(
+      "MissingHeader",
+      "UnsupportedContentType",
+      "UnknownKey",
+      "SignatureMismatch",
+      "InvalidBody",
+      "Expired"
+    ),
+    description: Schema.String
+  }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `Webhook rejected (${this.reason}): ${this.description}`
+  }
+}
+
+/**
+ * Every failure of an operation that talks to the Channels HTTP API.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PusherError = ValidationError | HttpError | TransportError | DecodeError | EncryptionError
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isPusherError = (u: unknown): u is PusherError | WebhookError => Predicate.hasProperty(u, TypeId)

@@ -1,0 +1,19 @@
+/**
+ * @since 0.1.0
+ */
+export * as Pusher from "./Pusher.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as PusherConfig from "./PusherConfig.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as PusherCrypto from "./PusherCrypto.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as PusherError from "./PusherError.js"

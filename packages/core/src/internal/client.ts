@@ -1,0 +1,139 @@
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import type * as Schema from "effect/Schema"
+import * as PusherConfig from "../PusherConfig.js"
+import * as PusherCrypto from "../PusherCrypto.js"
+import { DecodeError, HttpError, httpErrorReason, type PusherError, TransportError } from "../PusherError.js"
+import * as Signing from "./signing.js"
+
+/** @internal */
+export const libraryHeader = "effect-pusher 0.1.0"
+
+const getHeaders = { "x-pusher-library": libraryHeader }
+const postHeaders = { "x-pusher-library": libraryHeader }
+
+/** @internal A response decoder, compiled once per operation. */
+export type Decoder<A> = (u: unknown) => Either.Either<A, ParseResult.ParseIssue>
+
+/** @internal */
+export const decoder = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => ParseResult.decodeUnknownEither(schema)
+
+/** @internal Everything a signed request needs, read once from the context. */
+export interface Env {
+  readonly config: PusherConfig.Service
+  readonly crypto: PusherCrypto.Service
+  readonly client: HttpClient.HttpClient
+}
+
+/**
+ * Runs `f` with the config, the crypto primitives and the HTTP client, in one step.
+ *
+ * @internal
+ */
+export const withEnv = <A, E, R>(
+  f: (env: Env) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R | PusherConfig.PusherConfig | HttpClient.HttpClient> =>
+  Effect.contextWithEffect((context: Context.Context<PusherConfig.PusherConfig | HttpClient.HttpClient>) =>
+    f({
+      config: Context.get(context, PusherConfig.PusherConfig),
+      crypto: Context.get(context as Context.Context<never>, PusherCrypto.PusherCrypto),
+      client: Context.get(context, HttpClient.HttpClient)
+    })
+  )
+
+const mapClientError = (method: string, path: string) => (error: HttpClientError.HttpClientError) =>
+  new TransportError({
+    reason: "Network",
+    method,
+    path,
+    description: error._tag === "RequestError" ?
+      `${error.reason}: ${error.description ?? "request failed"}` :
+      `${error.reason}: ${error.description ?? "response failed"}`,
+    cause: error
+  })
+
+/**
+ * Sends a signed request and decodes the answer: a non-2xx status, or soketi's 2xx `{"error", "code"}`,
+ * becomes an `HttpError`; a body that is not JSON or does not match the schema, a `DecodeError`.
+ *
+ * @internal
+ */
+export const send = <A>(
+  env: Env,
+  method: "GET" | "POST",
+  path: string,
+  params: ReadonlyArray<readonly [string, string]>,
+  body: string | undefined,
+  decode: Decoder<A>
+): Effect.Effect<A, PusherError> =>
+  Effect.clockWith((clock) => {
+    const { client, config, crypto } = env
+    const fullPath = config.pathPrefix + path
+    const timestamp = Math.floor(clock.unsafeCurrentTimeMillis() / 1000)
+    const query = Signing.signedQuery(config, crypto, method, fullPath, params, body, timestamp)
+    const url = `${config.baseUrl}${fullPath}?${query}`
+    const request = body === undefined
+      ? HttpClientRequest.make(method)(url, { headers: getHeaders })
+      : HttpClientRequest.make(method)(url, { headers: postHeaders, body: HttpBody.text(body, "application/json") })
+    return client.execute(request).pipe(
+      Effect.flatMap((response) =>
+        Effect.map(response.text, (text) => interpret(method, path, response.status, text, decode))
+      ),
+      Effect.catchAll((error) => Effect.fail(mapClientError(method, path)(error))),
+      Effect.flatten,
+      Effect.timeoutFail({
+        duration: config.timeout,
+        onTimeout: () =>
+          new TransportError({
+            reason: "Timeout",
+            method,
+            path,
+            description: `no complete answer within the configured timeout`
+          })
+      })
+    )
+  })
+
+const interpret = <A>(
+  method: string,
+  path: string,
+  status: number,
+  text: string,
+  decode: Decoder<A>
+): Either.Either<A, PusherError> => {
+  if (status < 200 || status >= 300) {
+    return Either.left(new HttpError({ reason: httpErrorReason(status), method, path, status, body: text }))
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return Either.left(new DecodeError({ method, path, status, body: text, issue: "the body is not JSON" }))
+  }
+  // soketi answers most errors with 200 and {"error": "...", "code": 4xx}.
+  if (typeof json === "object" && json !== null && !Array.isArray(json) && "error" in json) {
+    const code = (json as { code?: unknown }).code
+    const effective = typeof code === "number" && Number.isInteger(code) && code >= 400 && code <= 599 ? code : 400
+    return Either.left(
+      new HttpError({ reason: httpErrorReason(effective), method, path, status: effective, body: text })
+    )
+  }
+  const decoded = decode(json)
+  return Either.isRight(decoded)
+    ? Either.right(decoded.right)
+    : Either.left(
+      new DecodeError({
+        method,
+        path,
+        status,
+        body: text,
+        issue: ParseResult.TreeFormatter.formatIssueSync(decoded.left)
+      })
+    )
+}

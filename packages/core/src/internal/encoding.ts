@@ -1,0 +1,87 @@
+const encoder = new TextEncoder()
+const decoder = new TextDecoder("utf-8", { fatal: true })
+
+/** @internal */
+export const utf8Encode = (s: string): Uint8Array => encoder.encode(s)
+
+/** @internal Throws on malformed UTF-8; callers wrap it. */
+export const utf8DecodeStrict = (bytes: Uint8Array): string => decoder.decode(bytes)
+
+/**
+ * Counts the UTF-8 bytes of a string without encoding it. A lone surrogate counts 3 bytes, as the encoder
+ * replaces it with U+FFFD.
+ *
+ * @internal
+ */
+export const utf8Length = (s: string): number => {
+  let bytes = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) bytes += 1
+    else if (c < 0x800) bytes += 2
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const next = s.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4
+        i++
+      } else bytes += 3
+    } else bytes += 3
+  }
+  return bytes
+}
+
+const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+const lookup = new Int16Array(128).fill(-1)
+for (let i = 0; i < alphabet.length; i++) lookup[alphabet.charCodeAt(i)] = i
+
+/** @internal Standard base64 with padding. */
+export const base64Encode = (bytes: Uint8Array): string => {
+  let out = ""
+  const len = bytes.length
+  let i = 0
+  for (; i + 2 < len; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
+    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + alphabet[n & 63]!
+  }
+  if (i < len) {
+    const n = (bytes[i]! << 16) | (i + 1 < len ? bytes[i + 1]! << 8 : 0)
+    out += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]!
+    out += i + 1 < len ? alphabet[(n >> 6) & 63]! + "=" : "=="
+  }
+  return out
+}
+
+/**
+ * Strict standard base64: length a multiple of 4, only the standard alphabet, `=` padding only at the end,
+ * and zero unused bits (so every byte string has exactly one accepted spelling).
+ *
+ * @internal
+ */
+export const base64DecodeStrict = (s: string): Uint8Array | undefined => {
+  if (s.length % 4 !== 0) return undefined
+  let padding = 0
+  if (s.endsWith("==")) padding = 2
+  else if (s.endsWith("=")) padding = 1
+  const out = new Uint8Array((s.length / 4) * 3 - padding)
+  let o = 0
+  for (let i = 0; i < s.length; i += 4) {
+    const last = i + 4 === s.length
+    const a = sextet(s, i)
+    const b = sextet(s, i + 1)
+    const c = last && padding === 2 ? 0 : sextet(s, i + 2)
+    const d = last && padding >= 1 ? 0 : sextet(s, i + 3)
+    if (a < 0 || b < 0 || c < 0 || d < 0) return undefined
+    const n = (a << 18) | (b << 12) | (c << 6) | d
+    out[o++] = n >> 16
+    if (o < out.length) out[o++] = (n >> 8) & 255
+    if (o < out.length) out[o++] = n & 255
+    if (last && padding === 2 && (b & 15) !== 0) return undefined
+    if (last && padding === 1 && (c & 3) !== 0) return undefined
+  }
+  return out
+}
+
+const sextet = (s: string, i: number): number => {
+  const code = s.charCodeAt(i)
+  return code < 128 ? lookup[code]! : -1
+}

@@ -1,0 +1,27 @@
+// Runs vitest once with its JSON reporter beside the default one, then prints one plain line,
+// `N passed, N failed`, so that a run that executed no test is visible. Exits with vitest's code,
+// or 1 when no test ran at all.
+import { spawnSync } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+const dir = mkdtempSync(join(tmpdir(), "vitest-report-"))
+const report = join(dir, "report.json")
+const args = ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)]
+const run = spawnSync("npx", ["--no-install", ...args], { stdio: "inherit" })
+let passed = 0
+let failed = 0
+try {
+  const json = JSON.parse(readFileSync(report, "utf8"))
+  passed = json.numPassedTests ?? 0
+  // A file that failed to load has no test results of its own: count it as one failure.
+  const brokenFiles = (json.testResults ?? []).filter((r) => r.status === "failed" && r.assertionResults.length === 0)
+  failed = (json.numFailedTests ?? 0) + brokenFiles.length
+} catch {
+  failed = 1
+}
+rmSync(dir, { recursive: true, force: true })
+console.log(`${passed} passed, ${failed} failed`)
+const code = run.status ?? 1
+process.exit(code !== 0 ? code : passed === 0 ? 1 : 0)

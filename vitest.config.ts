@@ -1,0 +1,21 @@
+import { fileURLToPath } from "node:url"
+import { defineConfig } from "vitest/config"
+
+const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/`, import.meta.url))
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@effect-pusher\/core$/, replacement: `${src("core")}index.ts` },
+      { find: /^@effect-pusher\/core\/(.*)$/, replacement: `${src("core")}$1.ts` },
+      { find: /^@effect-pusher\/platform-node$/, replacement: `${src("platform-node")}index.ts` },
+      { find: /^@effect-pusher\/platform-node\/(.*)$/, replacement: `${src("platform-node")}$1.ts` }
+    ]
+  },
+  test: {
+    include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "test/e2e/**"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000
+  }
+})
