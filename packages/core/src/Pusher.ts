@@ -12,13 +12,16 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type * as Batcher from "./internal/batcher.js"
 import * as Client from "./internal/client.js"
 import * as Encoding from "./internal/encoding.js"
 import * as Encryption from "./internal/encryption.js"
 import * as Signing from "./internal/signing.js"
 import * as V from "./internal/validation.js"
+import * as PusherBatching from "./PusherBatching.js"
 import * as PusherConfig from "./PusherConfig.js"
 import * as PusherCrypto from "./PusherCrypto.js"
 import type { PusherError } from "./PusherError.js"
@@ -245,21 +248,21 @@ const prepareData = (
 const isFailure = (u: unknown): u is ValidationError | EncryptionError =>
   u instanceof ValidationError || u instanceof EncryptionError
 
-interface TriggerBody {
+interface PreparedTrigger {
+  readonly channels: ReadonlyArray<string>
   readonly name: string
   readonly data: string
-  readonly channels: ReadonlyArray<string>
-  readonly socket_id?: string
-  readonly info?: string
+  readonly socketId: string | undefined
+  readonly info: string | undefined
 }
 
-const triggerBody = (
+const prepareTrigger = (
   env: Client.Env,
   channels: string | ReadonlyArray<string>,
   event: string,
   data: unknown,
   options: TriggerOptions | undefined
-): string | ValidationError | EncryptionError => {
+): PreparedTrigger | ValidationError | EncryptionError => {
   const list: ReadonlyArray<unknown> = typeof channels === "string" ? [channels] : channels
   if (!Array.isArray(list)) return V.fail("channels", "must be a channel name or an array of channel names")
   if (list.length === 0) return V.fail("channels", "must name at least one channel")
@@ -286,14 +289,44 @@ const triggerBody = (
   if (isFailure(info)) return info
   const wire = prepareData(env, "data", encrypted ? list[0] as string : undefined, data)
   if (isFailure(wire)) return wire
-  const body: TriggerBody = {
-    name: event,
-    data: wire,
-    channels: list as ReadonlyArray<string>,
-    ...(socketId !== undefined ? { socket_id: socketId } : {}),
-    ...(info !== undefined ? { info } : {})
-  }
-  return JSON.stringify(body)
+  return { channels: list as ReadonlyArray<string>, name: event, data: wire, socketId, info }
+}
+
+/** The `/events` body, keys in pusher-http-node's order: name, data, channels, socket_id, info. */
+const triggerBody = (prepared: PreparedTrigger): string =>
+  JSON.stringify({
+    name: prepared.name,
+    data: prepared.data,
+    channels: prepared.channels,
+    ...(prepared.socketId !== undefined ? { socket_id: prepared.socketId } : {}),
+    ...(prepared.info !== undefined ? { info: prepared.info } : {})
+  })
+
+/**
+ * The batcher in the context, when it may take this event: it sends with its own config, so a trigger
+ * under another config goes out directly.
+ */
+const batcherFor = (env: Client.Env, context: Context.Context<never>): Batcher.Batcher | undefined => {
+  const batcher = Context.get(context, PusherBatching.PusherBatching)
+  return Option.isSome(batcher) && batcher.value.env.config === env.config ? batcher.value : undefined
+}
+
+/** Sends a prepared single-channel event through the batcher, answering as `/events` would. */
+const submitToBatcher = (
+  batcher: Batcher.Batcher,
+  prepared: PreparedTrigger
+): Effect.Effect<TriggerResult, PusherError> => {
+  const channel = prepared.channels[0]!
+  return Effect.map(
+    batcher.submit({
+      channel,
+      name: prepared.name,
+      data: prepared.data,
+      ...(prepared.socketId !== undefined ? { socket_id: prepared.socketId } : {}),
+      ...(prepared.info !== undefined ? { info: prepared.info } : {})
+    }),
+    (attributes): TriggerResult => prepared.info === undefined ? {} : { channels: { [channel]: attributes ?? {} } }
+  )
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -314,11 +347,13 @@ export const trigger = (
   data: unknown,
   options?: TriggerOptions
 ): Effect.Effect<TriggerResult, PusherError, Requirements> =>
-  Client.withEnv((env) => {
-    const body = triggerBody(env, channels, event, data, options)
-    return typeof body === "string"
-      ? Client.send(env, "POST", "/events", [], body, decodeTrigger)
-      : Effect.fail(body)
+  Client.withEnv((env, context) => {
+    const prepared = prepareTrigger(env, channels, event, data, options)
+    if (isFailure(prepared)) return Effect.fail(prepared)
+    const batcher = prepared.channels.length === 1 ? batcherFor(env, context) : undefined
+    return batcher !== undefined
+      ? submitToBatcher(batcher, prepared)
+      : Client.send(env, "POST", "/events", [], triggerBody(prepared), decodeTrigger)
   }).pipe(Effect.withSpan("Pusher.trigger"))
 
 /**
@@ -405,13 +440,22 @@ export const sendToUser = (
   event: string,
   data: unknown
 ): Effect.Effect<void, PusherError, Requirements> =>
-  Client.withEnv((env) => {
+  Client.withEnv((env, context) => {
     const error = V.checkUserId("userId", userId) ?? V.checkEventName("event", event)
     if (error !== undefined) return Effect.fail(error)
     const wire = prepareData(env, "data", undefined, data)
     if (isFailure(wire)) return Effect.fail(wire)
-    const body = JSON.stringify({ name: event, data: wire, channels: [`${V.serverToUserPrefix}${userId}`] })
-    return Client.send(env, "POST", "/events", [], body, ignoreBody)
+    const prepared: PreparedTrigger = {
+      channels: [`${V.serverToUserPrefix}${userId}`],
+      name: event,
+      data: wire,
+      socketId: undefined,
+      info: undefined
+    }
+    const batcher = batcherFor(env, context)
+    return batcher !== undefined
+      ? Effect.asVoid(submitToBatcher(batcher, prepared))
+      : Client.send(env, "POST", "/events", [], triggerBody(prepared), ignoreBody)
   }).pipe(Effect.withSpan("Pusher.sendToUser"))
 
 /**
@@ -470,7 +514,7 @@ export const channel = (
   options?: ChannelOptions
 ): Effect.Effect<ChannelResult, PusherError, Requirements> =>
   Client.withEnv((env) => {
-    const error = V.checkChannel("name", name)
+    const error = V.checkChannel("name", name) ?? V.checkPathSegment("name", name)
     if (error !== undefined) return Effect.fail(error)
     const info = V.checkInfo("options.info", options?.info, ["user_count", "subscription_count", "cache"] as const)
     if (isFailure(info)) return Effect.fail(info)

@@ -17,3 +17,13 @@ export * as PusherCrypto from "./PusherCrypto.js"
  * @since 0.1.0
  */
 export * as PusherError from "./PusherError.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as PusherBatching from "./PusherBatching.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as PusherTest from "./PusherTest.js"

@@ -37,14 +37,14 @@ export interface Env {
  * @internal
  */
 export const withEnv = <A, E, R>(
-  f: (env: Env) => Effect.Effect<A, E, R>
+  f: (env: Env, context: Context.Context<never>) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E, R | PusherConfig.PusherConfig | HttpClient.HttpClient> =>
   Effect.contextWithEffect((context: Context.Context<PusherConfig.PusherConfig | HttpClient.HttpClient>) =>
     f({
       config: Context.get(context, PusherConfig.PusherConfig),
       crypto: Context.get(context as Context.Context<never>, PusherCrypto.PusherCrypto),
       client: Context.get(context, HttpClient.HttpClient)
-    })
+    }, context as Context.Context<never>)
   )
 
 const mapClientError = (method: string, path: string) => (error: HttpClientError.HttpClientError) =>

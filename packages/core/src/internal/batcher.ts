@@ -1,0 +1,213 @@
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FiberSet from "effect/FiberSet"
+import * as Queue from "effect/Queue"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import type { PusherError } from "../PusherError.js"
+import * as Client from "./client.js"
+
+/**
+ * One prepared event as it goes into a `batch_events` body.
+ *
+ * @internal
+ */
+export interface WireEvent {
+  readonly channel: string
+  readonly name: string
+  readonly data: string
+  readonly socket_id?: string
+  readonly info?: string
+}
+
+/** @internal Per-event attributes, as decoded from the batch answer. */
+export interface Attributes {
+  readonly subscriptionCount?: number | undefined
+  readonly userCount?: number | undefined
+}
+
+interface Entry {
+  readonly event: WireEvent
+  readonly resume: (effect: Effect.Effect<Attributes | undefined, PusherError>) => void
+  /** Set once the entry left the queue for a batch. */
+  taken: boolean
+  /** Set when the caller was interrupted before its event left the queue. */
+  cancelled: boolean
+}
+
+/** @internal */
+export interface Options {
+  readonly maxBatch: number
+  readonly maxWait: Duration.Duration
+  readonly maxInFlight: number
+}
+
+/** @internal */
+export interface Batcher {
+  /** The config whose triggers this batcher sends; triggers under another config bypass it. */
+  readonly env: Client.Env
+  readonly submit: (event: WireEvent) => Effect.Effect<Attributes | undefined, PusherError>
+  /** Counts of what was sent, for tests and benchmarks. */
+  readonly stats: { requests: number; events: number; isolated: number }
+}
+
+// The same shape as Pusher.TriggerBatchResult, repeated here because Pusher.ts imports this module.
+const BatchAnswer = Client.decoder(Schema.Struct({
+  batch: Schema.optional(Schema.Array(Schema.Struct({
+    subscriptionCount: Schema.optional(Schema.NonNegativeInt).pipe(Schema.fromKey("subscription_count")),
+    userCount: Schema.optional(Schema.NonNegativeInt).pipe(Schema.fromKey("user_count"))
+  })))
+}))
+
+/**
+ * Builds a batcher whose lifetime is the scope: on close it stops batching new events, sends everything
+ * still queued and waits for every batch in flight.
+ *
+ * @internal
+ */
+export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const pending: Array<Entry> = []
+    // Channels with an event in flight: their next events wait, so a channel's events keep their order.
+    const busy = new Map<string, number>()
+    const wake = yield* Queue.sliding<void>(1)
+    const progress = yield* Queue.sliding<void>(1)
+    const inFlight = yield* Effect.makeSemaphore(options.maxInFlight)
+    const sends = yield* FiberSet.make()
+    const stats = { requests: 0, events: 0, isolated: 0 }
+    let closed = false
+
+    const signal = () => {
+      Queue.unsafeOffer(wake, undefined)
+    }
+
+    /** Takes up to `maxBatch` events in queue order, skipping channels that must wait for an earlier event. */
+    const takeBatch = (): Array<Entry> => {
+      const batch: Array<Entry> = []
+      const blocked = new Set<string>()
+      let write = 0
+      for (let read = 0; read < pending.length; read++) {
+        const entry = pending[read]!
+        if (entry.cancelled) continue
+        const channel = entry.event.channel
+        if (batch.length < options.maxBatch && !blocked.has(channel) && !busy.has(channel)) {
+          entry.taken = true
+          batch.push(entry)
+        } else {
+          blocked.add(channel)
+          pending[write++] = entry
+        }
+      }
+      pending.length = write
+      return batch
+    }
+
+    const settle = (
+      batch: ReadonlyArray<Entry>,
+      result: Either.Either<ReadonlyArray<Attributes> | undefined, PusherError>
+    ) => {
+      for (let i = 0; i < batch.length; i++) {
+        const entry = batch[i]!
+        entry.resume(Either.isRight(result) ? Effect.succeed(result.right?.[i]) : Effect.fail(result.left))
+      }
+    }
+
+    const post = (batch: ReadonlyArray<Entry>) => {
+      stats.requests++
+      stats.events += batch.length
+      const body = JSON.stringify({ batch: batch.map((entry) => entry.event) })
+      return Effect.map(
+        Client.send(env, "POST", "/batch_events", [], body, BatchAnswer),
+        (answer) => answer.batch
+      )
+    }
+
+    /**
+     * Sends one batch. A 400 or 413 for a batch of several events may be caused by any one of them (the
+     * server does not say which), so each event is then sent alone and gets its own answer.
+     */
+    const send = (batch: ReadonlyArray<Entry>): Effect.Effect<void> =>
+      post(batch).pipe(
+        Effect.either,
+        Effect.flatMap((result) => {
+          if (
+            batch.length > 1 && Either.isLeft(result) && result.left._tag === "HttpError" &&
+            (result.left.status === 400 || result.left.status === 413)
+          ) {
+            stats.isolated++
+            return Effect.forEach(batch, (entry) =>
+              Effect.map(Effect.either(post([entry])), (one) => settle([entry], one)), {
+              concurrency: "unbounded",
+              discard: true
+            })
+          }
+          return Effect.sync(() =>
+            settle(batch, result)
+          )
+        }),
+        Effect.ensuring(Effect.sync(() => {
+          for (const entry of batch) {
+            const count = busy.get(entry.event.channel)! - 1
+            if (count === 0) busy.delete(entry.event.channel)
+            else busy.set(entry.event.channel, count)
+          }
+          signal()
+          Queue.unsafeOffer(progress, undefined)
+        })),
+        Effect.ensuring(inFlight.release(1))
+      )
+
+    const drain: Effect.Effect<void> = Effect.suspend(() => {
+      const batch = takeBatch()
+      if (batch.length === 0) return Effect.void
+      for (const entry of batch) busy.set(entry.event.channel, (busy.get(entry.event.channel) ?? 0) + 1)
+      return inFlight.take(1).pipe(
+        Effect.zipRight(FiberSet.run(sends, send(batch))),
+        Effect.zipRight(drain)
+      )
+    })
+
+    yield* Effect.forkScoped(Effect.forever(
+      Queue.take(wake).pipe(
+        Effect.zipRight(Duration.isZero(options.maxWait) ? Effect.yieldNow() : Effect.sleep(options.maxWait)),
+        Effect.zipRight(drain)
+      )
+    ))
+
+    // On shutdown: stop batching, send what is queued, wait for every batch in flight.
+    yield* Effect.addFinalizer(() =>
+      Effect.suspend(() => {
+        closed = true
+        // Events of a channel with a batch in flight wait for it, so drain in rounds until the queue is empty.
+        const finish: Effect.Effect<void> = Effect.suspend(() =>
+          pending.length === 0
+            ? inFlight.withPermits(options.maxInFlight)(Effect.void)
+            : drain.pipe(
+              Effect.zipRight(Effect.suspend(() => pending.length === 0 ? Effect.void : Queue.take(progress))),
+              Effect.zipRight(finish)
+            )
+        )
+        return finish
+      })
+    )
+
+    const enqueue = (event: WireEvent) =>
+      Effect.async<Attributes | undefined, PusherError>((resume) => {
+        const entry: Entry = { event, resume, taken: false, cancelled: false }
+        pending.push(entry)
+        signal()
+        // An event that has not left the queue is dropped with its interrupted caller; one already in a batch
+        // in flight is sent anyway (a request cannot be taken back).
+        return Effect.sync(() => {
+          if (!entry.taken) entry.cancelled = true
+        })
+      })
+
+    const submit = (event: WireEvent): Effect.Effect<Attributes | undefined, PusherError> =>
+      closed
+        ? Effect.map(post([{ event, resume: () => {}, taken: true, cancelled: false }]), (answer) => answer?.[0])
+        : enqueue(event)
+
+    return { env, submit, stats } satisfies Batcher
+  })
