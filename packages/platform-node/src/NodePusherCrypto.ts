@@ -27,9 +27,10 @@ export const service: PusherCrypto.Service = {
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   },
   timingSafeEqual: (a, b) => {
-    const left = Buffer.from(a, "utf8")
-    const right = Buffer.from(b, "utf8")
-    return left.length === right.length && NodeCrypto.timingSafeEqual(left, right)
+    if (a.length !== b.length) return false
+    // UTF-16 code units, not UTF-8: UTF-8 turns every lone surrogate into U+FFFD, so distinct strings
+    // would compare equal.
+    return NodeCrypto.timingSafeEqual(Buffer.from(a, "utf16le"), Buffer.from(b, "utf16le"))
   }
 }
 
