@@ -1,0 +1,363 @@
+/**
+ * A test kit: an in-memory emulator of the Channels HTTP API.
+ *
+ * `PusherTest.layer()` provides `PusherConfig` (a test app), an `HttpClient` that hands every request to
+ * the emulator without touching the network, and the `PusherTest` service that drives and inspects it.
+ * Code under test keeps calling `Pusher.trigger` and friends unchanged:
+ *
+ * ```ts
+ * it.effect("notifies the room", () =>
+ *   Effect.gen(function*() {
+ *     const pusher = yield* PusherTest.PusherTest
+ *     yield* notifyRoom("lobby", "hello")            // calls Pusher.trigger("room-lobby", "message", ...)
+ *     const event = yield* pusher.takeEvent({ channel: "room-lobby" })
+ *     expect(event.data).toEqual({ text: "hello" })
+ *   }).pipe(Effect.provide(PusherTest.layer())))
+ * ```
+ *
+ * The emulator checks what hosted Channels checks: the app id (404), `auth_key`, `auth_timestamp` within
+ * 600 s of the `Clock` (so `TestClock` moves it), `body_md5` and `auth_signature` (401), the request
+ * rules (400 with a text body saying why) and the event data limit (413). It answers queries from
+ * simulated connections (`subscribe`, `unsubscribe`, `disconnect`), records every accepted event, sends
+ * signed webhooks for occupancy, presence and client events, and fails on demand (`failNext`).
+ * `httpApp` serves the same emulator over real HTTP for clients outside Effect.
+ *
+ * @since 0.1.0
+ */
+import type * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientTag from "@effect/platform/HttpClient"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
+import * as Emulator from "./internal/emulator.js"
+import * as PusherConfig from "./PusherConfig.js"
+import * as PusherCrypto from "./PusherCrypto.js"
+import type { ValidationError } from "./PusherError.js"
+
+// ---------------------------------------------------------------------------------------------------------
+// Models
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * One event as published on one channel. A trigger to three channels records three events.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RecordedEvent {
+  /** Position in the order of publication, from 0, never reused (not even after `reset`). */
+  readonly sequence: number
+  readonly channel: string
+  readonly name: string
+  /**
+   * The data parsed as JSON when it is JSON, else the string as sent. On `private-encrypted-` channels
+   * this is the sealed `{ nonce, ciphertext }`: the emulator, like Channels, cannot read it.
+   */
+  readonly data: unknown
+  /** The data exactly as sent. */
+  readonly rawData: string
+  /** The `socket_id` the trigger excluded, if any. */
+  readonly excludedSocketId?: string
+  /** The simulated sockets that received the event (subscribers, or the user's connections). */
+  readonly recipients: ReadonlyArray<string>
+  /** For an event sent with `sendToUser` (the `#server-to-user-{id}` channel): the user. */
+  readonly userId?: string
+  /** `/events` or `/batch_events`. */
+  readonly endpoint: "events" | "batch_events"
+  readonly timeMillis: number
+}
+
+/**
+ * A `terminate_connections` call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Termination {
+  readonly userId: string
+  /** The simulated sockets that were closed (those connected with this `userId`). */
+  readonly socketIds: ReadonlyArray<string>
+  readonly timeMillis: number
+}
+
+/**
+ * A webhook request as Channels would POST it: `Content-Type: application/json`, `X-Pusher-Key` and
+ * `X-Pusher-Signature` (HMAC-SHA256 of the body with the app secret, hex). Header names are lowercase.
+ * The body is `{"time_ms": ..., "events": [...]}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebhookRequest {
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/**
+ * A request the emulator received, and the status it answered (none after a transport fault).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LoggedRequest {
+  readonly method: string
+  /** The path as sent, without the query. */
+  readonly path: string
+  /** The decoded query parameters, signature included. */
+  readonly query: Readonly<Record<string, string>>
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+  readonly status?: number
+  readonly timeMillis: number
+}
+
+/**
+ * A request in transport-neutral form, for wiring the emulator into any server or client.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EmulatorRequest {
+  readonly method: string
+  /** Path and query exactly as sent (`/apps/1/events?auth_key=...`); a full URL is accepted too. */
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/**
+ * What the emulator answers: a response, or a fault that the transport should turn into a dropped
+ * connection.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EmulatorAnswer =
+  | { readonly _tag: "Response"; readonly status: number; readonly contentType: string; readonly body: string }
+  | { readonly _tag: "TransportFault"; readonly description: string }
+
+/**
+ * A failure to inject with `failNext`. A faulted request is not processed (nothing is recorded), except
+ * after a `Delay`, which answers normally once the delay has passed on the `Clock`.
+ *
+ * - `Status`: answer with this status (400-599) and a text body (a default one per status).
+ * - `Transport`: no answer at all; the in-memory client fails with a transport `RequestError`, the Node
+ *   server drops the connection.
+ * - `Delay`: wait, then process the request (test your timeouts with `TestClock.adjust`).
+ * - `MalformedBody`: answer 200 with a body that is not what the API returns (default: truncated JSON).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Fault = Data.TaggedEnum<{
+  Status: { readonly status: number; readonly body?: string | undefined }
+  Transport: { readonly description?: string | undefined }
+  Delay: { readonly duration: Duration.DurationInput }
+  MalformedBody: { readonly body?: string | undefined }
+}>
+
+/**
+ * Constructors of {@link Fault}: `Fault.Status({ status: 503 })`, `Fault.Transport({})`,
+ * `Fault.Delay({ duration: "20 seconds" })`, `Fault.MalformedBody({})`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const Fault = Data.taggedEnum<Fault>()
+
+/**
+ * Selects recorded events: by channel and/or name, or with any predicate.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type EventFilter =
+  | { readonly channel?: string | undefined; readonly name?: string | undefined }
+  | ((event: RecordedEvent) => boolean)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConnectOptions {
+  /** Defaults to a fresh id. */
+  readonly socketId?: string | undefined
+  /** The signed-in user of the connection (pusher-js `signin`): it receives `sendToUser` events and is
+   * closed by `terminateUserConnections`. */
+  readonly userId?: string | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface SubscribeOptions {
+  /** The subscribing socket, connected on first use; defaults to a fresh connection. */
+  readonly socketId?: string | undefined
+  /** The presence member; required on `presence-` channels, not allowed elsewhere. */
+  readonly user?: { readonly id: string; readonly info?: unknown } | undefined
+}
+
+/**
+ * A client event (`client-*`) sent by a subscribed socket on a private or presence channel.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClientEvent {
+  readonly channel: string
+  readonly event: string
+  /** Sent as is when a string, as JSON otherwise. */
+  readonly data: unknown
+  readonly socketId: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The app the emulator serves (the same one `layer` provides as `PusherConfig`). */
+  readonly config: PusherConfig.Service
+  /** An `HttpClient` that answers from the emulator, without network. */
+  readonly client: HttpClient.HttpClient
+  /**
+   * The emulator as an HTTP app, to serve anywhere. A `Transport` fault has no portable meaning for a
+   * server, so this app answers it with an empty 502; `NodePusherTest` drops the connection instead.
+   */
+  readonly httpApp: HttpApp.Default
+  /** The emulator itself, for custom wiring. */
+  readonly handle: (request: EmulatorRequest) => Effect.Effect<EmulatorAnswer>
+
+  /** Opens a simulated connection and returns its socket id. */
+  readonly connect: (options?: ConnectOptions) => Effect.Effect<string, ValidationError>
+  /** Subscribes a socket (a fresh one by default) and returns its id; webhooks follow the change. */
+  readonly subscribe: (channel: string, options?: SubscribeOptions) => Effect.Effect<string, ValidationError>
+  readonly unsubscribe: (channel: string, socketId: string) => Effect.Effect<void>
+  /** Closes a connection: it leaves every channel it was in. */
+  readonly disconnect: (socketId: string) => Effect.Effect<void>
+  /** Simulates a client event, which Channels reports with a `client_event` webhook. */
+  readonly injectClientEvent: (event: ClientEvent) => Effect.Effect<void, ValidationError>
+
+  /** Every event recorded since the last `reset`, in order. */
+  readonly events: Effect.Effect<ReadonlyArray<RecordedEvent>>
+  /** The oldest recorded event that no `takeEvent` has returned yet (and that matches), waiting for one. */
+  readonly takeEvent: (filter?: EventFilter) => Effect.Effect<RecordedEvent>
+  /** Replays the events recorded since the last `reset`, then follows new ones (it never ends). */
+  readonly eventStream: Stream.Stream<RecordedEvent>
+  /** Every `terminate_connections` call since the last `reset`. */
+  readonly terminations: Effect.Effect<ReadonlyArray<Termination>>
+
+  /** Every webhook request sent since the last `reset`. */
+  readonly webhooks: Effect.Effect<ReadonlyArray<WebhookRequest>>
+  /** The oldest webhook request that no `takeWebhook` has returned yet, waiting for one. */
+  readonly takeWebhook: Effect.Effect<WebhookRequest>
+  /** Replays the webhook requests sent since the last `reset`, then follows new ones (it never ends). */
+  readonly webhookStream: Stream.Stream<WebhookRequest>
+  /**
+   * Hands every webhook request sent from now on to `handler`, one at a time, in a fiber of the current
+   * scope. Like Channels, a failed delivery is retried (with `retry`, by default exponential backoff from
+   * one second for up to five minutes of `Clock` time).
+   */
+  readonly deliverWebhooks: <E, R>(
+    handler: (request: WebhookRequest) => Effect.Effect<unknown, E, R>,
+    options?: { readonly retry?: Schedule.Schedule<unknown, E> | undefined }
+  ) => Effect.Effect<void, never, Scope.Scope | R>
+
+  /** Makes the next `times` (default 1) requests fail with `fault`; faults queue up in order. */
+  readonly failNext: (fault: Fault, times?: number) => Effect.Effect<void, ValidationError>
+  /** Every request received since the last `reset`, with the status it got. */
+  readonly requests: Effect.Effect<ReadonlyArray<LoggedRequest>>
+  /** Forgets connections, subscriptions, recordings, webhooks, pending faults and the request log. */
+  readonly reset: Effect.Effect<void>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class PusherTest extends Context.Tag("@effect-pusher/core/PusherTest")<PusherTest, Service>() {}
+
+// ---------------------------------------------------------------------------------------------------------
+// Constructors
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * The test app, unless options say otherwise.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultApp = { appId: "123456", key: "test-key", secret: "test-secret" } as const
+
+/**
+ * The app to emulate (any `PusherConfig` option; the id, key and secret default to {@link defaultApp}) and
+ * emulator settings.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends Partial<PusherConfig.Options> {
+  /** Also send `subscription_count` webhooks when a channel's count changes (an app setting). Default false. */
+  readonly subscriptionCountWebhooks?: boolean | undefined
+  /** How long a cache channel keeps its last event, default 1800 seconds. */
+  readonly cacheTtlSeconds?: number | undefined
+}
+
+/**
+ * Builds an emulator for an app. Its time is the `Clock` of whoever calls it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options?: Options): Effect.Effect<Service, ConfigError.ConfigError> =>
+  Effect.flatMap(
+    PusherConfig.make({ ...defaultApp, ...options }),
+    (config) =>
+      Effect.map(PusherCrypto.current, (crypto) =>
+        Emulator.makeService(config, crypto, {
+          subscriptionCountWebhooks: options?.subscriptionCountWebhooks ?? false,
+          cacheTtlSeconds: options?.cacheTtlSeconds ?? 1800
+        }))
+  )
+
+/**
+ * Provides the emulator, its app as `PusherConfig` and its in-memory `HttpClient`: swap it in for the live
+ * layers and `Pusher` operations talk to the emulator.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options?: Options
+): Layer.Layer<PusherTest | PusherConfig.PusherConfig | HttpClient.HttpClient, ConfigError.ConfigError> =>
+  Layer.effectContext(
+    Effect.map(make(options), (service) =>
+      Context.make(PusherTest, service).pipe(
+        Context.add(PusherConfig.PusherConfig, service.config),
+        Context.add(HttpClientTag.HttpClient, service.client)
+      ))
+  )
+
+/**
+ * The emulator as an HTTP app, with a custom answer to `Transport` faults (a server that can drop the
+ * connection should).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const toHttpApp = (
+  service: Service,
+  onTransportFault: (
+    request: HttpServerRequest.HttpServerRequest
+  ) => Effect.Effect<HttpServerResponse.HttpServerResponse>
+): HttpApp.Default => Emulator.toHttpApp(service.handle, onTransportFault)

@@ -1,0 +1,100 @@
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+
+/**
+ * An append-only record that fibers can wait on: `take` hands each entry to one taker, `stream` replays
+ * the entries since the last `clear` and then follows new ones. Waiting is callback based, so nothing is
+ * missed between reading the record and starting to wait (the runtime runs one fiber at a time).
+ *
+ * @internal
+ */
+export class Log<A> {
+  private entries: Array<A> = []
+  private taken: Array<boolean> = []
+  /** Absolute position of `entries[0]`: `clear` moves it forward so running streams skip what was dropped. */
+  private base = 0
+  private readonly waiters = new Set<() => boolean>()
+
+  get all(): ReadonlyArray<A> {
+    return this.entries.slice()
+  }
+
+  append(entry: A): void {
+    this.entries.push(entry)
+    this.taken.push(false)
+    for (const waiter of Array.from(this.waiters)) {
+      if (waiter()) this.waiters.delete(waiter)
+    }
+  }
+
+  clear(): void {
+    this.base += this.entries.length
+    this.entries = []
+    this.taken = []
+  }
+
+  private takeNow(predicate: (a: A) => boolean): Option.Option<A> {
+    for (let i = 0; i < this.entries.length; i++) {
+      if (!this.taken[i] && predicate(this.entries[i]!)) {
+        this.taken[i] = true
+        return Option.some(this.entries[i]!)
+      }
+    }
+    return Option.none()
+  }
+
+  /** The oldest entry not taken yet that matches, waiting for one if there is none. */
+  take(predicate: (a: A) => boolean): Effect.Effect<A> {
+    return Effect.async<A>((resume) => {
+      const now = this.takeNow(predicate)
+      if (Option.isSome(now)) {
+        resume(Effect.succeed(now.value))
+        return
+      }
+      const waiter = (): boolean => {
+        const found = this.takeNow(predicate)
+        if (Option.isNone(found)) return false
+        resume(Effect.succeed(found.value))
+        return true
+      }
+      this.waiters.add(waiter)
+      return Effect.sync(() => {
+        this.waiters.delete(waiter)
+      })
+    })
+  }
+
+  /** The entry at an absolute position, or the first one after it that still exists, waiting if needed. */
+  private at(position: number): Effect.Effect<readonly [A, number]> {
+    return Effect.async<readonly [A, number]>((resume) => {
+      const ready = (): boolean => {
+        const from = Math.max(position, this.base)
+        const entry = this.entries[from - this.base]
+        if (entry === undefined) return false
+        resume(Effect.succeed([entry, from + 1] as const))
+        return true
+      }
+      if (ready()) return
+      this.waiters.add(ready)
+      return Effect.sync(() => {
+        this.waiters.delete(ready)
+      })
+    })
+  }
+
+  /** The absolute position the next entry will have. */
+  get end(): number {
+    return this.base + this.entries.length
+  }
+
+  /** The entries from an absolute position on (skipping what `clear` dropped), without end. */
+  from(position: number): Stream.Stream<A> {
+    return Stream.unfoldEffect(position, (at) => Effect.map(this.at(at), Option.some))
+  }
+
+  /** Everything since the last `clear`, then every new entry, without end. */
+  get stream(): Stream.Stream<A> {
+    return Stream.suspend(() => this.from(this.base))
+  }
+}
