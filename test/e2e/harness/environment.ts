@@ -1,0 +1,103 @@
+/**
+ * One end-to-end environment per test file, as a scoped layer: the webhook receiver, the auth endpoints,
+ * soketi (one app with client messages, user authentication, webhooks to the receiver and event limits
+ * below the library's own), a `PusherConfig` pointing at it and a real `HttpClient`. Closing the layer stops
+ * soketi by PID and closes the servers.
+ */
+import * as PusherConfig from "@effect-pusher/core/PusherConfig"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import * as NodeCrypto from "node:crypto"
+import * as AuthEndpoints from "./authEndpoints.js"
+import * as Clients from "./clients.js"
+import * as Soketi from "./soketi.js"
+import type { WaitTimeout } from "./wait.js"
+import * as WebhookReceiver from "./webhookReceiver.js"
+
+/** soketi's limits for the app, set below the library's (100 channels, 200 chars, 10 KB) on purpose. */
+export const serverLimits = { channels: 50, eventNameLength: 100, payloadKb: 4 } as const
+
+export interface Service {
+  readonly soketi: Soketi.Soketi
+  readonly app: { readonly id: string; readonly key: string; readonly secret: string }
+  readonly config: PusherConfig.Service
+  readonly auth: AuthEndpoints.AuthEndpoints
+  readonly webhooks: WebhookReceiver.WebhookReceiver
+  /** A connected pusher-js client, disconnected when the scope closes. */
+  readonly connect: (options?: Clients.ClientOptions) => Effect.Effect<Clients.Client, WaitTimeout, Scope.Scope>
+}
+
+export class E2E extends Context.Tag("effect-pusher/e2e/E2E")<E2E, Service>() {}
+
+const webhookEvents = ["channel_occupied", "channel_vacated", "member_added", "member_removed", "client_event"]
+
+const make = Effect.gen(function*() {
+  const app = { id: "e2e-app", key: "e2e-key", secret: `e2e-secret-${NodeCrypto.randomBytes(8).toString("hex")}` }
+  const masterKey = NodeCrypto.randomBytes(32).toString("base64")
+
+  const webhooks = yield* Effect.acquireRelease(
+    Effect.promise(() => WebhookReceiver.start()),
+    (receiver) => Effect.promise(() => receiver.close())
+  )
+  const soketi = yield* Effect.acquireRelease(
+    Effect.promise(() =>
+      Soketi.start({
+        app: {
+          ...app,
+          enableClientMessages: true,
+          enableUserAuthentication: true,
+          maxEventChannelsAtOnce: serverLimits.channels,
+          maxEventNameLength: serverLimits.eventNameLength,
+          maxEventPayloadInKb: serverLimits.payloadKb,
+          webhooks: [{ url: webhooks.url, event_types: webhookEvents }]
+        }
+      })
+    ),
+    (soketi) => Effect.promise(() => soketi.stop())
+  )
+  const options: PusherConfig.Options = {
+    appId: app.id,
+    key: app.key,
+    secret: app.secret,
+    host: soketi.host,
+    port: soketi.port,
+    useTLS: false,
+    timeout: "5 seconds",
+    encryptionMasterKeyBase64: masterKey
+  }
+  const config = yield* PusherConfig.make(options)
+  const wrongSecretConfig = yield* PusherConfig.make({ ...options, secret: "not-the-secret" })
+  const auth = yield* Effect.acquireRelease(
+    Effect.promise(() => AuthEndpoints.start({ config, wrongSecretConfig })),
+    (auth) => Effect.promise(() => auth.close())
+  )
+  const settings: Clients.ClientSettings = {
+    key: app.key,
+    host: soketi.host,
+    port: soketi.port,
+    channelAuthEndpoint: auth.channelEndpoint,
+    userAuthEndpoint: auth.userEndpoint
+  }
+  const service: Service = {
+    soketi,
+    app,
+    config,
+    auth,
+    webhooks,
+    connect: (clientOptions) => Clients.connect(settings, clientOptions)
+  }
+  return service
+}).pipe(Effect.orDie)
+
+/**
+ * The environment, plus the library's requirements: its `PusherConfig` and a real `HttpClient`.
+ * (Swap `NodeHttpClient.layerUndici` for platform-node's `NodePusher.layer` once it exists.)
+ */
+export const layer: Layer.Layer<E2E | PusherConfig.PusherConfig | HttpClient.HttpClient> = Layer.provideMerge(
+  Layer.effect(PusherConfig.PusherConfig, Effect.map(E2E, (e2e) => e2e.config)),
+  Layer.scoped(E2E, make)
+).pipe(Layer.merge(NodeHttpClient.layerUndici))
