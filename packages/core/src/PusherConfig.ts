@@ -328,7 +328,52 @@ export const fromEnv: Config.Config<Options> = Config.all({
   encryptionMasterKeyBase64: Config.option(Config.redacted("PUSHER_ENCRYPTION_MASTER_KEY_BASE64")),
   timeout: Config.option(Config.duration("PUSHER_TIMEOUT")),
   maxPayloadBytes: Config.option(Config.integer("PUSHER_MAX_PAYLOAD_BYTES"))
-}).pipe(Config.mapOrFail((env): Either.Either<Options, ConfigError.ConfigError> => {
+}).pipe(
+  Config.mapOrFail((env): Either.Either<Options, ConfigError.ConfigError> =>
+    Either.flatMap(envOptions(env), (options) =>
+      // Validated here too, so that a bad value is reported under the variable that holds it.
+      Either.match(validate(options), {
+        onLeft: (error) => Either.left(renameField(error, Option.isSome(env.url))),
+        onRight: () => Either.right(options)
+      }))
+  )
+)
+
+const envNames: Readonly<Record<string, string>> = {
+  appId: "PUSHER_APP_ID",
+  key: "PUSHER_KEY",
+  secret: "PUSHER_SECRET",
+  cluster: "PUSHER_CLUSTER",
+  host: "PUSHER_HOST",
+  port: "PUSHER_PORT",
+  useTLS: "PUSHER_USE_TLS",
+  encryptionMasterKeyBase64: "PUSHER_ENCRYPTION_MASTER_KEY_BASE64",
+  timeout: "PUSHER_TIMEOUT",
+  maxPayloadBytes: "PUSHER_MAX_PAYLOAD_BYTES"
+}
+
+const fromUrlFields = new Set(["appId", "key", "secret", "host"])
+
+const renameField = (error: ConfigError.ConfigError, fromUrl: boolean): ConfigError.ConfigError => {
+  if (error._op !== "InvalidData" || error.path.length !== 1) return error
+  const field = error.path[0]!
+  const name = fromUrl && fromUrlFields.has(field) ? "PUSHER_URL" : envNames[field]
+  return name === undefined ? error : ConfigError.InvalidData([name], `${name}: ${error.message}`)
+}
+
+const envOptions = (env: {
+  readonly url: Option.Option<Redacted.Redacted<string>>
+  readonly appId: Option.Option<string>
+  readonly key: Option.Option<string>
+  readonly secret: Option.Option<Redacted.Redacted<string>>
+  readonly cluster: Option.Option<string>
+  readonly host: Option.Option<string>
+  readonly port: Option.Option<number>
+  readonly useTLS: Option.Option<boolean>
+  readonly encryptionMasterKeyBase64: Option.Option<Redacted.Redacted<string>>
+  readonly timeout: Option.Option<Duration.Duration>
+  readonly maxPayloadBytes: Option.Option<number>
+}): Either.Either<Options, ConfigError.ConfigError> => {
   const common = {
     encryptionMasterKeyBase64: Option.getOrUndefined(env.encryptionMasterKeyBase64),
     timeout: Option.getOrUndefined(env.timeout),
@@ -365,7 +410,7 @@ export const fromEnv: Config.Config<Options> = Config.all({
     port: Option.getOrUndefined(env.port),
     useTLS: Option.getOrUndefined(env.useTLS)
   })
-}))
+}
 
 /**
  * Builds the config from an Effect `Config` (by default {@link fromEnv}) and validates it.
