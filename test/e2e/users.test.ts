@@ -1,0 +1,55 @@
+/**
+ * User sign-in through the suite's user-auth endpoint, `sendToUser` to every connection of a user (and to
+ * no one else), and `terminateUserConnections` closing exactly that user's connections.
+ */
+import { Pusher } from "@effect-pusher/core"
+import { expect, layer } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { E2E, layer as e2e } from "./harness/environment.js"
+
+layer(e2e, { timeout: "30 seconds", excludeTestServices: true })("users", (it) => {
+  it.scoped("sendToUser reaches every signed-in connection of that user only", () =>
+    Effect.gen(function*() {
+      const { auth, connect } = yield* E2E
+      const phone = yield* connect({ userId: "dana" })
+      const laptop = yield* connect({ userId: "dana" })
+      const other = yield* connect({ userId: "erin" })
+      for (const client of [phone, laptop, other]) yield* client.signin
+      expect(auth.requests).toContainEqual({ path: "/pusher/user-auth", socketId: phone.socketId, mode: "allow" })
+      const onPhone = phone.recordUser("notice")
+      const onLaptop = laptop.recordUser("notice")
+      const onOther = other.recordUser("notice")
+      yield* Pusher.sendToUser("dana", "notice", { text: "for dana" })
+      yield* Pusher.sendToUser("erin", "notice", { text: "for erin" })
+      expect(yield* onPhone.atLeast(1)).toEqual([{ text: "for dana" }])
+      expect(yield* onLaptop.atLeast(1)).toEqual([{ text: "for dana" }])
+      // erin's own event arrived after dana's was sent: had dana's reached erin, it would be here first.
+      expect(yield* onOther.atLeast(1)).toEqual([{ text: "for erin" }])
+    }))
+
+  it.scoped("terminateUserConnections disconnects that user's connections and no others", () =>
+    Effect.gen(function*() {
+      const { connect } = yield* E2E
+      const first = yield* connect({ userId: "frank" })
+      const second = yield* connect({ userId: "frank" })
+      const bystander = yield* connect({ userId: "grace" })
+      for (const client of [first, second, bystander]) yield* client.signin
+      yield* Pusher.terminateUserConnections("frank")
+      for (const client of [first, second]) {
+        yield* client.waitForState((state) => state !== "connected", "frank's connection to be closed")
+      }
+      expect(bystander.state()).toBe("connected")
+      const stillThere = bystander.recordUser("ping")
+      yield* Pusher.sendToUser("grace", "ping", "pong")
+      expect(yield* stillThere.atLeast(1)).toEqual(["pong"])
+    }))
+
+  it.scoped("soketi refuses a sign-in signed with a wrong secret", () =>
+    Effect.gen(function*() {
+      const { connect } = yield* E2E
+      const client = yield* connect({ userId: "mallory", authMode: "wrong-secret" })
+      client.pusher.signin()
+      // soketi answers pusher:error 4009 and closes the connection.
+      yield* client.waitForState((state) => state !== "connected", "the refused connection to be closed")
+    }))
+})
