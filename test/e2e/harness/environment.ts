@@ -5,6 +5,8 @@
  * soketi by PID and closes the servers.
  */
 import * as PusherConfig from "@effect-pusher/core/PusherConfig"
+import type * as PusherCrypto from "@effect-pusher/core/PusherCrypto"
+import * as NodePusherCrypto from "@effect-pusher/platform-node/NodePusherCrypto"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
@@ -24,6 +26,8 @@ export const serverLimits = { channels: 50, eventNameLength: 100, payloadKb: 4 }
 export interface Service {
   readonly soketi: Soketi.Soketi
   readonly app: { readonly id: string; readonly key: string; readonly secret: string }
+  /** The library's options for soketi's app (what a user would pass to `NodePusher.layer`). */
+  readonly options: PusherConfig.Options
   readonly config: PusherConfig.Service
   readonly auth: AuthEndpoints.AuthEndpoints
   readonly webhooks: WebhookReceiver.WebhookReceiver
@@ -85,6 +89,7 @@ const make = Effect.gen(function*() {
   const service: Service = {
     soketi,
     app,
+    options,
     config,
     auth,
     webhooks,
@@ -94,10 +99,17 @@ const make = Effect.gen(function*() {
 }).pipe(Effect.orDie)
 
 /**
- * The environment, plus the library's requirements: its `PusherConfig` and a real `HttpClient`.
- * (Swap `NodeHttpClient.layerUndici` for platform-node's `NodePusher.layer` once it exists.)
+ * How the tests provide the library: config, node:crypto and a real `HttpClient`.
+ * Becomes `NodePusher.layer` (the lean pooled client) once platform-node has it.
  */
-export const layer: Layer.Layer<E2E | PusherConfig.PusherConfig | HttpClient.HttpClient> = Layer.provideMerge(
-  Layer.effect(PusherConfig.PusherConfig, Effect.map(E2E, (e2e) => e2e.config)),
-  Layer.scoped(E2E, make)
-).pipe(Layer.merge(NodeHttpClient.layerUndici))
+const libraryLayer = (
+  options: PusherConfig.Options
+): Layer.Layer<PusherConfig.PusherConfig | PusherCrypto.PusherCrypto | HttpClient.HttpClient> =>
+  Layer.mergeAll(PusherConfig.layer(options), NodePusherCrypto.layer, NodeHttpClient.layerUndici).pipe(Layer.orDie)
+
+/** The environment, plus what every library operation requires, configured for its soketi. */
+export const layer: Layer.Layer<E2E | PusherConfig.PusherConfig | PusherCrypto.PusherCrypto | HttpClient.HttpClient> =
+  Layer.provideMerge(
+    Layer.unwrapEffect(Effect.map(E2E, (e2e) => libraryLayer(e2e.options))),
+    Layer.scoped(E2E, make)
+  )
