@@ -1,0 +1,148 @@
+/**
+ * Serves the `PusherTest` emulator over real HTTP on 127.0.0.1, for clients outside Effect (pusher@5.3.4,
+ * curl, another process) and for tests that want the whole network path.
+ *
+ * ```ts
+ * it.scopedLive("the official client talks to the emulator", () =>
+ *   Effect.gen(function*() {
+ *     const served = yield* NodePusherTest.serve()          // the PusherTest in context, on a free port
+ *     const pusher = new Pusher({ ...served.pusherOptions }) // appId, key, secret, host, port, useTLS: false
+ *     yield* Effect.promise(() => pusher.trigger("c", "e", { hello: 1 }))
+ *   }).pipe(Effect.provide(PusherTest.layer())))
+ * ```
+ *
+ * A `Transport` fault drops the connection (the socket is destroyed before any answer). Use the live
+ * clock: the emulator checks `auth_timestamp` against the clock of the fiber that started the server.
+ *
+ * @since 0.1.0
+ */
+import * as PusherConfig from "@effect-pusher/core/PusherConfig"
+import * as PusherTest from "@effect-pusher/core/PusherTest"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import * as Http from "node:http"
+
+/**
+ * Where the emulator listens, and how to point clients at it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Served {
+  readonly hostname: string
+  readonly port: number
+  /** `http://127.0.0.1:{port}` */
+  readonly url: string
+  /** Options for `PusherConfig.layer` (or `PusherConfig.make`) that target the served emulator. */
+  readonly config: PusherConfig.Options
+  /** Options for the official `pusher` package: `new Pusher(served.pusherOptions)`. */
+  readonly pusherOptions: {
+    readonly appId: string
+    readonly key: string
+    readonly secret: string
+    readonly host: string
+    readonly port: string
+    readonly useTLS: false
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class NodePusherTest extends Context.Tag("@effect-pusher/platform-node/NodePusherTest")<
+  NodePusherTest,
+  Served
+>() {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServeOptions {
+  /** Defaults to 0: a free port chosen by the system. */
+  readonly port?: number | undefined
+}
+
+const dropConnection = (request: Parameters<typeof NodeHttpServerRequest.toIncomingMessage>[0]) =>
+  Effect.sync(() => {
+    NodeHttpServerRequest.toIncomingMessage(request).socket.destroy()
+    return HttpServerResponse.empty({ status: 502 })
+  })
+
+/**
+ * Serves an emulator on 127.0.0.1 until the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serveService = (
+  service: PusherTest.Service,
+  options?: ServeOptions
+): Effect.Effect<Served, HttpServerError.ServeError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const hostname = "127.0.0.1"
+    const server = yield* NodeHttpServer.make(() => Http.createServer(), { host: hostname, port: options?.port ?? 0 })
+    yield* server.serve(PusherTest.toHttpApp(service, dropConnection))
+    const port = server.address._tag === "TcpAddress" ? server.address.port : 0
+    const { appId, key, secret } = service.config
+    return {
+      hostname,
+      port,
+      url: `http://${hostname}:${port}`,
+      config: {
+        appId,
+        key,
+        secret,
+        host: hostname,
+        port,
+        useTLS: false,
+        maxPayloadBytes: service.config.maxPayloadBytes,
+        timeout: service.config.timeout
+      },
+      pusherOptions: { appId, key, secret: Redacted.value(secret), host: hostname, port: String(port), useTLS: false }
+    }
+  })
+
+/**
+ * Serves the `PusherTest` emulator of the context on 127.0.0.1 until the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serve = (
+  options?: ServeOptions
+): Effect.Effect<Served, HttpServerError.ServeError, PusherTest.PusherTest | Scope.Scope> =>
+  Effect.flatMap(PusherTest.PusherTest, (service) => serveService(service, options))
+
+/**
+ * A new emulator served on 127.0.0.1: provides `PusherTest` (to drive and inspect it), `NodePusherTest`
+ * (its address) and a `PusherConfig` that points at it over HTTP. Bring your own `HttpClient` (for
+ * example `NodePusherHttpClient`) to send the requests through the network.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options?: PusherTest.Options & ServeOptions
+): Layer.Layer<
+  PusherTest.PusherTest | NodePusherTest | PusherConfig.PusherConfig,
+  ConfigError.ConfigError | HttpServerError.ServeError
+> =>
+  Layer.scopedContext(Effect.gen(function*() {
+    const service = yield* PusherTest.make(options)
+    const served = yield* serveService(service, options)
+    const config = yield* PusherConfig.make(served.config)
+    return Context.make(PusherTest.PusherTest, service).pipe(
+      Context.add(NodePusherTest, served),
+      Context.add(PusherConfig.PusherConfig, config)
+    )
+  }))
