@@ -1,0 +1,319 @@
+import * as NodeStream from "@effect/platform-node/NodeStream"
+import * as Cookies from "@effect/platform/Cookies"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import type { IncomingHttpHeaders } from "node:http"
+import type * as Undici from "undici"
+
+/** @internal */
+export interface Settings {
+  readonly maxResponseBytes: number
+  /** A deadline for the whole exchange, in milliseconds: one timer per request. */
+  readonly timeout: number | undefined
+  readonly headersTimeout: number | undefined
+  readonly bodyTimeout: number | undefined
+}
+
+type Resume = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void
+
+const emptyBody = Buffer.alloc(0)
+
+/**
+ * The whole answer, read into memory before `execute` succeeds: every body accessor is then a plain
+ * value, with no promise, fiber or memoized deferred per response.
+ */
+class LeanResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [IncomingMessage.TypeId]: IncomingMessage.TypeId = IncomingMessage.TypeId
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  private cachedText: string | undefined = undefined
+  private cachedHeaders: Headers.Headers | undefined = undefined
+  private cachedCookies: Cookies.Cookies | undefined = undefined
+
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    readonly status: number,
+    private readonly rawHeaders: IncomingHttpHeaders,
+    private readonly body: Buffer
+  ) {
+    super()
+  }
+
+  get headers(): Headers.Headers {
+    return this.cachedHeaders ??= Headers.fromInput(this.rawHeaders)
+  }
+
+  get cookies(): Cookies.Cookies {
+    if (this.cachedCookies !== undefined) return this.cachedCookies
+    const header = this.rawHeaders["set-cookie"]
+    return this.cachedCookies = header === undefined
+      ? Cookies.empty
+      : Cookies.fromSetCookie(Array.isArray(header) ? header : [header])
+  }
+
+  get remoteAddress(): Option.Option<string> {
+    return Option.none()
+  }
+
+  private decodeError(cause: unknown, description?: string): HttpClientError.ResponseError {
+    return new HttpClientError.ResponseError({
+      request: this.request,
+      response: this,
+      reason: "Decode",
+      cause,
+      ...(description === undefined ? {} : { description })
+    })
+  }
+
+  private textValue(): string {
+    return this.cachedText ??= this.body.toString("utf8")
+  }
+
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    return Effect.succeed(this.textValue())
+  }
+
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    const text = this.textValue()
+    if (text === "") return Effect.succeed(null)
+    try {
+      return Effect.succeed(JSON.parse(text) as unknown)
+    } catch (cause) {
+      return Effect.fail(this.decodeError(cause))
+    }
+  }
+
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    try {
+      return Effect.succeed(UrlParams.fromInput(new URLSearchParams(this.textValue())))
+    } catch (cause) {
+      return Effect.fail(this.decodeError(cause))
+    }
+  }
+
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    // A copy, so that the caller owns a whole ArrayBuffer and not a view into undici's pooled memory.
+    const copy = new ArrayBuffer(this.body.byteLength)
+    new Uint8Array(copy).set(this.body)
+    return Effect.succeed(copy)
+  }
+
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    return this.body.byteLength === 0 ? Stream.empty : Stream.succeed(new Uint8Array(this.body))
+  }
+
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    const contentType = this.rawHeaders["content-type"]
+    return Effect.tryPromise({
+      try: () =>
+        new Response(new Uint8Array(this.body), {
+          headers: contentType === undefined ? {} : { "content-type": contentType }
+        }).formData(),
+      catch: (cause) => this.decodeError(cause)
+    })
+  }
+
+  toJSON(): unknown {
+    return IncomingMessage.inspect(this, {
+      _id: "@effect/platform/HttpClientResponse",
+      request: this.request.toJSON(),
+      status: this.status
+    })
+  }
+}
+
+/** Collects one answer; called by undici, it resumes the waiting fiber exactly once. */
+class Handler implements Undici.Dispatcher.DispatchHandler {
+  private controller: Undici.Dispatcher.DispatchController | undefined = undefined
+  done = false
+  private status = 0
+  private headers: IncomingHttpHeaders = {}
+  private chunks: Array<Buffer> = []
+  private size = 0
+  timer: ReturnType<typeof setTimeout> | undefined = undefined
+
+  constructor(
+    private readonly request: HttpClientRequest.HttpClientRequest,
+    private readonly resume: Resume,
+    private readonly maxBytes: number
+  ) {}
+
+  onRequestStart(controller: Undici.Dispatcher.DispatchController): void {
+    this.controller = controller
+    // Interrupted while queued behind other requests: never send it.
+    if (this.done) controller.abort(new Error("interrupted"))
+  }
+
+  onResponseStart(
+    controller: Undici.Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders
+  ): void {
+    this.status = statusCode
+    this.headers = headers
+    const declared = headers["content-length"]
+    if (typeof declared === "string" && Number(declared) > this.maxBytes) this.tooLarge(controller)
+  }
+
+  onResponseData(controller: Undici.Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.done) return
+    this.size += chunk.byteLength
+    if (this.size > this.maxBytes) return this.tooLarge(controller)
+    this.chunks.push(chunk)
+  }
+
+  onResponseEnd(): void {
+    if (this.done) return
+    this.done = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    const chunks = this.chunks
+    const body = chunks.length === 0
+      ? emptyBody
+      : chunks.length === 1
+      ? chunks[0]!
+      : Buffer.concat(chunks, this.size)
+    this.resume(Effect.succeed(new LeanResponse(this.request, this.status, this.headers, body)))
+  }
+
+  onResponseError(_controller: Undici.Dispatcher.DispatchController, error: Error): void {
+    this.fail(error)
+  }
+
+  fail(cause: unknown): void {
+    if (this.done) return
+    this.done = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.resume(Effect.fail(transportError(this.request, cause)))
+  }
+
+  private tooLarge(controller: Undici.Dispatcher.DispatchController): void {
+    this.done = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    controller.abort(new Error("response body too large"))
+    const response = new LeanResponse(this.request, this.status, this.headers, emptyBody)
+    this.resume(Effect.fail(
+      new HttpClientError.ResponseError({
+        request: this.request,
+        response,
+        reason: "Decode",
+        description: `the response body is larger than maxResponseBytes (${this.maxBytes})`
+      })
+    ))
+  }
+
+  /** Called when the fiber is interrupted: the connection is reset, so the server sees the abort. */
+  interrupt(): void {
+    if (this.done) return
+    this.done = true
+    this.controller?.abort(new Error("interrupted"))
+  }
+
+  timeout(ms: number): void {
+    if (this.done) return
+    this.done = true
+    const cause = new Cause.TimeoutException(`no complete answer within ${ms} ms`)
+    this.controller?.abort(cause)
+    this.resume(Effect.fail(
+      new HttpClientError.RequestError({
+        request: this.request,
+        reason: "Transport",
+        cause,
+        description: cause.message
+      })
+    ))
+  }
+}
+
+const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown) =>
+  new HttpClientError.RequestError({
+    request,
+    reason: "Transport",
+    cause,
+    description: describe(cause)
+  })
+
+const describe = (cause: unknown): string => {
+  if (!(cause instanceof Error)) return String(cause)
+  // undici wraps socket errors; the innermost message is the useful one (ECONNREFUSED, ECONNRESET, ...).
+  const inner = (cause as { cause?: unknown }).cause
+  const code = (cause as { code?: unknown }).code
+  const message = inner instanceof Error && inner.message !== "" ? inner.message : cause.message
+  return typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message
+}
+
+type Body = Exclude<Undici.Dispatcher.DispatchOptions["body"], undefined>
+
+const dispatchWith = (
+  dispatcher: Undici.Dispatcher,
+  settings: Settings,
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  body: Body
+) =>
+  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+    const handler = new Handler(request, resume, settings.maxResponseBytes)
+    const options: Undici.Dispatcher.DispatchOptions = {
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: request.method,
+      headers: request.headers,
+      body,
+      ...(settings.headersTimeout === undefined ? {} : { headersTimeout: settings.headersTimeout }),
+      ...(settings.bodyTimeout === undefined ? {} : { bodyTimeout: settings.bodyTimeout })
+    }
+    try {
+      dispatcher.dispatch(options, handler)
+    } catch (cause) {
+      handler.fail(cause)
+    }
+    const ms = settings.timeout
+    if (ms === undefined || handler.done) return Effect.sync(() => handler.interrupt())
+    const timer = setTimeout(() => handler.timeout(ms), ms)
+    handler.timer = timer
+    return Effect.sync(() => {
+      clearTimeout(timer)
+      handler.interrupt()
+    })
+  })
+
+/** @internal */
+export const make = (dispatcher: Undici.Dispatcher, settings: Settings): HttpClient.HttpClient => {
+  const send = (
+    request: HttpClientRequest.HttpClientRequest
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+    const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+    if (Either.isLeft(url)) {
+      return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+    }
+    const body = request.body
+    switch (body._tag) {
+      case "Empty":
+        return dispatchWith(dispatcher, settings, request, url.right, null)
+      case "Uint8Array":
+        return dispatchWith(dispatcher, settings, request, url.right, body.body)
+      case "Raw":
+        return dispatchWith(dispatcher, settings, request, url.right, body.body as Body)
+      case "FormData":
+        return dispatchWith(dispatcher, settings, request, url.right, body.formData as unknown as Body)
+      case "Stream":
+        return Effect.flatMap(
+          NodeStream.toReadable(body.stream),
+          (readable) => dispatchWith(dispatcher, settings, request, url.right, readable)
+        )
+    }
+  }
+  return HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+    (effect) => Effect.flatMap(effect, send),
+    Effect.succeed
+  )
+}

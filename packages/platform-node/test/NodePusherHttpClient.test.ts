@@ -1,0 +1,276 @@
+import { NodePusherHttpClient } from "@effect-pusher/platform-node"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as Http from "node:http"
+
+interface Seen {
+  readonly method: string
+  readonly url: string
+  readonly headers: Http.IncomingHttpHeaders
+  readonly body: string
+}
+
+interface Server {
+  readonly origin: string
+  readonly seen: Array<Seen>
+  /** TCP connections accepted so far. */
+  readonly connections: () => number
+  /** TCP connections closed so far. */
+  readonly closed: () => number
+  /** Requests whose connection closed before the answer was sent. */
+  readonly aborted: () => number
+}
+
+type Reply = (seen: Seen, response: Http.ServerResponse) => void
+
+/** A node:http server on 127.0.0.1, closed with the scope. */
+const serve = (reply: Reply): Effect.Effect<Server, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.async<{ server: Http.Server; value: Server }>((resume) => {
+      const seen: Array<Seen> = []
+      let connections = 0
+      let closed = 0
+      let aborted = 0
+      const server = Http.createServer((request, response) => {
+        const chunks: Array<Buffer> = []
+        request.on("data", (chunk: Buffer) => chunks.push(chunk))
+        request.on("end", () => {
+          const entry = {
+            method: request.method ?? "",
+            url: request.url ?? "",
+            headers: request.headers,
+            body: Buffer.concat(chunks).toString("utf8")
+          }
+          seen.push(entry)
+          response.on("close", () => {
+            if (!response.writableFinished) aborted++
+          })
+          reply(entry, response)
+        })
+      })
+      server.on("connection", (socket) => {
+        connections++
+        socket.on("close", () => closed++)
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const address = server.address() as { port: number }
+        resume(Effect.succeed({
+          server,
+          value: {
+            origin: `http://127.0.0.1:${address.port}`,
+            seen,
+            connections: () => connections,
+            closed: () => closed,
+            aborted: () => aborted
+          }
+        }))
+      })
+    }),
+    ({ server }) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
+  ).pipe(Effect.map(({ value }) => value))
+
+const json = (status: number, body: string, headers: Record<string, string> = {}): Reply => (_, response) => {
+  response.writeHead(status, { "content-type": "application/json", ...headers })
+  response.end(body)
+}
+
+const never: Reply = () => {}
+
+/** Waits (in real time) until `check` holds, for at most about two seconds. */
+const eventually = (check: () => boolean) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 200 && !check(); i++) yield* Effect.sleep("10 millis")
+    return check()
+  })
+
+const client = NodePusherHttpClient.make
+
+describe("NodePusherHttpClient", () => {
+  it.scopedLive("sends the method, path, query, headers and body, and exposes every body accessor", () =>
+    Effect.gen(function*() {
+      const server = yield* serve(json(201, `{"a":[1,2]}`, { "set-cookie": "session=abc; Path=/", "x-extra": "yes" }))
+      const http = yield* client()
+      const response = yield* http.execute(
+        HttpClientRequest.post(`${server.origin}/apps/1/events?x=1&y=a,b`).pipe(
+          HttpClientRequest.setHeader("x-pusher-library", "test"),
+          HttpClientRequest.bodyText(`{"name":"e"}`, "application/json")
+        )
+      )
+      assert.strictEqual(response.status, 201)
+      assert.strictEqual(response.headers["x-extra"], "yes")
+      assert.strictEqual(response.cookies.cookies["session"]?.value, "abc")
+      assert.strictEqual(yield* response.text, `{"a":[1,2]}`)
+      assert.deepStrictEqual(yield* response.json, { a: [1, 2] })
+      assert.strictEqual(new TextDecoder().decode(yield* response.arrayBuffer), `{"a":[1,2]}`)
+      const streamed = yield* Stream.runCollect(response.stream)
+      assert.strictEqual(new TextDecoder().decode(Chunk.toReadonlyArray(streamed)[0]), `{"a":[1,2]}`)
+      const seen = server.seen[0]!
+      assert.strictEqual(seen.method, "POST")
+      assert.strictEqual(seen.url, "/apps/1/events?x=1&y=a,b")
+      assert.strictEqual(seen.headers["x-pusher-library"], "test")
+      assert.strictEqual(seen.headers["content-type"], "application/json")
+      assert.strictEqual(seen.body, `{"name":"e"}`)
+    }))
+
+  it.scopedLive("decodes url-encoded and multipart bodies, and an empty body as null JSON", () =>
+    Effect.gen(function*() {
+      const server = yield* serve((seen, response) => {
+        if (seen.url === "/form") {
+          response.writeHead(200, { "content-type": "application/x-www-form-urlencoded" })
+          response.end("a=1&b=two")
+        } else if (seen.url === "/multipart") {
+          response.writeHead(200, { "content-type": "multipart/form-data; boundary=XX" })
+          response.end(`--XX\r\nContent-Disposition: form-data; name="f"\r\n\r\nvalue\r\n--XX--\r\n`)
+        } else {
+          response.writeHead(204)
+          response.end()
+        }
+      })
+      const http = yield* client()
+      const form = yield* http.get(`${server.origin}/form`)
+      assert.deepStrictEqual(yield* form.urlParamsBody, [["a", "1"], ["b", "two"]])
+      const multipart = yield* http.get(`${server.origin}/multipart`)
+      assert.strictEqual((yield* multipart.formData).get("f"), "value")
+      const empty = yield* http.get(`${server.origin}/empty`)
+      assert.strictEqual(empty.status, 204)
+      assert.strictEqual(yield* empty.json, null)
+      assert.strictEqual(Chunk.size(yield* Stream.runCollect(empty.stream)), 0)
+    }))
+
+  it.scopedLive("reuses kept-alive connections, up to `connections` per origin", () =>
+    Effect.gen(function*() {
+      const server = yield* serve(json(200, "{}"))
+      const one = yield* client({ connections: 1 })
+      for (let i = 0; i < 10; i++) yield* one.get(`${server.origin}/seq`)
+      assert.strictEqual(server.connections(), 1)
+      const three = yield* client({ connections: 3 })
+      yield* Effect.forEach(Array.from({ length: 30 }), () => three.get(`${server.origin}/par`), {
+        concurrency: 10,
+        discard: true
+      })
+      assert.strictEqual(server.seen.length, 40)
+      assert.isAtMost(server.connections(), 1 + 3)
+    }))
+
+  it.scopedLive("interruption aborts the request: the server sees the connection close", () =>
+    Effect.gen(function*() {
+      const server = yield* serve(never)
+      const http = yield* client()
+      const fiber = yield* Effect.fork(http.get(`${server.origin}/slow`))
+      assert.isTrue(yield* eventually(() => server.seen.length === 1))
+      yield* Fiber.interrupt(fiber)
+      assert.isTrue(yield* eventually(() => server.aborted() === 1))
+      const timedOut = yield* http.get(`${server.origin}/slow`).pipe(Effect.timeout("50 millis"), Effect.exit)
+      assert.isTrue(Exit.isFailure(timedOut) && Cause.isFailType(timedOut.cause))
+      assert.isTrue(yield* eventually(() => server.aborted() === 2))
+    }))
+
+  it.scopedLive("the timeout option fails with a Transport RequestError and aborts the request", () =>
+    Effect.gen(function*() {
+      const server = yield* serve(never)
+      const http = yield* client({ timeout: "100 millis" })
+      const error = yield* Effect.flip(http.get(`${server.origin}/slow`))
+      assert.strictEqual(error._tag, "RequestError")
+      assert.strictEqual(error.reason, "Transport")
+      assert.isTrue(Cause.isTimeoutException(error.cause))
+      assert.isTrue(yield* eventually(() => server.aborted() === 1))
+    }))
+
+  it.scopedLive("a refused connection is a Transport RequestError naming the cause", () =>
+    Effect.gen(function*() {
+      const closed = yield* Effect.scoped(serve(never))
+      const http = yield* client()
+      const error = yield* Effect.flip(http.get(`${closed.origin}/x`))
+      assert.strictEqual(error._tag, "RequestError")
+      assert.strictEqual(error.reason, "Transport")
+      assert.include(error.description, "ECONNREFUSED")
+    }))
+
+  it.scopedLive("a body over maxResponseBytes fails with a Decode ResponseError, declared or chunked", () =>
+    Effect.gen(function*() {
+      const big = "x".repeat(5000)
+      const server = yield* serve((seen, response) => {
+        if (seen.url === "/declared") {
+          response.writeHead(200, { "content-length": String(big.length) })
+          response.end(big)
+        } else {
+          response.writeHead(200)
+          response.write(big.slice(0, 600))
+          setTimeout(() => response.end(big.slice(600)), 10)
+        }
+      })
+      const http = yield* client({ maxResponseBytes: 1000 })
+      for (const path of ["/declared", "/chunked"]) {
+        const error = yield* Effect.flip(http.get(`${server.origin}${path}`))
+        assert.strictEqual(error._tag, "ResponseError")
+        assert.strictEqual(error.reason, "Decode")
+        assert.include(error.description, "maxResponseBytes")
+      }
+      const small = yield* (yield* client({ maxResponseBytes: 5000 })).get(`${server.origin}/declared`)
+      assert.strictEqual((yield* small.text).length, 5000)
+    }))
+
+  it.scopedLive("filterStatusOk, retryTransient, mapRequest, matchStatus and schemaBodyJson work on it", () =>
+    Effect.gen(function*() {
+      let calls = 0
+      const server = yield* serve((seen, response) => {
+        if (seen.url === "/flaky" && ++calls < 3) return json(503, `{"error":"busy"}`)(seen, response)
+        if (seen.url === "/missing") return json(404, `{"error":"nope"}`)(seen, response)
+        json(200, `{"count":3}`)(seen, response)
+      })
+      const base = yield* client()
+      const http = base.pipe(
+        HttpClient.mapRequest(HttpClientRequest.prependUrl(server.origin)),
+        HttpClient.mapRequest(HttpClientRequest.setHeader("x-mapped", "1")),
+        HttpClient.filterStatusOk
+      )
+      const missing = yield* Effect.flip(http.get("/missing"))
+      assert.isTrue(HttpClientError.isHttpClientError(missing))
+      assert.strictEqual(missing._tag === "ResponseError" ? missing.reason : "", "StatusCode")
+
+      const retrying = http.pipe(HttpClient.retryTransient({ times: 3 }))
+      const decoded = yield* retrying.get("/flaky").pipe(
+        Effect.flatMap(HttpClientResponse.schemaBodyJson(Schema.Struct({ count: Schema.Number })))
+      )
+      assert.deepStrictEqual(decoded, { count: 3 })
+      assert.strictEqual(calls, 3)
+      assert.isTrue(server.seen.every((seen) => seen.headers["x-mapped"] === "1"))
+
+      const matched = yield* base.get(`${server.origin}/missing`).pipe(
+        Effect.flatMap(HttpClientResponse.matchStatus({
+          "2xx": () => Effect.succeed("ok"),
+          404: (response) => Effect.map(response.json, (body) => `missing ${JSON.stringify(body)}`),
+          orElse: () => Effect.succeed("other")
+        }))
+      )
+      assert.strictEqual(matched, `missing {"error":"nope"}`)
+    }))
+
+  it.scopedLive("closing the layer's scope closes its connections", () =>
+    Effect.gen(function*() {
+      const server = yield* serve(json(200, "{}"))
+      yield* Effect.scoped(
+        Effect.gen(function*() {
+          const http = yield* client({ keepAliveTimeout: 60_000 })
+          yield* http.get(`${server.origin}/one`)
+          assert.strictEqual(server.closed(), 0)
+        })
+      )
+      assert.isTrue(yield* eventually(() => server.closed() === 1))
+    }))
+})
