@@ -101,4 +101,22 @@ layer(e2e, { timeout: "30 seconds", excludeTestServices: true })("trigger", (it)
       expect(yield* sealed.atLeast(1)).toEqual([{ i: 3 }])
       expect(yield* fromSender.atLeast(1)).toEqual(["four"])
     }))
+
+  it.scoped("asking for info is accepted, though soketi answers without it", () =>
+    Effect.gen(function*() {
+      const { connect } = yield* E2E
+      const client = yield* connect()
+      const events = client.record(yield* client.subscribe("with-info"), "e")
+      const result = yield* Pusher.trigger("with-info", "e", { n: 1 }, { info: ["subscription_count"] })
+      // soketi 1.6.1 ignores `info` and answers {"ok": true}: the result simply has no channels.
+      expect(result).toEqual({})
+      const batch = yield* Pusher.triggerBatch([{
+        channel: "with-info",
+        name: "e",
+        data: { n: 2 },
+        info: ["user_count"]
+      }])
+      expect(batch).toEqual({})
+      expect(yield* events.atLeast(2)).toEqual([{ n: 1 }, { n: 2 }])
+    }))
 })
