@@ -1,4 +1,4 @@
-import { Pusher, PusherConfig, PusherCrypto, PusherTest } from "@effect-pusher/core"
+import { Pusher, PusherBatching, PusherConfig, PusherCrypto, PusherTest } from "@effect-pusher/core"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -110,6 +110,25 @@ describe("PusherTest", () => {
           ["z", "b", 2, "batch_events"],
           ["presence-y", "c", [3], "batch_events"]
         ])
+      }).pipe(Effect.provide(PusherTest.layer())))
+
+    it.effect("PusherBatching's batches are recorded event by event", () =>
+      Effect.gen(function*() {
+        const emulator = yield* PusherTest.PusherTest
+        const alice = yield* emulator.connect({ userId: "alice" })
+        yield* Effect.all([
+          Pusher.trigger("a", "e", 1),
+          Pusher.trigger("b", "e", 2),
+          Pusher.sendToUser("alice", "e", 3)
+        ], { concurrency: "unbounded" }).pipe(Effect.provide(PusherBatching.layer()))
+        const events = yield* emulator.events
+        expect(events.map((e) => [e.channel, e.data, e.endpoint])).toEqual([
+          ["a", 1, "batch_events"],
+          ["b", 2, "batch_events"],
+          ["#server-to-user-alice", 3, "batch_events"]
+        ])
+        expect(events[2]!.recipients).toEqual([alice])
+        expect((yield* emulator.requests).length).toBe(1)
       }).pipe(Effect.provide(PusherTest.layer())))
 
     it.effect("sendToUser records an event on #server-to-user-{id} for the user's connections", () =>

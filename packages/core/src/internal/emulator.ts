@@ -564,18 +564,15 @@ export class Emulator {
   private checkEvent(
     prefix: string,
     event: Record<string, unknown>,
-    channels: ReadonlyArray<unknown>,
-    allowServerToUser: boolean
+    channels: ReadonlyArray<unknown>
   ): Answer | { name: string; data: string; channels: ReadonlyArray<string>; socketId?: string; info: Set<string> } {
     const nameError = V.checkEventName(`${prefix}name`, event.name)
     if (nameError !== undefined) return textAnswer(400, nameError.message)
     if (typeof event.data !== "string") return textAnswer(400, `Invalid ${prefix}data: must be a string`)
     for (let i = 0; i < channels.length; i++) {
       const channel = channels[i]
-      if (
-        allowServerToUser && channels.length === 1 && typeof channel === "string" &&
-        channel.startsWith(V.serverToUserPrefix)
-      ) {
+      // `#server-to-user-{id}` (sendToUser) is addressed alone, by `events` or as one event of a batch.
+      if (channels.length === 1 && typeof channel === "string" && channel.startsWith(V.serverToUserPrefix)) {
         const userError = V.checkUserId(`${prefix}channels[${i}] user id`, channel.slice(V.serverToUserPrefix.length))
         if (userError !== undefined) return textAnswer(400, userError.message)
         continue
@@ -631,7 +628,7 @@ export class Emulator {
         `Invalid channels: at most ${V.maxChannelsPerTrigger} channels per event, got ${channels.length}`
       )
     }
-    const event = this.checkEvent("", json, channels, true)
+    const event = this.checkEvent("", json, channels)
     if ("_tag" in event) return event
     const unique = Array.from(new Set(event.channels))
     for (const channel of unique) this.record("events", channel, event.name, event.data, event.socketId, now)
@@ -655,7 +652,7 @@ export class Emulator {
     for (let i = 0; i < batch.length; i++) {
       const item = batch[i]
       if (!isRecord(item)) return textAnswer(400, `Invalid batch[${i}]: must be an event object`)
-      const event = this.checkEvent(`batch[${i}].`, item, [item.channel], false)
+      const event = this.checkEvent(`batch[${i}].`, item, [item.channel])
       if ("_tag" in event) return event
       checked.push(event)
     }
