@@ -151,7 +151,8 @@ export const validate = (options: Options): Either.Either<Service, ConfigError.C
   const appId = typeof options.appId === "number"
     ? (Number.isSafeInteger(options.appId) && options.appId >= 0 ? String(options.appId) : "")
     : options.appId
-  if (typeof appId !== "string" || !appIdPattern.test(appId)) {
+  // "." and ".." would be resolved away in the URL, so requests would not reach the signed path.
+  if (typeof appId !== "string" || !appIdPattern.test(appId) || appId === "." || appId === "..") {
     return Either.left(invalid("appId", "must be a non-negative integer or 1-100 characters of [A-Za-z0-9_-.]"))
   }
   if (typeof options.key !== "string" || !keyPattern.test(options.key)) {

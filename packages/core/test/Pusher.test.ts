@@ -765,6 +765,7 @@ describe("Pusher errors", () => {
       const error = yield* Effect.flip(exit)
       expect(error).toBeInstanceOf(PusherError.TransportError)
       expect(error).toMatchObject({ reason: "Timeout", method: "GET", path: "/channels" })
+      expect(error.message).toContain("2s 500ms")
       expect(client.calls()).toBe(1)
       expectNoSecret(error)
     }).pipe(

@@ -111,6 +111,8 @@ describe("PusherConfig.layer", () => {
     ["a fractional appId", { appId: 1.5 }, "appId"],
     ["an appId with a slash", { appId: "1/2" }, "appId"],
     ["an appId of 101 characters", { appId: "1".repeat(101) }, "appId"],
+    ["the appId ..", { appId: ".." }, "appId"],
+    ["the appId .", { appId: "." }, "appId"],
     ["an empty key", { key: "" }, "key"],
     ["a key with a space", { key: "a b" }, "key"],
     ["a key with &", { key: "a&b" }, "key"],

@@ -3,6 +3,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
@@ -94,7 +95,7 @@ export const send = <A>(
             reason: "Timeout",
             method,
             path,
-            description: `no complete answer within the configured timeout`
+            description: `no complete answer within the configured timeout of ${Duration.format(config.timeout)}`
           })
       })
     )

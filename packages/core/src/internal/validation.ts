@@ -80,8 +80,17 @@ export const checkUserId = (field: string, userId: unknown): ValidationError | u
   if (!channelNamePattern.test(userId)) {
     return fail(field, `may contain only A-Z a-z 0-9 _ - = @ , . ; (found ${badCharacter(userId, nameCharacter)})`)
   }
-  return undefined
+  return checkPathSegment(field, userId)
 }
+
+/**
+ * A name that becomes a URL path segment must not be `.` or `..`: URL parsers resolve those (even
+ * percent-encoded), so the request would reach another path than the one signed.
+ *
+ * @internal
+ */
+export const checkPathSegment = (field: string, segment: string): ValidationError | undefined =>
+  segment === "." || segment === ".." ? fail(field, "must not be . or .. (it is a URL path segment)") : undefined
 
 /**
  * Serializes event data the way Channels expects: a string as is, anything else as JSON.
