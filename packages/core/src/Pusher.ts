@@ -653,8 +653,48 @@ export interface UserAuthentication {
 }
 
 const strictOptions = { onExcessProperty: "error", errors: "first" } as const
-const checkPresenceData = ParseResult.validateEither(PresenceData, strictOptions)
-const checkUserData = ParseResult.validateEither(UserData, strictOptions)
+const validatePresenceData = ParseResult.validateEither(PresenceData, strictOptions)
+const validateUserData = ParseResult.validateEither(UserData, strictOptions)
+
+const isPlainRecord = (u: unknown): u is Record<string, unknown> => {
+  if (typeof u !== "object" || u === null) return false
+  const proto = Object.getPrototypeOf(u)
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * The common shape of presence data, recognized without Schema's interpreter (authorization is a hot path):
+ * `true` only for values that `PresenceData` accepts, so the Schema stays the definition and decides, and
+ * explains, everything else.
+ */
+const isSimplePresenceData = (u: unknown): boolean => {
+  if (!isPlainRecord(u)) return false
+  const id = u.user_id
+  if (typeof id !== "string" || id.length === 0) return false
+  for (const key in u) if (key !== "user_id" && key !== "user_info") return false
+  return Object.getOwnPropertySymbols(u).length === 0
+}
+
+const checkPresenceData = (u: unknown): Either.Either<unknown, ParseResult.ParseIssue> =>
+  isSimplePresenceData(u) ? Either.right(u) : validatePresenceData(u)
+
+const isSimpleUserData = (u: unknown): boolean => {
+  if (!isPlainRecord(u)) return false
+  const id = u.id
+  if (typeof id !== "string" || id.length === 0) return false
+  for (const key in u) {
+    if (key === "watchlist") {
+      const list = u.watchlist
+      if (list === undefined) continue
+      if (!Array.isArray(list) || list.length > 100) return false
+      for (let i = 0; i < list.length; i++) if (typeof list[i] !== "string" || list[i].length === 0) return false
+    } else if (key !== "id" && key !== "user_info") return false
+  }
+  return Object.getOwnPropertySymbols(u).length === 0
+}
+
+const checkUserData = (u: unknown): Either.Either<unknown, ParseResult.ParseIssue> =>
+  isSimpleUserData(u) ? Either.right(u) : validateUserData(u)
 
 const schemaFailure = (field: string, issue: ParseResult.ParseIssue): ValidationError =>
   V.fail(field, ParseResult.TreeFormatter.formatIssueSync(issue).replace(/\s*\n\s*/g, " "))

@@ -187,7 +187,8 @@ export class EncryptionError extends Schema.TaggedError<EncryptionError>("@effec
 }
 
 /**
- * A webhook request was not accepted. Nothing in it should be trusted.
+ * A webhook request was not accepted (nothing in it should be trusted), or, with reason `InvalidEventData`,
+ * the data of a verified client event did not match the schema it was decoded with.
  *
  * @since 0.1.0
  * @category errors
@@ -201,7 +202,8 @@ export class WebhookError extends Schema.TaggedError<WebhookError>("@effect-push
       "UnknownKey",
       "SignatureMismatch",
       "InvalidBody",
-      "Expired"
+      "Expired",
+      "InvalidEventData"
     ),
     description: Schema.String
   }

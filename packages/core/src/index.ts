@@ -27,3 +27,13 @@ export * as PusherBatching from "./PusherBatching.js"
  * @since 0.1.0
  */
 export * as PusherTest from "./PusherTest.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as AuthRequest from "./AuthRequest.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Webhook from "./Webhook.js"
