@@ -10,7 +10,7 @@ export default defineConfig({
     globalSetup: ["test/e2e/globalSetup.ts"],
     pool: "forks",
     fileParallelism: false,
-    testTimeout: 20_000,
+    testTimeout: 30_000,
     hookTimeout: 30_000,
     teardownTimeout: 10_000
   }

@@ -11,7 +11,7 @@ export class WaitTimeout extends Data.TaggedError("WaitTimeout")<{ readonly what
   }
 }
 
-export const defaultTimeoutMs = 5_000
+export const defaultTimeoutMs = 8_000
 
 class NotYet extends Data.TaggedError("NotYet") {}
 
