@@ -6,6 +6,7 @@ import { Pusher, PusherConfig } from "@effect-pusher/core"
 import { afterAll, beforeAll, describe, expect, it, vi } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as TestClock from "effect/TestClock"
@@ -14,7 +15,7 @@ import * as fc from "fast-check"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import PusherNode from "pusher"
-import { makeRecorder } from "./utils/recorder.js"
+import { makeFailingClient, makeRecorder } from "./utils/recorder.js"
 
 interface Received {
   readonly method: string
@@ -359,5 +360,44 @@ describe("differential against pusher@5.3.4", () => {
         "users"
       ]
     )
+  })
+})
+
+describe("validation agrees with pusher@5.3.4", () => {
+  it("accepts exactly the channel names and socket ids that pusher accepts", () => {
+    const pusher = new PusherNode({ appId, key, secret, host: "127.0.0.1", port: "1", useTLS: false })
+    // A client that fails at once: a TransportError means the input passed validation.
+    const runtime = ManagedRuntime.make(
+      Layer.merge(makeFailingClient().layer, PusherConfig.layer({ appId, key, secret }))
+    )
+    const nearlyValid = fc.array(
+      fc.oneof({ weight: 8, arbitrary: nameAlphabet }, {
+        weight: 1,
+        arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 })
+      }),
+      { minLength: 0, maxLength: 202 }
+    ).map((chars) => chars.join(""))
+    const channel = fc.oneof(nearlyValid, fc.string({ unit: "binary" }), nameOf(199, 201))
+      .filter((c) => !c.startsWith("private-encrypted-"))
+    const socket = fc.oneof(
+      socketId,
+      fc.stringMatching(/^\s?\d{0,3}[.:,]?\d{0,3}\s?$/),
+      fc.string({ unit: "binary", maxLength: 8 })
+    )
+    fc.assert(
+      fc.property(channel, socket, (channel, socketId) => {
+        let theirs = true
+        try {
+          pusher.authorizeChannel(socketId, channel)
+        } catch {
+          theirs = false
+        }
+        const result = runtime.runSync(Effect.either(Pusher.trigger(channel, "e", "d", { socketId })))
+        const mine = Either.isRight(result) || result.left._tag !== "ValidationError"
+        expect(mine).toBe(theirs)
+      }),
+      { numRuns: 600 }
+    )
+    return runtime.dispose()
   })
 })

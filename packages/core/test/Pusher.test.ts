@@ -372,6 +372,16 @@ describe("Pusher HTTP operations: exact requests", () => {
       expect(recorder.requests[1]!.url).toContain("auth_timestamp=1&")
     })
   })
+
+  it.effect("signs timestamps after 2038 correctly (pusher@5.3.4 wraps them to negative numbers)", () => {
+    const { recorder, run } = setup()
+    return Effect.gen(function*() {
+      yield* run(Effect.zipRight(TestClock.setTime(2_147_483_648_000), Pusher.channels()))
+      yield* run(Effect.zipRight(TestClock.setTime(4_102_444_800_999), Pusher.channels()))
+      expect(recorder.requests[0]!.url).toContain("auth_timestamp=2147483648&")
+      expect(recorder.requests[1]!.url).toContain("auth_timestamp=4102444800&")
+    })
+  })
 })
 
 // ---------------------------------------------------------------------------------------------------------
