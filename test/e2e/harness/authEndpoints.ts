@@ -2,11 +2,13 @@
  * The auth endpoints pusher-js calls (`channelAuthorization` / `userAuthentication` with the ajax
  * transport): form-encoded `socket_id` (+ `channel_name`) plus the client's params `user_id` and `mode`.
  *
- * This stand-in calls `Pusher.authorizeChannel` / `Pusher.authenticateUser` directly. When platform-node's
- * HTTP endpoints exist, `start` is replaced by a server built from them (same `AuthEndpoints` shape), with
- * an authorizer that denies when `mode=deny` and a config with a wrong secret when `mode=wrong-secret`.
+ * The request is decoded and signed by the library (`AuthRequest.authorizeChannel` /
+ * `AuthRequest.authenticateUser`, exactly as sent by pusher-js); only the HTTP plumbing is node:http. When
+ * platform-node's HTTP endpoints exist, `start` is replaced by a server built from them (same
+ * `AuthEndpoints` shape), with an authorizer that denies when `mode=deny` and a config with a wrong secret
+ * when `mode=wrong-secret`.
  */
-import * as Pusher from "@effect-pusher/core/Pusher"
+import * as AuthRequest from "@effect-pusher/core/AuthRequest"
 import * as PusherConfig from "@effect-pusher/core/PusherConfig"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -44,16 +46,13 @@ export const start = async (options: {
     requests.push({ path: request.path, socketId, mode })
     if (request.method !== "POST") return json(405, { error: "POST only" })
     if (mode === "deny") return json(403, { error: "denied by the test's authorizer" })
+    const authRequest: AuthRequest.AuthHttpRequest = { headers: request.headers, body: request.body }
+    const user = { user_id: userId, user_info: { name: `User ${userId}` } }
     switch (request.path) {
-      case "/pusher/auth": {
-        const channel = form.get("channel_name") ?? ""
-        const presence = channel.startsWith("presence-")
-          ? { user_id: userId, user_info: { name: `User ${userId}` } }
-          : undefined
-        return run(mode, Pusher.authorizeChannel(socketId, channel, presence))
-      }
+      case "/pusher/auth":
+        return run(mode, AuthRequest.authorizeChannel(authRequest, () => Effect.succeed(user)))
       case "/pusher/user-auth":
-        return run(mode, Pusher.authenticateUser(socketId, { id: userId, user_info: { name: `User ${userId}` } }))
+        return run(mode, AuthRequest.authenticateUser(authRequest, { id: userId, user_info: user.user_info }))
       default:
         return json(404, { error: "not found" })
     }

@@ -5,10 +5,7 @@
  * soketi by PID and closes the servers.
  */
 import * as PusherConfig from "@effect-pusher/core/PusherConfig"
-import type * as PusherCrypto from "@effect-pusher/core/PusherCrypto"
-import * as NodePusherCrypto from "@effect-pusher/platform-node/NodePusherCrypto"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as NodePusher from "@effect-pusher/platform-node/NodePusher"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -98,18 +95,12 @@ const make = Effect.gen(function*() {
   return service
 }).pipe(Effect.orDie)
 
-/**
- * How the tests provide the library: config, node:crypto and a real `HttpClient`.
- * Becomes `NodePusher.layer` (the lean pooled client) once platform-node has it.
- */
-const libraryLayer = (
-  options: PusherConfig.Options
-): Layer.Layer<PusherConfig.PusherConfig | PusherCrypto.PusherCrypto | HttpClient.HttpClient> =>
-  Layer.mergeAll(PusherConfig.layer(options), NodePusherCrypto.layer, NodeHttpClient.layerUndici).pipe(Layer.orDie)
+/** How the tests provide the library: config, node:crypto and platform-node's lean pooled `HttpClient`. */
+const libraryLayer = (options: PusherConfig.Options): Layer.Layer<NodePusher.Services> =>
+  NodePusher.layer(options).pipe(Layer.orDie)
 
 /** The environment, plus what every library operation requires, configured for its soketi. */
-export const layer: Layer.Layer<E2E | PusherConfig.PusherConfig | PusherCrypto.PusherCrypto | HttpClient.HttpClient> =
-  Layer.provideMerge(
-    Layer.unwrapEffect(Effect.map(E2E, (e2e) => libraryLayer(e2e.options))),
-    Layer.scoped(E2E, make)
-  )
+export const layer: Layer.Layer<E2E | NodePusher.Services> = Layer.provideMerge(
+  Layer.unwrapEffect(Effect.map(E2E, (e2e) => libraryLayer(e2e.options))),
+  Layer.scoped(E2E, make)
+)
