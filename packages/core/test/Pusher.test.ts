@@ -719,6 +719,17 @@ describe("Pusher errors", () => {
     })
   })
 
+  it.effect("soketi's success answer {\"ok\": true} is a success", () => {
+    const { run } = setup(() => ({ body: `{"ok":true}` }))
+    return Effect.gen(function*() {
+      expect(yield* run(Pusher.trigger("c", "e", "d"))).toStrictEqual({})
+      expect(yield* run(Pusher.triggerBatch(batchOf(2)))).toStrictEqual({})
+      expect(yield* run(Pusher.sendToUser("u", "e", "d"))).toBeUndefined()
+      expect(yield* run(Pusher.terminateUserConnections("u"))).toBeUndefined()
+      expect(yield* run(Pusher.post("/events", {}))).toStrictEqual({ ok: true })
+    })
+  })
+
   it.effect("a 200 body that is not JSON is a DecodeError", () => {
     const { run } = setup(() => ({ body: "<html>hello</html>" }))
     return Effect.gen(function*() {
