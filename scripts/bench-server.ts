@@ -1,0 +1,37 @@
+/**
+ * The benchmark's stand-in for Channels: a node:http server on 127.0.0.1 that reads each request and
+ * answers `{}` (a valid answer to both /events and /batch_events), counting requests. Run by bench.ts as
+ * a child process, so that its work is not billed to the client being measured.
+ */
+import * as Http from "node:http"
+
+let requests = 0
+const answer = Buffer.from("{}")
+const noop = () => {}
+
+const server = Http.createServer((request, response) => {
+  requests++
+  request.on("data", noop)
+  request.on("end", () => {
+    response.writeHead(200, { "content-type": "application/json", "content-length": answer.byteLength })
+    response.end(answer)
+  })
+})
+server.keepAliveTimeout = 60_000
+server.headersTimeout = 65_000
+server.maxRequestsPerSocket = 0
+
+server.listen(0, "127.0.0.1", () => {
+  const address = server.address()
+  process.send?.({ type: "listening", port: typeof address === "object" && address !== null ? address.port : 0 })
+})
+
+process.on("message", (message: unknown) => {
+  if (message === "requests") process.send?.({ type: "requests", requests })
+})
+// The parent's exit closes the IPC channel: stop with it.
+process.on("disconnect", () => {
+  server.closeAllConnections()
+  server.close()
+  process.exit(0)
+})

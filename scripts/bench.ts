@@ -1,0 +1,257 @@
+/**
+ * `pnpm bench`: effect-pusher (through `NodePusher.layer`) against pusher@5.3.4, side by side on this
+ * machine, printed as a markdown table of ratios.
+ *
+ * - trigger throughput, sequential and at concurrency 50, against a local node:http server on 127.0.0.1
+ *   (a child process answering `{}`); each round of each client runs in its own child process, so CPU
+ *   per request and heap belong to that client alone;
+ * - `authorizeChannel` (private and presence) and webhook verify + decode, in this process.
+ *
+ * Rounds alternate which library goes first; every figure is the median of the rounds. Absolute rates
+ * move with the machine's load: compare the ratios. `BENCH_ROUNDS` (default 3) and `BENCH_EVENTS`
+ * (default 10,000) override the sizes.
+ */
+import { Pusher, type PusherConfig, Webhook } from "@effect-pusher/core"
+import { NodePusher } from "@effect-pusher/platform-node"
+import * as Effect from "effect/Effect"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import { type ChildProcess, fork } from "node:child_process"
+import * as NodeCrypto from "node:crypto"
+import { fileURLToPath } from "node:url"
+import OfficialPusher from "pusher"
+import type { Phase, Settings, TriggerRound } from "./bench-trigger.js"
+
+const rounds = Number(process.env["BENCH_ROUNDS"] ?? 3)
+const events = Number(process.env["BENCH_EVENTS"] ?? 10_000)
+const concurrency = 50
+const sequentialEvents = Math.max(100, Math.round(events / 5))
+
+/**
+ * The trigger rows; names are keys of `variants` in bench-trigger.ts, and the first is the baseline that
+ * the others are divided by. A "batching on" row is one more name here and one more entry there.
+ */
+const triggerVariants = ["pusher@5.3.4", "effect-pusher"]
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
+
+const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+const once = <A>(child: ChildProcess, type: string): Promise<A> =>
+  new Promise((resolve, reject) => {
+    const onMessage = (message: { type?: string }) => {
+      if (message.type !== type) return
+      child.off("message", onMessage)
+      child.off("exit", onExit)
+      resolve(message as A)
+    }
+    const onExit = (code: number | null) => reject(new Error(`${type}: the child process exited with ${code}`))
+    child.on("message", onMessage)
+    child.once("exit", onExit)
+  })
+
+// ---------------------------------------------------------------------------------------------------------
+// Trigger throughput
+// ---------------------------------------------------------------------------------------------------------
+
+const startServer = async () => {
+  const server = fork(here("./bench-server.ts"), [], { execArgv: process.execArgv, stdio: "inherit" })
+  const { port } = await once<{ port: number }>(server, "listening")
+  const requests = async () => {
+    const reply = once<{ requests: number }>(server, "requests")
+    server.send("requests")
+    return (await reply).requests
+  }
+  return { server, port, requests }
+}
+
+interface TriggerResult extends TriggerRound {
+  readonly requestsPerEvent: number
+}
+
+const runTriggerRound = async (
+  server: Awaited<ReturnType<typeof startServer>>,
+  variant: string
+): Promise<TriggerResult> => {
+  const settings: Settings = {
+    variant,
+    port: server.port,
+    warmup: 1_000,
+    sequential: sequentialEvents,
+    concurrent: events,
+    concurrency
+  }
+  const before = await server.requests()
+  const child = fork(here("./bench-trigger.ts"), [JSON.stringify(settings)], {
+    execArgv: [...process.execArgv, "--expose-gc"],
+    stdio: "inherit"
+  })
+  const { round } = await once<{ round: TriggerRound }>(child, "round")
+  await new Promise((resolve) => child.once("exit", resolve))
+  const sent = settings.warmup + Math.min(200, settings.warmup) + settings.sequential + settings.concurrent
+  return { ...round, requestsPerEvent: (await server.requests() - before) / sent }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Authorization and webhooks (no I/O)
+// ---------------------------------------------------------------------------------------------------------
+
+const credentials = { appId: "1", key: "bench-key", secret: "bench-secret" }
+const official = new OfficialPusher({ ...credentials, host: "127.0.0.1" })
+const pure = ManagedRuntime.make(NodePusher.layerWithoutHttpClient({ ...credentials, host: "127.0.0.1" }))
+
+const socketId = "1234.5678"
+const presence = { user_id: "ada", user_info: { name: "Ada Lovelace" } }
+const webhookBody = JSON.stringify({
+  time_ms: 1_700_000_000_000,
+  events: [
+    { name: "channel_occupied", channel: "presence-lobby" },
+    { name: "member_added", channel: "presence-lobby", user_id: "ada" }
+  ]
+})
+const webhookHeaders = {
+  "content-type": "application/json",
+  "x-pusher-key": credentials.key,
+  "x-pusher-signature": NodeCrypto.createHmac("sha256", credentials.secret).update(webhookBody).digest("hex")
+}
+
+/** Runs `op` n times inside one Effect program, as a server handling many requests with one runtime. */
+const loop = <A, E>(n: number, op: () => Effect.Effect<A, E, PusherConfig.PusherConfig>) =>
+  Effect.suspend(() => {
+    let i = 0
+    return Effect.whileLoop({ while: () => i++ < n, body: op, step: () => {} })
+  })
+
+interface PureCase {
+  readonly name: string
+  readonly iterations: number
+  readonly official: (n: number) => void
+  readonly ours: (n: number) => Promise<void>
+}
+
+const pureCases: ReadonlyArray<PureCase> = [
+  {
+    name: "authorizeChannel private (ops/s)",
+    iterations: 50_000,
+    official: (n) => {
+      for (let i = 0; i < n; i++) official.authorizeChannel(socketId, "private-orders")
+    },
+    ours: (n) => pure.runPromise(loop(n, () => Pusher.authorizeChannel(socketId, "private-orders")))
+  },
+  {
+    name: "authorizeChannel presence (ops/s)",
+    iterations: 30_000,
+    official: (n) => {
+      for (let i = 0; i < n; i++) official.authorizeChannel(socketId, "presence-lobby", presence)
+    },
+    ours: (n) => pure.runPromise(loop(n, () => Pusher.authorizeChannel(socketId, "presence-lobby", presence)))
+  },
+  {
+    name: "webhook verify + decode (ops/s)",
+    iterations: 30_000,
+    official: (n) => {
+      for (let i = 0; i < n; i++) {
+        const webhook = official.webhook({ headers: webhookHeaders, rawBody: webhookBody })
+        if (!webhook.isValid()) throw new Error("the benchmark's webhook does not verify")
+        webhook.getEvents()
+      }
+    },
+    ours: (n) => pure.runPromise(loop(n, () => Webhook.verify({ headers: webhookHeaders, body: webhookBody })))
+  }
+]
+
+const opsPerSecond = async (n: number, run: (n: number) => void | Promise<void>): Promise<number> => {
+  const start = performance.now()
+  await run(n)
+  return n / ((performance.now() - start) / 1000)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------------------
+
+const rate = (phase: Phase) => phase.events / (phase.wallMs / 1000)
+const cpuPerEvent = (phase: Phase) => phase.cpuMicros / phase.events
+const int = (n: number) => Math.round(n).toLocaleString("en-US")
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`
+const ratio = (ours: number, theirs: number) => `**${(ours / theirs).toFixed(2)}×**`
+
+const main = async () => {
+  const started = performance.now()
+  console.error(`effect-pusher bench: ${rounds} rounds, ${events} events at concurrency ${concurrency}`)
+  const server = await startServer()
+  const trigger: Record<string, Array<TriggerResult>> = Object.fromEntries(triggerVariants.map((v) => [v, []]))
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? triggerVariants : [...triggerVariants].reverse()
+    for (const variant of order) {
+      const result = await runTriggerRound(server, variant)
+      trigger[variant]!.push(result)
+      console.error(
+        `  round ${r + 1} ${variant}: ${int(rate(result.concurrent))} events/s at ${concurrency}, ` +
+          `${int(rate(result.sequential))} sequential`
+      )
+    }
+  }
+  server.server.disconnect()
+
+  // Warm both sides up before the measured rounds.
+  for (const c of pureCases) {
+    c.official(2_000)
+    await c.ours(2_000)
+  }
+  const pureResults = pureCases.map(() => ({ official: [] as Array<number>, ours: [] as Array<number> }))
+  for (let r = 0; r < Math.max(rounds, 5); r++) {
+    for (let i = 0; i < pureCases.length; i++) {
+      const c = pureCases[i]!
+      const results = pureResults[i]!
+      if (r % 2 === 0) {
+        results.official.push(await opsPerSecond(c.iterations, c.official))
+        results.ours.push(await opsPerSecond(c.iterations, c.ours))
+      } else {
+        results.ours.push(await opsPerSecond(c.iterations, c.ours))
+        results.official.push(await opsPerSecond(c.iterations, c.official))
+      }
+    }
+  }
+  await pure.dispose()
+
+  const baseline = trigger[triggerVariants[0]!]!
+  const med = (results: ReadonlyArray<TriggerResult>, f: (r: TriggerResult) => number) => median(results.map(f))
+  const lines: Array<string> = []
+  lines.push(`| measure (median of ${rounds} rounds) | ${triggerVariants.join(" | ")} | ratio |`)
+  lines.push(`|---|${triggerVariants.map(() => "---:").join("|")}|---|`)
+  const row = (label: string, f: (r: TriggerResult) => number, format: (n: number) => string, higher: boolean) => {
+    const values = triggerVariants.map((v) => med(trigger[v]!, f))
+    const base = values[0]!
+    const ratios = values.slice(1).map((v) => higher ? ratio(v, base) : `${(v / base).toFixed(2)}×`)
+    lines.push(`| ${label} | ${values.map(format).join(" | ")} | ${ratios.join(", ")} |`)
+  }
+  row(`trigger, sequential (events/s, ${int(sequentialEvents)} events)`, (r) => rate(r.sequential), int, true)
+  row(`trigger, concurrency ${concurrency} (events/s, ${int(events)} events)`, (r) => rate(r.concurrent), int, true)
+  row(`client CPU per event, concurrency ${concurrency} (µs)`, (r) => cpuPerEvent(r.concurrent), int, false)
+  row(`client CPU per event, sequential (µs)`, (r) => cpuPerEvent(r.sequential), int, false)
+  row("HTTP requests per event", (r) => r.requestsPerEvent, (n) => n.toFixed(2), false)
+  row("heap used after the run", (r) => r.heapAfterRun, mb, false)
+  row("heap retained after GC", (r) => r.heapRetained, mb, false)
+  lines.push("")
+  lines.push(`| measure (median of ${Math.max(rounds, 5)} rounds) | pusher@5.3.4 | effect-pusher | ratio |`)
+  lines.push("|---|---:|---:|---|")
+  pureCases.forEach((c, i) => {
+    const theirs = median(pureResults[i]!.official)
+    const ours = median(pureResults[i]!.ours)
+    lines.push(`| ${c.name} | ${int(theirs)} | ${int(ours)} | ${ratio(ours, theirs)} |`)
+  })
+  console.log(lines.join("\n"))
+  console.error(
+    `\nNode ${process.version}, ${baseline.length} rounds, ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
+      "Ratios are effect-pusher ÷ pusher@5.3.4 (for CPU and heap, lower is better)."
+  )
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
