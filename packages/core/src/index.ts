@@ -37,3 +37,8 @@ export * as AuthRequest from "./AuthRequest.js"
  * @since 0.1.0
  */
 export * as Webhook from "./Webhook.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as PusherEndpoints from "./PusherEndpoints.js"

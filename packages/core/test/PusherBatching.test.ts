@@ -12,9 +12,17 @@ import * as TestClock from "effect/TestClock"
 import { createHash } from "node:crypto"
 import nacl from "tweetnacl"
 
+interface WireEvent {
+  readonly channel: string
+  readonly name: string
+  readonly data: string
+  readonly socket_id?: string
+  readonly info?: string
+}
+
 interface Sent {
   readonly path: string
-  readonly body: { readonly batch?: ReadonlyArray<Record<string, string>> } & Record<string, unknown>
+  readonly body: { readonly batch?: ReadonlyArray<WireEvent> } & Record<string, unknown>
 }
 
 interface Reply {
@@ -51,8 +59,17 @@ const config = PusherConfig.layer({ appId: 1, key: "key", secret: "secret" })
 const withBatching = (server: ReturnType<typeof makeServer>, options?: PusherBatching.Options) =>
   PusherBatching.layer(options).pipe(Layer.provideMerge(Layer.merge(config, server.client)))
 
-const events = (server: ReturnType<typeof makeServer>) =>
-  server.sent.flatMap((s) => s.body.batch ?? [{ channel: String((s.body.channels as Array<string>)[0]), ...s.body }])
+/** Every event sent, batched or not, as `{ channel, name, data, ... }`. */
+const events = (server: ReturnType<typeof makeServer>): Array<WireEvent> =>
+  server.sent.flatMap((s): Array<WireEvent> =>
+    s.body.batch !== undefined
+      ? [...s.body.batch]
+      : [{
+        channel: String((s.body.channels as Array<string>)[0]),
+        name: String(s.body.name),
+        data: String(s.body.data)
+      }]
+  )
 
 describe("PusherBatching", () => {
   it.effect("sends concurrent single-channel triggers as batches of at most 10", () => {

@@ -1,0 +1,297 @@
+/**
+ * The three HTTP endpoints a Channels app serves, as `@effect/platform` `HttpApp`s: channel authorization
+ * and user authentication (what pusher-js calls) and the webhook receiver (what Pusher calls).
+ *
+ * They run on any `@effect/platform` HTTP server; `@effect-pusher/platform-node` turns them into a plain
+ * Node `(req, res)` handler for `node:http`, Express or Fastify.
+ *
+ * @since 0.1.0
+ */
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Data from "effect/Data"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as AuthRequest from "./AuthRequest.js"
+import * as Pusher from "./Pusher.js"
+import type * as PusherConfig from "./PusherConfig.js"
+import type { EncryptionError, ValidationError, WebhookError } from "./PusherError.js"
+import * as Webhook from "./Webhook.js"
+
+/**
+ * What an authorizer decides for a channel subscription.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ChannelDecision = Data.TaggedEnum<{
+  /** Refuse: the endpoint answers 403 and pusher-js reports a subscription error. */
+  Deny: { readonly reason?: string | undefined }
+  /** Allow a private (or encrypted) channel. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a variant without fields
+  Allow: {}
+  /** Allow a presence channel as this member. */
+  AllowPresence: { readonly data: Pusher.PresenceData }
+}>
+
+const ChannelDecision = Data.taggedEnum<ChannelDecision>()
+
+/**
+ * A refusal, for a channel subscription or a sign-in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Deny = Extract<ChannelDecision, { readonly _tag: "Deny" }>
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const deny = (reason?: string): Deny => ChannelDecision.Deny({ reason })
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const allow: ChannelDecision = ChannelDecision.Allow()
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const allowPresence = (data: Pusher.PresenceData): ChannelDecision => ChannelDecision.AllowPresence({ data })
+
+/**
+ * What an authenticator decides for a sign-in: the user, or a refusal.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type UserDecision = Pusher.UserData | Deny
+
+const errorResponse = (status: number, message: string) => HttpServerResponse.unsafeJson({ error: message }, { status })
+
+// A request that does not decode is the client's fault (400).
+const badRequest = (error: ValidationError) => Effect.succeed(errorResponse(400, error.message))
+
+// An authorization that cannot be given (a public channel, presence data that does not fit the channel) is
+// refused (403); a missing encryption key is the server's configuration (500).
+const authFailure = (error: ValidationError | EncryptionError) =>
+  Effect.succeed(errorResponse(error._tag === "EncryptionError" ? 500 : 403, error.message))
+
+/**
+ * The channel authorization endpoint (pusher-js `channelAuthorization.endpoint`). It decodes the form or
+ * JSON request, asks `authorize`, and answers 200 with the authorization JSON, 403 when denied (or when
+ * the decision does not fit the channel), 400 for a malformed request. Failures of `authorize` itself
+ * propagate, so the server answers them with 500.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const channelAuthorization = <E, R>(
+  authorize: (request: AuthRequest.ChannelAuthRequest) => Effect.Effect<ChannelDecision, E, R>
+): Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  E,
+  R | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
+> =>
+  AuthRequest.fromServerRequest.pipe(
+    Effect.flatMap(AuthRequest.decodeChannel),
+    Effect.matchEffect({
+      onFailure: badRequest,
+      onSuccess: (request) =>
+        Effect.flatMap(authorize(request), (decision) =>
+          ChannelDecision.$match(decision, {
+            Deny: ({ reason }) => Effect.succeed(errorResponse(403, reason ?? "Forbidden")),
+            Allow: () => Pusher.authorizeChannel(request.socketId, request.channelName),
+            AllowPresence: ({ data }) => Pusher.authorizeChannel(request.socketId, request.channelName, data)
+          }).pipe(
+            Effect.map((answer) =>
+              HttpServerResponse.isServerResponse(answer) ? answer : HttpServerResponse.unsafeJson(answer)
+            ),
+            Effect.catchTags({ ValidationError: authFailure, EncryptionError: authFailure })
+          ))
+    })
+  )
+
+/**
+ * The user authentication endpoint (pusher-js `userAuthentication.endpoint`, used by `signin()`): answers
+ * 200 with `{ auth, user_data }`, 403 when denied or when the user data is invalid, 400 for a malformed
+ * request.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const userAuthentication = <E, R>(
+  authenticate: (request: AuthRequest.UserAuthRequest) => Effect.Effect<UserDecision, E, R>
+): Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  E,
+  R | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
+> =>
+  AuthRequest.fromServerRequest.pipe(
+    Effect.flatMap(AuthRequest.decodeUser),
+    Effect.matchEffect({
+      onFailure: badRequest,
+      onSuccess: (request) =>
+        Effect.flatMap(authenticate(request), (decision) =>
+          "_tag" in decision && decision._tag === "Deny"
+            ? Effect.succeed(errorResponse(403, decision.reason ?? "Forbidden"))
+            : Pusher.authenticateUser(request.socketId, decision as Pusher.UserData).pipe(
+              Effect.map((answer) => HttpServerResponse.unsafeJson(answer)),
+              Effect.catchTag("ValidationError", authFailure)
+            ))
+    })
+  )
+
+/**
+ * The HTTP status for a rejected webhook: 401 when it is not proven to come from Pusher, 400 when it does
+ * but cannot be used. Pusher retries any non-2xx answer for a while.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const webhookErrorStatus = (error: WebhookError): number => {
+  switch (error.reason) {
+    case "MissingHeader":
+    case "UnknownKey":
+    case "SignatureMismatch":
+      return 401
+    default:
+      return 400
+  }
+}
+
+const verifyRequest = (options: Webhook.VerifyOptions | undefined) =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+    Effect.matchEffect(request.arrayBuffer, {
+      onFailure: () => Effect.succeed(errorResponse(400, "the request body could not be read")),
+      onSuccess: (body) =>
+        Effect.either(Webhook.verify({ headers: request.headers, body: new Uint8Array(body) }, options))
+    }))
+
+/**
+ * The webhook endpoint: reads the raw body, verifies it, runs `handle` on the payload and answers 200 only
+ * after `handle` succeeded; 401 for a bad or missing signature or an unknown key, 400 for a body that
+ * cannot be used. A failure of `handle` propagates (the server answers 500), so Pusher retries: handlers
+ * must be idempotent.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const webhook = <E, R>(
+  handle: (payload: Webhook.WebhookPayload) => Effect.Effect<void, E, R>,
+  options?: Webhook.VerifyOptions
+): Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  E,
+  R | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
+> =>
+  Effect.flatMap(verifyRequest(options), (verified) => {
+    if (HttpServerResponse.isServerResponse(verified)) return Effect.succeed(verified)
+    if (verified._tag === "Left") {
+      return Effect.succeed(errorResponse(webhookErrorStatus(verified.left), verified.left.message))
+    }
+    return Effect.as(handle(verified.right), HttpServerResponse.empty({ status: 200 }))
+  })
+
+/**
+ * A webhook endpoint feeding a `Stream`: each verified request's events are offered to the stream, and the
+ * request is answered 200 only once the stream's consumer has taken them (so a slow consumer slows Pusher
+ * down instead of losing events). `capacity` bounds the payloads waiting to be taken.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const webhookStream = (
+  options?: Webhook.VerifyOptions & { readonly capacity?: number | undefined }
+): Effect.Effect<
+  {
+    readonly endpoint: Effect.Effect<
+      HttpServerResponse.HttpServerResponse,
+      never,
+      PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
+    >
+    readonly events: Stream.Stream<Webhook.WebhookEvent>
+  },
+  never,
+  Scope.Scope
+> =>
+  Effect.gen(function*() {
+    const queue = yield* Effect.acquireRelease(
+      Queue.bounded<{ readonly payload: Webhook.WebhookPayload; readonly taken: Deferred.Deferred<void> }>(
+        Math.max(1, options?.capacity ?? 16)
+      ),
+      Queue.shutdown
+    )
+    const endpoint = webhook((payload) =>
+      Effect.gen(function*() {
+        const taken = yield* Deferred.make<void>()
+        yield* Queue.offer(queue, { payload, taken })
+        yield* Deferred.await(taken)
+      }), options)
+    const events = Stream.fromQueue(queue).pipe(
+      Stream.mapConcatEffect(({ payload, taken }) => Effect.as(Deferred.succeed(taken, undefined), payload.events))
+    )
+    return { endpoint, events }
+  })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RouterOptions<E1, R1, E2, R2, E3, R3> {
+  readonly authorizeChannel?:
+    | ((request: AuthRequest.ChannelAuthRequest) => Effect.Effect<ChannelDecision, E1, R1>)
+    | undefined
+  readonly authenticateUser?:
+    | ((request: AuthRequest.UserAuthRequest) => Effect.Effect<UserDecision, E2, R2>)
+    | undefined
+  readonly webhook?: ((payload: Webhook.WebhookPayload) => Effect.Effect<void, E3, R3>) | undefined
+  readonly webhookOptions?: Webhook.VerifyOptions | undefined
+  /** Paths, by default `/pusher/auth`, `/pusher/user-auth` and `/pusher/webhook`. */
+  readonly paths?: {
+    readonly channelAuthorization?: HttpRouter.PathInput | undefined
+    readonly userAuthentication?: HttpRouter.PathInput | undefined
+    readonly webhook?: HttpRouter.PathInput | undefined
+  } | undefined
+}
+
+/**
+ * An `HttpRouter` with a POST route for each endpoint that is given.
+ *
+ * @since 0.1.0
+ * @category endpoints
+ */
+export const router = <E1 = never, R1 = never, E2 = never, R2 = never, E3 = never, R3 = never>(
+  options: RouterOptions<E1, R1, E2, R2, E3, R3>
+): HttpRouter.HttpRouter<E1 | E2 | E3, R1 | R2 | R3 | PusherConfig.PusherConfig> => {
+  let router: HttpRouter.HttpRouter<E1 | E2 | E3, R1 | R2 | R3 | PusherConfig.PusherConfig> = HttpRouter.empty
+  if (options.authorizeChannel !== undefined) {
+    router = HttpRouter.post(
+      router,
+      options.paths?.channelAuthorization ?? "/pusher/auth",
+      channelAuthorization(options.authorizeChannel)
+    )
+  }
+  if (options.authenticateUser !== undefined) {
+    router = HttpRouter.post(
+      router,
+      options.paths?.userAuthentication ?? "/pusher/user-auth",
+      userAuthentication(options.authenticateUser)
+    )
+  }
+  if (options.webhook !== undefined) {
+    router = HttpRouter.post(
+      router,
+      options.paths?.webhook ?? "/pusher/webhook",
+      webhook(options.webhook, options.webhookOptions)
+    )
+  }
+  return router
+}
