@@ -364,12 +364,14 @@ describe("differential against pusher@5.3.4", () => {
 })
 
 describe("validation agrees with pusher@5.3.4", () => {
-  it("accepts exactly the channel names and socket ids that pusher accepts", () => {
+  it("accepts exactly the channel names and socket ids that pusher accepts", async () => {
     const pusher = new PusherNode({ appId, key, secret, host: "127.0.0.1", port: "1", useTLS: false })
     // A client that fails at once: a TransportError means the input passed validation.
     const runtime = ManagedRuntime.make(
       Layer.merge(makeFailingClient().layer, PusherConfig.layer({ appId, key, secret }))
     )
+    // Built before the property: runSync cannot wait for a layer that builds asynchronously.
+    await runtime.runtime()
     const nearlyValid = fc.array(
       fc.oneof({ weight: 8, arbitrary: nameAlphabet }, {
         weight: 1,
@@ -398,6 +400,6 @@ describe("validation agrees with pusher@5.3.4", () => {
       }),
       { numRuns: 600 }
     )
-    return runtime.dispose()
+    await runtime.dispose()
   })
 })
