@@ -17,3 +17,8 @@ export * as NodePusherHttpClient from "./NodePusherHttpClient.js"
  * @since 0.1.0
  */
 export * as NodePusherTest from "./NodePusherTest.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as NodePusherEndpoints from "./NodePusherEndpoints.js"

@@ -1,0 +1,74 @@
+/**
+ * The `PusherEndpoints` as plain Node `(req, res)` handlers, for `node:http`, Express, Fastify or any
+ * framework that exposes Node's request and response.
+ *
+ * The handler reads the raw request body itself (the webhook signature is over the exact bytes), so mount
+ * it before any body-parsing middleware: in Express, `app.post("/pusher/auth", handler)` ahead of
+ * `express.json()`/`express.urlencoded()`; in Fastify, call it from a route with `reply.hijack()` and
+ * `handler(request.raw, reply.raw)`.
+ *
+ * @since 0.1.0
+ */
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import type * as Scope from "effect/Scope"
+import type * as Http from "node:http"
+
+/**
+ * A Node request handler.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Handler = (request: Http.IncomingMessage, response: Http.ServerResponse) => void
+
+/**
+ * A handler for an app, running in the current Effect runtime (use it inside an Effect program).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeHandler = <E, R>(
+  app: HttpApp.Default<E, R>
+): Effect.Effect<Handler, never, Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>> =>
+  NodeHttpServer.makeHandler(app)
+
+/**
+ * A handler for an app whose services come from `layer`, for programs that are not written with Effect.
+ * The layer is built on the first request; `dispose` releases it (for example on server shutdown).
+ *
+ * @example
+ * ```ts
+ * const { handler } = NodePusherEndpoints.toHandler(
+ *   PusherEndpoints.channelAuthorization((request) => Effect.succeed(PusherEndpoints.allow)),
+ *   NodePusher.layerConfig()
+ * )
+ * http.createServer(handler).listen(3000, "127.0.0.1")
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const toHandler = <E, R, LE>(
+  app: HttpApp.Default<E, R>,
+  layer: Layer.Layer<Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>, LE>
+): { readonly handler: Handler; readonly dispose: () => Promise<void> } => {
+  const runtime = ManagedRuntime.make(layer)
+  let ready: Promise<Handler> | undefined
+  const handler: Handler = (request, response) => {
+    ready ??= runtime.runPromise(makeHandler(app))
+    ready.then(
+      (handle) => handle(request, response),
+      () => {
+        // The layer failed to build (for example a configuration error); the reason is in the runtime's logs.
+        response.statusCode = 500
+        response.end()
+      }
+    )
+  }
+  return { handler, dispose: () => runtime.dispose() }
+}
