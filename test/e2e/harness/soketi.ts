@@ -172,6 +172,9 @@ export const start = async (options: {
     return stopped
   }
 
+  const fellBack = () =>
+    /Falling back to a NodeJS implementation|not compatible with your Node\.js build|Using µWS fallback/.test(output)
+  const fallbackMessage = "the native uWebSockets.js binary did not load (soketi fell back to its pure-JS mode)"
   const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000)
   let failure: string | undefined
   for (;;) {
@@ -179,11 +182,15 @@ export const start = async (options: {
       failure = `soketi exited (${child.exitCode ?? child.signalCode}) before answering GET /`
       break
     }
-    if (/Falling back to a NodeJS implementation|not compatible with your Node\.js build/.test(output)) {
-      failure = "the native uWebSockets.js binary did not load (soketi fell back to its pure-JS mode)"
+    if (fellBack()) {
+      failure = fallbackMessage
       break
     }
-    if (await healthy(port)) break
+    if (await healthy(port)) {
+      // The warning is printed when uWebSockets.js is first required, long before soketi answers.
+      if (fellBack()) failure = fallbackMessage
+      break
+    }
     if (Date.now() > deadline) {
       failure = "soketi did not answer GET / with OK in time"
       break
