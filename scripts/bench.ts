@@ -79,7 +79,7 @@ const runTriggerRound = async (
   const settings: Settings = {
     variant,
     port: server.port,
-    warmup: 1_000,
+    warmup: 500,
     sequential: sequentialEvents,
     concurrent: events,
     concurrency
@@ -135,7 +135,7 @@ interface PureCase {
 const pureCases: ReadonlyArray<PureCase> = [
   {
     name: "authorizeChannel private (ops/s)",
-    iterations: 50_000,
+    iterations: 30_000,
     official: (n) => {
       for (let i = 0; i < n; i++) official.authorizeChannel(socketId, "private-orders")
     },
@@ -143,7 +143,7 @@ const pureCases: ReadonlyArray<PureCase> = [
   },
   {
     name: "authorizeChannel presence (ops/s)",
-    iterations: 30_000,
+    iterations: 20_000,
     official: (n) => {
       for (let i = 0; i < n; i++) official.authorizeChannel(socketId, "presence-lobby", presence)
     },
@@ -151,7 +151,7 @@ const pureCases: ReadonlyArray<PureCase> = [
   },
   {
     name: "webhook verify + decode (ops/s)",
-    iterations: 30_000,
+    iterations: 20_000,
     official: (n) => {
       for (let i = 0; i < n; i++) {
         const webhook = official.webhook({ headers: webhookHeaders, rawBody: webhookBody })
