@@ -48,6 +48,36 @@ const timingSafeEqual = (a: string, b: string): boolean => {
   return diff === 0
 }
 
+const fillRandom = <A extends Uint8Array>(bytes: A): A => {
+  // getRandomValues fills at most 65,536 bytes per call.
+  for (let offset = 0; offset < bytes.length; offset += 65536) {
+    globalThis.crypto.getRandomValues(bytes.subarray(offset, Math.min(bytes.length, offset + 65536)))
+  }
+  return bytes
+}
+
+const poolSize = 4096
+const maxPooledDraw = 256
+let pool: Uint8Array = new Uint8Array(0)
+let poolOffset = 0
+
+/**
+ * Serves small draws (24-byte nonces) from a block of system randomness: one call to the system source
+ * costs several times a nonce's share of a 4 KiB block. Each byte is handed out once and wiped from the
+ * block as it goes.
+ */
+const pooledRandom = (size: number): Uint8Array => {
+  if (size > maxPooledDraw) return fillRandom(new Uint8Array(size))
+  if (poolOffset + size > pool.length) {
+    pool = fillRandom(new Uint8Array(poolSize))
+    poolOffset = 0
+  }
+  const bytes = pool.slice(poolOffset, poolOffset + size)
+  pool.fill(0, poolOffset, poolOffset + size)
+  poolOffset += size
+  return bytes
+}
+
 /**
  * The portable implementation: `@noble/hashes` and `crypto.getRandomValues`.
  *
@@ -61,14 +91,7 @@ export const portable: Service = {
   },
   md5Hex: (message) => toHex(md5(Encoding.utf8Encode(message))),
   sha256: (data) => sha256(data),
-  randomBytes: (size) => {
-    const bytes = new Uint8Array(size)
-    // getRandomValues fills at most 65,536 bytes per call.
-    for (let offset = 0; offset < size; offset += 65536) {
-      globalThis.crypto.getRandomValues(bytes.subarray(offset, Math.min(size, offset + 65536)))
-    }
-    return bytes
-  },
+  randomBytes: (size) => pooledRandom(size),
   timingSafeEqual
 }
 

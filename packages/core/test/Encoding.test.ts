@@ -19,6 +19,13 @@ describe("base64Encode", () => {
     const all = new Uint8Array(256).map((_, i) => i)
     for (let n = 0; n <= 256; n++) expect(Encoding.base64Encode(all.subarray(0, n))).toBe(canonical(all.subarray(0, n)))
   })
+  it("encodes inputs longer than one string-building chunk", () => {
+    for (const size of [6143, 6144, 6145, 6146, 20_000, 100_001]) {
+      const bytes = new Uint8Array(size).map((_, i) => (i * 131 + (i >> 8)) & 255)
+      expect(Encoding.base64Encode(bytes)).toBe(canonical(bytes))
+      expect(Encoding.base64DecodeStrict(canonical(bytes))).toEqual(bytes)
+    }
+  })
 })
 
 describe("base64DecodeStrict", () => {

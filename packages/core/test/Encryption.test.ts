@@ -488,6 +488,18 @@ describe("seal and open", () => {
     )
   })
 
+  it("channelKey stays correct past its cache's bound, per master key", () => {
+    const other = new Uint8Array(32).fill(9)
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 1100; i += round === 0 ? 1 : 37) {
+        const name = `private-encrypted-${i}`
+        expect(Encryption.channelKey(PusherCrypto.portable, masterKey, name)).toEqual(referenceKey(name))
+        expect(Encryption.channelKey(PusherCrypto.portable, other, name)).toEqual(referenceKey(name, other))
+      }
+    }
+    expect(Encryption.deriveChannelKey(PusherCrypto.portable, masterKey, channel)).toEqual(referenceKey(channel))
+  })
+
   it("any JSON value sealed here opens with tweetnacl and back here (fast-check)", () => {
     fc.assert(
       fc.property(

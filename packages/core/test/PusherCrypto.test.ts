@@ -93,6 +93,33 @@ describe("PusherCrypto.portable", () => {
     expect(tail.some((b) => b !== 0)).toBe(true)
   })
 
+  it("small draws never repeat or share bytes, across refills of the pool (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 200 }), (sizes) => {
+        const draws = sizes.map((size) => portable.randomBytes(size))
+        expect(draws.map((d) => d.length)).toEqual(sizes)
+        const seen = new Set<string>()
+        for (const draw of draws) {
+          if (draw.length < 16) continue
+          const hex = Buffer.from(draw).toString("hex")
+          expect(seen.has(hex)).toBe(false)
+          seen.add(hex)
+        }
+        // A draw is the caller's own copy: changing it changes no later draw.
+        draws[0]!.fill(0xab)
+        const next = portable.randomBytes(sizes[0]!)
+        if (next.length >= 16) expect(next.every((b) => b === 0xab)).toBe(false)
+      }),
+      { numRuns: 50 }
+    )
+    // 2,000 nonces cross many 4 KiB blocks; no two are equal and their bytes look uniform.
+    const nonces = Array.from({ length: 2000 }, () => Buffer.from(portable.randomBytes(24)).toString("hex"))
+    expect(new Set(nonces).size).toBe(2000)
+    const bytes = Buffer.from(nonces.join(""), "hex")
+    const mean = bytes.reduce((sum, b) => sum + b, 0) / bytes.length
+    expect(Math.abs(mean - 127.5)).toBeLessThan(3)
+  })
+
   it("randomBytes draws fresh values each time", () => {
     const seen = new Set<string>()
     for (let i = 0; i < 50; i++) seen.add(Buffer.from(portable.randomBytes(24)).toString("hex"))

@@ -8,6 +8,13 @@ import * as PusherCrypto from "@effect-pusher/core/PusherCrypto"
 import type * as Layer from "effect/Layer"
 import * as NodeCrypto from "node:crypto"
 
+// Small draws (24-byte nonces) come from a 4 KiB block of system randomness, a call to the system source
+// costing several times a nonce's share of a block; each byte is handed out once and wiped as it goes.
+const poolSize = 4096
+const maxPooledDraw = 256
+let pool: Uint8Array = new Uint8Array(0)
+let poolOffset = 0
+
 /**
  * @since 0.1.0
  * @category constructors
@@ -23,8 +30,15 @@ export const service: PusherCrypto.Service = {
     return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength)
   },
   randomBytes: (size) => {
-    const bytes = NodeCrypto.randomBytes(size)
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    if (size > maxPooledDraw) return NodeCrypto.randomFillSync(new Uint8Array(size))
+    if (poolOffset + size > pool.length) {
+      pool = NodeCrypto.randomFillSync(new Uint8Array(poolSize))
+      poolOffset = 0
+    }
+    const bytes = pool.slice(poolOffset, poolOffset + size)
+    pool.fill(0, poolOffset, poolOffset + size)
+    poolOffset += size
+    return bytes
   },
   timingSafeEqual: (a, b) => {
     if (a.length !== b.length) return false

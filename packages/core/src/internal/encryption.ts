@@ -18,13 +18,39 @@ export const missingKey = (channel: string): EncryptionError =>
       "private-encrypted- channels need an encryption master key: set encryptionMasterKeyBase64 (or PUSHER_ENCRYPTION_MASTER_KEY_BASE64) to the base64 of 32 random bytes"
   })
 
-/** @internal The per-channel key of SPEC §6: SHA-256(utf8(channel) ‖ masterKey). */
-export const channelKey = (crypto: PusherCrypto.Service, masterKey: Uint8Array, channel: string): Uint8Array => {
+/** @internal The per-channel key of SPEC §6: SHA-256(utf8(channel) ‖ masterKey), computed every time. */
+export const deriveChannelKey = (crypto: PusherCrypto.Service, masterKey: Uint8Array, channel: string): Uint8Array => {
   const name = Encoding.utf8Encode(channel)
   const input = new Uint8Array(name.length + masterKey.length)
   input.set(name, 0)
   input.set(masterKey, name.length)
   return crypto.sha256(input)
+}
+
+// A server triggers to the same few encrypted channels again and again, and deriving a key costs a
+// SHA-256 (a fifth of sealing a small event), so the keys are kept per master key (the config's bytes).
+const keyCache = new WeakMap<Uint8Array, Map<string, Uint8Array>>()
+const maxCachedKeys = 1024
+
+/**
+ * The per-channel key of SPEC §6, cached. Callers must not modify the returned bytes.
+ *
+ * @internal
+ */
+export const channelKey = (crypto: PusherCrypto.Service, masterKey: Uint8Array, channel: string): Uint8Array => {
+  let keys = keyCache.get(masterKey)
+  if (keys === undefined) {
+    keys = new Map()
+    keyCache.set(masterKey, keys)
+  }
+  let key = keys.get(channel)
+  if (key === undefined) {
+    key = deriveChannelKey(crypto, masterKey, channel)
+    // Bounded for servers with unboundedly many channels; starting over is cheap.
+    if (keys.size >= maxCachedKeys) keys.clear()
+    keys.set(channel, key)
+  }
+  return key
 }
 
 /** @internal */
