@@ -1,66 +1,104 @@
 /**
- * The auth endpoints pusher-js calls (`channelAuthorization` / `userAuthentication` with the ajax
- * transport): form-encoded `socket_id` (+ `channel_name`) plus the client's params `user_id` and `mode`.
+ * The auth endpoints pusher-js calls (`channelAuthorization` / `userAuthentication`, ajax transport): the
+ * library's own `PusherEndpoints.router` served by platform-node's `NodePusherEndpoints.makeHandler` on
+ * node:http. Like an app that knows its user from a session, the authorizer reads who the user is (and,
+ * for the tests, whether to deny) from request headers that the pusher-js client sends.
  *
- * The request is decoded and signed by the library (`AuthRequest.authorizeChannel` /
- * `AuthRequest.authenticateUser`, exactly as sent by pusher-js); only the HTTP plumbing is node:http. When
- * platform-node's HTTP endpoints exist, `start` is replaced by a server built from them (same
- * `AuthEndpoints` shape), with an authorizer that denies when `mode=deny` and a config with a wrong secret
- * when `mode=wrong-secret`.
+ * A second server runs the same endpoints with a config whose secret soketi does not know, for the
+ * "signed with a wrong secret" cases.
  */
-import * as AuthRequest from "@effect-pusher/core/AuthRequest"
 import * as PusherConfig from "@effect-pusher/core/PusherConfig"
+import * as PusherEndpoints from "@effect-pusher/core/PusherEndpoints"
+import * as NodePusherEndpoints from "@effect-pusher/platform-node/NodePusherEndpoints"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as HttpServer from "./httpServer.js"
+import type * as Scope from "effect/Scope"
+import * as Http from "node:http"
+import type * as Net from "node:net"
 
-export interface AuthEndpoints {
-  readonly channelEndpoint: string
-  readonly userEndpoint: string
-  /** Every auth request seen, for assertions that the endpoint was really used. */
-  readonly requests: ReadonlyArray<{ readonly path: string; readonly socketId: string; readonly mode: string }>
-  readonly close: () => Promise<void>
+export type AuthMode = "allow" | "deny" | "wrong-secret"
+
+/** Headers the pusher-js clients send to the auth endpoints. */
+export const userHeader = "x-e2e-user"
+export const modeHeader = "x-e2e-mode"
+
+export interface AuthRecord {
+  readonly path: string
+  readonly socketId: string
+  readonly mode: string
 }
 
-const json = (status: number, body: unknown): HttpServer.Response => ({ status, body: JSON.stringify(body) })
+export interface AuthEndpoints {
+  /** The endpoints for a mode: the wrong-secret server for `wrong-secret`, the proper one otherwise. */
+  readonly endpointsFor: (mode: AuthMode) => { readonly channel: string; readonly user: string }
+  /** Every request that reached an authorizer, for assertions that the endpoint was really used. */
+  readonly requests: ReadonlyArray<AuthRecord>
+}
 
-export const start = async (options: {
+const userInfo = (userId: string) => ({ name: `User ${userId}` })
+
+const serve = (
+  config: PusherConfig.Service,
+  requests: Array<AuthRecord>
+): Effect.Effect<string, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const identity = Effect.map(HttpServerRequest.HttpServerRequest, (request) => ({
+      userId: request.headers[userHeader] ?? "anonymous",
+      mode: request.headers[modeHeader] ?? "allow"
+    }))
+    const router = PusherEndpoints.router({
+      authorizeChannel: (request) =>
+        Effect.map(identity, ({ mode, userId }) => {
+          requests.push({ path: "/pusher/auth", socketId: request.socketId, mode })
+          if (mode === "deny") return PusherEndpoints.deny("denied by the test's authorizer")
+          return request.channelName.startsWith("presence-")
+            ? PusherEndpoints.allowPresence({ user_id: userId, user_info: userInfo(userId) })
+            : PusherEndpoints.allow
+        }),
+      authenticateUser: (request) =>
+        Effect.map(identity, ({ mode, userId }) => {
+          requests.push({ path: "/pusher/user-auth", socketId: request.socketId, mode })
+          return mode === "deny"
+            ? PusherEndpoints.deny("denied by the test's authenticator")
+            : { id: userId, user_info: userInfo(userId) }
+        })
+    })
+    const handler = yield* NodePusherEndpoints.makeHandler(router).pipe(
+      Effect.provideService(PusherConfig.PusherConfig, config)
+    )
+    const server = Http.createServer(handler)
+    const sockets = new Set<Net.Socket>()
+    server.on("connection", (socket) => {
+      sockets.add(socket)
+      socket.once("close", () => sockets.delete(socket))
+    })
+    yield* Effect.acquireRelease(
+      Effect.async<void>((resume) => {
+        server.listen(0, "127.0.0.1", () => resume(Effect.void))
+      }),
+      () =>
+        Effect.async<void>((resume) => {
+          for (const socket of sockets) socket.destroy()
+          server.close(() => resume(Effect.void))
+        })
+    )
+    return `http://127.0.0.1:${(server.address() as Net.AddressInfo).port}`
+  })
+
+export const start = (options: {
   readonly config: PusherConfig.Service
   /** The same app with a secret soketi does not know. */
   readonly wrongSecretConfig: PusherConfig.Service
-}): Promise<AuthEndpoints> => {
-  const requests: Array<{ path: string; socketId: string; mode: string }> = []
-  const run = async <A, E>(
-    mode: string,
-    effect: Effect.Effect<A, E, PusherConfig.PusherConfig>
-  ): Promise<HttpServer.Response> => {
-    const config = mode === "wrong-secret" ? options.wrongSecretConfig : options.config
-    const exit = await Effect.runPromiseExit(Effect.provideService(effect, PusherConfig.PusherConfig, config))
-    return Exit.isSuccess(exit) ? json(200, exit.value) : json(400, { error: String(exit.cause) })
-  }
-  const server = await HttpServer.listen(async (request) => {
-    const form = new URLSearchParams(request.body)
-    const socketId = form.get("socket_id") ?? ""
-    const mode = form.get("mode") ?? "allow"
-    const userId = form.get("user_id") ?? "anonymous"
-    requests.push({ path: request.path, socketId, mode })
-    if (request.method !== "POST") return json(405, { error: "POST only" })
-    if (mode === "deny") return json(403, { error: "denied by the test's authorizer" })
-    const authRequest: AuthRequest.AuthHttpRequest = { headers: request.headers, body: request.body }
-    const user = { user_id: userId, user_info: { name: `User ${userId}` } }
-    switch (request.path) {
-      case "/pusher/auth":
-        return run(mode, AuthRequest.authorizeChannel(authRequest, () => Effect.succeed(user)))
-      case "/pusher/user-auth":
-        return run(mode, AuthRequest.authenticateUser(authRequest, { id: userId, user_info: user.user_info }))
-      default:
-        return json(404, { error: "not found" })
+}): Effect.Effect<AuthEndpoints, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const requests: Array<AuthRecord> = []
+    const proper = yield* serve(options.config, requests)
+    const wrong = yield* serve(options.wrongSecretConfig, requests)
+    return {
+      endpointsFor: (mode) => {
+        const base = mode === "wrong-secret" ? wrong : proper
+        return { channel: `${base}/pusher/auth`, user: `${base}/pusher/user-auth` }
+      },
+      requests
     }
   })
-  return {
-    channelEndpoint: `${server.url}/pusher/auth`,
-    userEndpoint: `${server.url}/pusher/user-auth`,
-    requests,
-    close: server.close
-  }
-}

@@ -7,6 +7,7 @@ import type * as Scope from "effect/Scope"
 import { createRequire } from "node:module"
 import type * as PusherJsModule from "pusher-js"
 import type { Channel, Options, PresenceChannel } from "pusher-js"
+import { type AuthMode, modeHeader, userHeader } from "./authEndpoints.js"
 import { defaultTimeoutMs, WaitTimeout, waitUntil } from "./wait.js"
 
 // pusher-js is CommonJS whose `module.exports` is the class, while its types declare a default export.
@@ -18,15 +19,14 @@ export interface ClientSettings {
   readonly key: string
   readonly host: string
   readonly port: number
-  readonly channelAuthEndpoint: string
-  readonly userAuthEndpoint: string
+  readonly endpointsFor: (mode: AuthMode) => { readonly channel: string; readonly user: string }
 }
 
 export interface ClientOptions {
-  /** Sent to the auth endpoints as the `user_id` form field (presence member and signed-in user). */
+  /** Who the auth endpoints take the user to be (presence member and signed-in user). */
   readonly userId?: string
-  /** Sent to the auth endpoints as `mode`: how the test's authorizer answers. */
-  readonly authMode?: "allow" | "deny" | "wrong-secret"
+  /** How the test's authorizer answers; `wrong-secret` uses the endpoints that sign with a wrong secret. */
+  readonly authMode?: AuthMode
 }
 
 /** Everything one event name delivered on one channel (or to the signed-in user), in order. */
@@ -79,18 +79,20 @@ export const connect = (
   options: ClientOptions = {}
 ): Effect.Effect<Client, WaitTimeout, Scope.Scope> =>
   Effect.gen(function*() {
-    const params = {
-      ...(options.userId !== undefined ? { user_id: options.userId } : {}),
-      mode: options.authMode ?? "allow"
+    const mode = options.authMode ?? "allow"
+    const headers = {
+      ...(options.userId !== undefined ? { [userHeader]: options.userId } : {}),
+      [modeHeader]: mode
     }
+    const endpoints = settings.endpointsFor(mode)
     const config: Options = {
       cluster: "mt1",
       wsHost: settings.host,
       wsPort: settings.port,
       forceTLS: false,
       enabledTransports: ["ws"],
-      channelAuthorization: { endpoint: settings.channelAuthEndpoint, transport: "ajax", params },
-      userAuthentication: { endpoint: settings.userAuthEndpoint, transport: "ajax", params }
+      channelAuthorization: { endpoint: endpoints.channel, transport: "ajax", headers },
+      userAuthentication: { endpoint: endpoints.user, transport: "ajax", headers }
     }
     const pusher = yield* Effect.acquireRelease(
       Effect.sync(() => new PusherJs(settings.key, config)),

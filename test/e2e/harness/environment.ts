@@ -72,16 +72,12 @@ const make = Effect.gen(function*() {
   }
   const config = yield* PusherConfig.make(options)
   const wrongSecretConfig = yield* PusherConfig.make({ ...options, secret: "not-the-secret" })
-  const auth = yield* Effect.acquireRelease(
-    Effect.promise(() => AuthEndpoints.start({ config, wrongSecretConfig })),
-    (auth) => Effect.promise(() => auth.close())
-  )
+  const auth = yield* AuthEndpoints.start({ config, wrongSecretConfig })
   const settings: Clients.ClientSettings = {
     key: app.key,
     host: soketi.host,
     port: soketi.port,
-    channelAuthEndpoint: auth.channelEndpoint,
-    userAuthEndpoint: auth.userEndpoint
+    endpointsFor: auth.endpointsFor
   }
   const service: Service = {
     soketi,
