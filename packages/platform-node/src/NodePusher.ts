@@ -22,6 +22,7 @@ import type * as PusherCrypto from "@effect-pusher/core/PusherCrypto"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as NodePusherCrypto from "./NodePusherCrypto.js"
 import * as NodePusherHttpClient from "./NodePusherHttpClient.js"
@@ -44,7 +45,19 @@ export const layer = (
   options: PusherConfig.Options,
   httpClient?: NodePusherHttpClient.Options
 ): Layer.Layer<Services, ConfigError.ConfigError> =>
-  Layer.mergeAll(layerWithoutHttpClient(options), NodePusherHttpClient.layer(httpClient))
+  Layer.provideMerge(clientLayer(httpClient), layerWithoutHttpClient(options))
+
+/**
+ * The lean client, enforcing `PusherConfig.timeout` per request itself (one timer, no extra fibers), unless
+ * the options set another deadline.
+ */
+const clientLayer = (options: NodePusherHttpClient.Options | undefined) =>
+  Layer.unwrapEffect(
+    Effect.map(
+      PusherConfig.PusherConfig,
+      (config) => NodePusherHttpClient.layer({ timeout: config.timeout, ...options })
+    )
+  )
 
 /**
  * The config from an Effect `Config` (by default `PusherConfig.fromEnv`: `PUSHER_URL`, or `PUSHER_APP_ID`,
@@ -57,7 +70,7 @@ export const layerConfig = (
   config?: Config.Config<PusherConfig.Options>,
   httpClient?: NodePusherHttpClient.Options
 ): Layer.Layer<Services, ConfigError.ConfigError> =>
-  Layer.mergeAll(layerConfigWithoutHttpClient(config), NodePusherHttpClient.layer(httpClient))
+  Layer.provideMerge(clientLayer(httpClient), layerConfigWithoutHttpClient(config))
 
 /**
  * The config from options and node:crypto, for use with another `HttpClient` (for example

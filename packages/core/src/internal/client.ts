@@ -2,6 +2,7 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -48,16 +49,40 @@ export const withEnv = <A, E, R>(
     }, context as Context.Context<never>)
   )
 
-const mapClientError = (method: string, path: string) => (error: HttpClientError.HttpClientError) =>
+const timeoutError = (config: PusherConfig.Service, method: string, path: string) =>
   new TransportError({
-    reason: "Network",
+    reason: "Timeout",
     method,
     path,
-    description: error._tag === "RequestError" ?
-      `${error.reason}: ${error.description ?? "request failed"}` :
-      `${error.reason}: ${error.description ?? "response failed"}`,
-    cause: error
+    description: `no complete answer within the configured timeout of ${Duration.format(config.timeout)}`
   })
+
+const mapClientError = (
+  config: PusherConfig.Service,
+  method: string,
+  path: string,
+  error: HttpClientError.HttpClientError
+): TransportError =>
+  // A client that enforces the deadline itself reports its expiry as a RequestError caused by a TimeoutException.
+  error._tag === "RequestError" && Cause.isTimeoutException(error.cause)
+    ? timeoutError(config, method, path)
+    : new TransportError({
+      reason: "Network",
+      method,
+      path,
+      description: error._tag === "RequestError" ?
+        `${error.reason}: ${error.description ?? "request failed"}` :
+        `${error.reason}: ${error.description ?? "response failed"}`,
+      cause: error
+    })
+
+/**
+ * Whether the client itself enforces exactly the configured per-request deadline (see
+ * `PusherConfig.ClientDeadlineId`); then no timer of ours is needed, which saves two fibers per request.
+ */
+const enforcesDeadline = (client: HttpClient.HttpClient, config: PusherConfig.Service): boolean =>
+  (client as unknown as { readonly [PusherConfig.ClientDeadlineId]?: unknown })[PusherConfig.ClientDeadlineId] ===
+    Duration.toMillis(config.timeout)
 
 /**
  * Sends a signed request and decodes the answer: a non-2xx status, or soketi's 2xx `{"error", "code"}`,
@@ -82,23 +107,16 @@ export const send = <A>(
     const request = body === undefined
       ? HttpClientRequest.make(method)(url, { headers: getHeaders })
       : HttpClientRequest.make(method)(url, { headers: postHeaders, body: HttpBody.text(body, "application/json") })
-    return client.execute(request).pipe(
+    const exchange = client.execute(request).pipe(
       Effect.flatMap((response) =>
         Effect.map(response.text, (text) => interpret(method, path, response.status, text, decode))
       ),
-      Effect.catchAll((error) => Effect.fail(mapClientError(method, path)(error))),
-      Effect.flatten,
-      Effect.timeoutFail({
-        duration: config.timeout,
-        onTimeout: () =>
-          new TransportError({
-            reason: "Timeout",
-            method,
-            path,
-            description: `no complete answer within the configured timeout of ${Duration.format(config.timeout)}`
-          })
-      })
+      Effect.catchAll((error) => Effect.fail(mapClientError(config, method, path, error))),
+      Effect.flatten
     )
+    return enforcesDeadline(client, config)
+      ? exchange
+      : Effect.timeoutFail(exchange, { duration: config.timeout, onTimeout: () => timeoutError(config, method, path) })
   })
 
 const interpret = <A>(

@@ -1,3 +1,4 @@
+import { ClientDeadlineId } from "@effect-pusher/core/PusherConfig"
 import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Cookies from "@effect/platform/Cookies"
 import * as Headers from "@effect/platform/Headers"
@@ -312,8 +313,10 @@ export const make = (dispatcher: Undici.Dispatcher, settings: Settings): HttpCli
         )
     }
   }
-  return HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+  const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
     (effect) => Effect.flatMap(effect, send),
     Effect.succeed
   )
+  // Tell effect-pusher's operations that this client enforces the deadline, so they add no timer of their own.
+  return settings.timeout === undefined ? client : Object.assign(client, { [ClientDeadlineId]: settings.timeout })
 }
