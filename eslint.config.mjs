@@ -50,6 +50,12 @@ export default tseslint.config(
     }
   },
   {
+    files: ["scripts/**/*.mjs"],
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", setTimeout: "readonly", clearTimeout: "readonly" }
+    }
+  },
+  {
     files: ["**/test/**/*.ts", "scripts/**/*.ts", "vitest.config.ts", "eslint.config.mjs"],
     rules: { "no-restricted-syntax": "off" }
   }

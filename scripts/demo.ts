@@ -24,7 +24,10 @@ const program = Effect.gen(function*() {
   yield* Console.log("authorize private-orders:")
   yield* Console.log(`  ${JSON.stringify(yield* Pusher.authorizeChannel("123.456", "private-orders"))}`)
   yield* Console.log("authorize presence-lobby:")
-  const presence = yield* Pusher.authorizeChannel("123.456", "presence-lobby", { user_id: "ada", user_info: { name: "Ada" } })
+  const presence = yield* Pusher.authorizeChannel("123.456", "presence-lobby", {
+    user_id: "ada",
+    user_info: { name: "Ada" }
+  })
   yield* Console.log(`  ${JSON.stringify(presence)}`)
   yield* Console.log("a bad channel name is a typed error:")
   const error = yield* Effect.flip(Pusher.trigger("bad channel", "update", {}))

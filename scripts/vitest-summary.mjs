@@ -8,7 +8,14 @@ import { join } from "node:path"
 
 const dir = mkdtempSync(join(tmpdir(), "vitest-report-"))
 const report = join(dir, "report.json")
-const args = ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)]
+const args = [
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2)
+]
 const run = spawnSync("npx", ["--no-install", ...args], { stdio: "inherit" })
 let passed = 0
 let failed = 0
