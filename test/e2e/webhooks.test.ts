@@ -12,9 +12,12 @@ import { E2E, layer as e2e } from "./harness/environment.js"
 import { waitUntil } from "./harness/wait.js"
 import type { ReceivedWebhook } from "./harness/webhookReceiver.js"
 
-/** Runs the receiver's requests through `Webhook.receive` in the background; returns what came out. */
+/**
+ * Runs the raw requests through `Webhook.receive` in the background; `waitFor` finds an event there and
+ * the same event out of the library's webhook endpoint (`PusherEndpoints.webhookStream`).
+ */
 const typedEvents = Effect.gen(function*() {
-  const { webhooks } = yield* E2E
+  const { endpointEvents, webhooks } = yield* E2E
   const events: Array<Webhook.WebhookEvent> = []
   yield* webhooks.stream.pipe(
     Webhook.receive({ onInvalid: "fail" }),
@@ -22,7 +25,13 @@ const typedEvents = Effect.gen(function*() {
     Effect.forkScoped
   )
   const waitFor = <A extends Webhook.WebhookEvent>(what: string, match: (event: Webhook.WebhookEvent) => event is A) =>
-    waitUntil(`the ${what} webhook`, () => events.find(match))
+    waitUntil(`the ${what} webhook, from Webhook.receive and from the endpoint`, () => {
+      const received = events.find(match)
+      const fromEndpoint = endpointEvents.find(match)
+      if (received === undefined || fromEndpoint === undefined) return undefined
+      expect(fromEndpoint).toEqual(received)
+      return received
+    })
   return { events, waitFor }
 })
 

@@ -13,8 +13,7 @@ import * as NodePusherEndpoints from "@effect-pusher/platform-node/NodePusherEnd
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
-import * as Http from "node:http"
-import type * as Net from "node:net"
+import * as HttpServer from "./httpServer.js"
 
 export type AuthMode = "allow" | "deny" | "wrong-secret"
 
@@ -66,23 +65,7 @@ const serve = (
     const handler = yield* NodePusherEndpoints.makeHandler(router).pipe(
       Effect.provideService(PusherConfig.PusherConfig, config)
     )
-    const server = Http.createServer(handler)
-    const sockets = new Set<Net.Socket>()
-    server.on("connection", (socket) => {
-      sockets.add(socket)
-      socket.once("close", () => sockets.delete(socket))
-    })
-    yield* Effect.acquireRelease(
-      Effect.async<void>((resume) => {
-        server.listen(0, "127.0.0.1", () => resume(Effect.void))
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          for (const socket of sockets) socket.destroy()
-          server.close(() => resume(Effect.void))
-        })
-    )
-    return `http://127.0.0.1:${(server.address() as Net.AddressInfo).port}`
+    return yield* HttpServer.serveHandler(handler)
   })
 
 export const start = (options: {

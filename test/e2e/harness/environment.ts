@@ -5,14 +5,19 @@
  * soketi by PID and closes the servers.
  */
 import * as PusherConfig from "@effect-pusher/core/PusherConfig"
+import * as PusherEndpoints from "@effect-pusher/core/PusherEndpoints"
+import type * as Webhook from "@effect-pusher/core/Webhook"
 import * as NodePusher from "@effect-pusher/platform-node/NodePusher"
+import * as NodePusherEndpoints from "@effect-pusher/platform-node/NodePusherEndpoints"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as NodeCrypto from "node:crypto"
 import * as AuthEndpoints from "./authEndpoints.js"
 import * as Clients from "./clients.js"
+import * as HttpServer from "./httpServer.js"
 import * as Soketi from "./soketi.js"
 import type { WaitTimeout } from "./wait.js"
 import * as WebhookReceiver from "./webhookReceiver.js"
@@ -27,7 +32,10 @@ export interface Service {
   readonly options: PusherConfig.Options
   readonly config: PusherConfig.Service
   readonly auth: AuthEndpoints.AuthEndpoints
+  /** soketi's webhook requests, raw. */
   readonly webhooks: WebhookReceiver.WebhookReceiver
+  /** What came out of the library's webhook endpoint (`PusherEndpoints.webhookStream`), in order. */
+  readonly endpointEvents: ReadonlyArray<Webhook.WebhookEvent>
   /** A connected pusher-js client, disconnected when the scope closes. */
   readonly connect: (options?: Clients.ClientOptions) => Effect.Effect<Clients.Client, WaitTimeout, Scope.Scope>
 }
@@ -44,6 +52,25 @@ const make = Effect.gen(function*() {
     Effect.promise(() => WebhookReceiver.start()),
     (receiver) => Effect.promise(() => receiver.close())
   )
+  // The library's webhook endpoint, its stream drained in the background (it answers once events are taken).
+  const webhookConfig = yield* PusherConfig.make({
+    appId: app.id,
+    key: app.key,
+    secret: app.secret,
+    host: "127.0.0.1",
+    encryptionMasterKeyBase64: masterKey
+  })
+  const endpointEvents: Array<Webhook.WebhookEvent> = []
+  const webhookStream = yield* PusherEndpoints.webhookStream()
+  yield* webhookStream.events.pipe(
+    Stream.runForEach((event) => Effect.sync(() => endpointEvents.push(event))),
+    Effect.forkScoped
+  )
+  const webhookEndpoint = yield* NodePusherEndpoints.makeHandler(webhookStream.endpoint).pipe(
+    Effect.provideService(PusherConfig.PusherConfig, webhookConfig),
+    Effect.flatMap(HttpServer.serveHandler)
+  )
+
   const soketi = yield* Effect.acquireRelease(
     Effect.promise(() =>
       Soketi.start({
@@ -54,7 +81,10 @@ const make = Effect.gen(function*() {
           maxEventChannelsAtOnce: serverLimits.channels,
           maxEventNameLength: serverLimits.eventNameLength,
           maxEventPayloadInKb: serverLimits.payloadKb,
-          webhooks: [{ url: webhooks.url, event_types: webhookEvents }]
+          webhooks: [
+            { url: webhooks.url, event_types: webhookEvents },
+            { url: `${webhookEndpoint}/pusher/webhook`, event_types: webhookEvents }
+          ]
         }
       })
     ),
@@ -86,6 +116,7 @@ const make = Effect.gen(function*() {
     config,
     auth,
     webhooks,
+    endpointEvents,
     connect: (clientOptions) => Clients.connect(settings, clientOptions)
   }
   return service

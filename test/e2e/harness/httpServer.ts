@@ -1,6 +1,8 @@
 /**
  * A minimal node:http server on 127.0.0.1 with a free port, closed (connections included) by `close`.
  */
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import type * as Net from "node:net"
 
@@ -70,4 +72,28 @@ export const listen = (handle: (request: Request) => Promise<Response>): Promise
           })
       })
     })
+  })
+
+/** Serves a Node `(req, res)` handler on 127.0.0.1 until the scope closes; returns its base URL. */
+export const serveHandler = (
+  handler: Http.RequestListener
+): Effect.Effect<string, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const server = Http.createServer(handler)
+    const sockets = new Set<Net.Socket>()
+    server.on("connection", (socket) => {
+      sockets.add(socket)
+      socket.once("close", () => sockets.delete(socket))
+    })
+    yield* Effect.acquireRelease(
+      Effect.async<void>((resume) => {
+        server.listen(0, "127.0.0.1", () => resume(Effect.void))
+      }),
+      () =>
+        Effect.async<void>((resume) => {
+          for (const socket of sockets) socket.destroy()
+          server.close(() => resume(Effect.void))
+        })
+    )
+    return `http://127.0.0.1:${(server.address() as Net.AddressInfo).port}`
   })

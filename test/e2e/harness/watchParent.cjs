@@ -1,15 +1,15 @@
-/* global process, setInterval */
 // Preloaded into soketi (`node -r`): soketi exits as soon as the process that started it is gone, so even a
 // test run killed with SIGKILL leaves no server behind.
-const parent = process.ppid
-setInterval(() => {
-  let alive = process.ppid === parent
+const { process: self, setInterval: every } = globalThis
+const parent = self.ppid
+every(() => {
+  let alive = self.ppid === parent
   if (alive) {
     try {
-      process.kill(parent, 0)
+      self.kill(parent, 0)
     } catch {
       alive = false
     }
   }
-  if (!alive) process.exit(0)
+  if (!alive) self.exit(0)
 }, 250).unref()
