@@ -4,10 +4,10 @@
  * triggers with `concurrency` in flight. Started by bench.ts with the variant, port and counts as
  * arguments; sends back a `TriggerRound` over IPC.
  */
-import { Pusher } from "@effect-pusher/core"
+import { Pusher, PusherBatching } from "@effect-pusher/core"
 import { NodePusher } from "@effect-pusher/platform-node"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Http from "node:http"
 import OfficialPusher from "pusher"
@@ -16,7 +16,8 @@ import OfficialPusher from "pusher"
 export interface TriggerRound {
   readonly variant: string
   readonly sequential: Phase
-  readonly concurrent: Phase
+  /** One phase per concurrency of `Settings.concurrencies`, in that order. */
+  readonly concurrent: ReadonlyArray<Phase>
   /** `heapUsed` right after the concurrent phase, garbage included. */
   readonly heapAfterRun: number
   /** `heapUsed` after a full GC: what the client retains. */
@@ -37,7 +38,7 @@ export interface Settings {
   readonly warmup: number
   readonly sequential: number
   readonly concurrent: number
-  readonly concurrency: number
+  readonly concurrencies: ReadonlyArray<number>
 }
 
 /** Sends `count` triggers, `concurrency` at a time. */
@@ -85,7 +86,9 @@ const ourOptions = (port: number) => ({ ...credentials, host: "127.0.0.1", port,
  */
 export const variants: Record<string, (port: number) => Run> = {
   "pusher@5.3.4": official,
-  "effect-pusher": (port) => effect(NodePusher.layer(ourOptions(port)))
+  "effect-pusher": (port) => effect(NodePusher.layer(ourOptions(port))),
+  "effect-pusher, batching on": (port) =>
+    effect(PusherBatching.layer().pipe(Layer.provideMerge(NodePusher.layer(ourOptions(port)))))
 }
 
 const measure = async (run: Run, events: number, concurrency: number): Promise<Phase> => {
@@ -101,10 +104,13 @@ const main = async (settings: Settings): Promise<TriggerRound> => {
   const make = variants[settings.variant]
   if (make === undefined) throw new Error(`unknown variant ${settings.variant}`)
   const run = make(settings.port)
-  await run(settings.warmup, settings.concurrency)
+  await run(settings.warmup, settings.concurrencies[0]!)
   await run(Math.min(200, settings.warmup), 1)
   const sequential = await measure(run, settings.sequential, 1)
-  const concurrent = await measure(run, settings.concurrent, settings.concurrency)
+  const concurrent: Array<Phase> = []
+  for (const concurrency of settings.concurrencies) {
+    concurrent.push(await measure(run, settings.concurrent, concurrency))
+  }
   const heapAfterRun = process.memoryUsage().heapUsed
   const gc = (globalThis as { gc?: () => void }).gc
   gc?.()

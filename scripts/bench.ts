@@ -2,7 +2,7 @@
  * `pnpm bench`: effect-pusher (through `NodePusher.layer`) against pusher@5.3.4, side by side on this
  * machine, printed as a markdown table of ratios.
  *
- * - trigger throughput, sequential and at concurrency 50, against a local node:http server on 127.0.0.1
+ * - trigger throughput, sequential and at concurrency 50 and 200 (plain and with PusherBatching), against a local node:http server on 127.0.0.1
  *   (a child process answering `{}`); each round of each client runs in its own child process, so CPU
  *   per request and heap belong to that client alone;
  * - `authorizeChannel` (private and presence) and webhook verify + decode, in this process.
@@ -23,14 +23,14 @@ import type { Phase, Settings, TriggerRound } from "./bench-trigger.js"
 
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 3)
 const events = Number(process.env["BENCH_EVENTS"] ?? 10_000)
-const concurrency = 50
+const concurrencies = [50, 200]
 const sequentialEvents = Math.max(100, Math.round(events / 5))
 
 /**
  * The trigger rows; names are keys of `variants` in bench-trigger.ts, and the first is the baseline that
  * the others are divided by. A "batching on" row is one more name here and one more entry there.
  */
-const triggerVariants = ["pusher@5.3.4", "effect-pusher"]
+const triggerVariants = ["pusher@5.3.4", "effect-pusher", "effect-pusher, batching on"]
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
 
@@ -82,7 +82,7 @@ const runTriggerRound = async (
     warmup: 500,
     sequential: sequentialEvents,
     concurrent: events,
-    concurrency
+    concurrencies
   }
   const before = await server.requests()
   const child = fork(here("./bench-trigger.ts"), [JSON.stringify(settings)], {
@@ -91,7 +91,8 @@ const runTriggerRound = async (
   })
   const { round } = await once<{ round: TriggerRound }>(child, "round")
   await new Promise((resolve) => child.once("exit", resolve))
-  const sent = settings.warmup + Math.min(200, settings.warmup) + settings.sequential + settings.concurrent
+  const sent = settings.warmup + Math.min(200, settings.warmup) + settings.sequential +
+    settings.concurrent * concurrencies.length
   return { ...round, requestsPerEvent: (await server.requests() - before) / sent }
 }
 
@@ -181,7 +182,7 @@ const ratio = (ours: number, theirs: number) => `**${(ours / theirs).toFixed(2)}
 
 const main = async () => {
   const started = performance.now()
-  console.error(`effect-pusher bench: ${rounds} rounds, ${events} events at concurrency ${concurrency}`)
+  console.error(`effect-pusher bench: ${rounds} rounds, ${events} events at concurrency ${concurrencies.join(" and ")}`)
   const server = await startServer()
   const trigger: Record<string, Array<TriggerResult>> = Object.fromEntries(triggerVariants.map((v) => [v, []]))
   for (let r = 0; r < rounds; r++) {
@@ -190,8 +191,9 @@ const main = async () => {
       const result = await runTriggerRound(server, variant)
       trigger[variant]!.push(result)
       console.error(
-        `  round ${r + 1} ${variant}: ${int(rate(result.concurrent))} events/s at ${concurrency}, ` +
-          `${int(rate(result.sequential))} sequential`
+        `  round ${r + 1} ${variant}: ` +
+          concurrencies.map((c, i) => `${int(rate(result.concurrent[i]!))} events/s at ${c}`).join(", ") +
+          `, ${int(rate(result.sequential))} sequential`
       )
     }
   }
@@ -221,7 +223,9 @@ const main = async () => {
   const baseline = trigger[triggerVariants[0]!]!
   const med = (results: ReadonlyArray<TriggerResult>, f: (r: TriggerResult) => number) => median(results.map(f))
   const lines: Array<string> = []
-  lines.push(`| measure (median of ${rounds} rounds) | ${triggerVariants.join(" | ")} | ratio |`)
+  lines.push(
+    `| measure (median of ${rounds} rounds) | ${triggerVariants.join(" | ")} | ratios to ${triggerVariants[0]} |`
+  )
   lines.push(`|---|${triggerVariants.map(() => "---:").join("|")}|---|`)
   const row = (label: string, f: (r: TriggerResult) => number, format: (n: number) => string, higher: boolean) => {
     const values = triggerVariants.map((v) => med(trigger[v]!, f))
@@ -230,8 +234,12 @@ const main = async () => {
     lines.push(`| ${label} | ${values.map(format).join(" | ")} | ${ratios.join(", ")} |`)
   }
   row(`trigger, sequential (events/s, ${int(sequentialEvents)} events)`, (r) => rate(r.sequential), int, true)
-  row(`trigger, concurrency ${concurrency} (events/s, ${int(events)} events)`, (r) => rate(r.concurrent), int, true)
-  row(`client CPU per event, concurrency ${concurrency} (µs)`, (r) => cpuPerEvent(r.concurrent), int, false)
+  concurrencies.forEach((c, i) => {
+    row(`trigger, concurrency ${c} (events/s, ${int(events)} events)`, (r) => rate(r.concurrent[i]!), int, true)
+  })
+  concurrencies.forEach((c, i) => {
+    row(`client CPU per event, concurrency ${c} (µs)`, (r) => cpuPerEvent(r.concurrent[i]!), int, false)
+  })
   row(`client CPU per event, sequential (µs)`, (r) => cpuPerEvent(r.sequential), int, false)
   row("HTTP requests per event", (r) => r.requestsPerEvent, (n) => n.toFixed(2), false)
   row("heap used after the run", (r) => r.heapAfterRun, mb, false)
