@@ -1,5 +1,5 @@
 /**
- * node:crypto implementations of the `PusherCrypto` primitives: HMAC with a pre-built key object, MD5,
+ * node:crypto implementations of the `PusherCrypto` primitives: HMAC-SHA256 with a key prepared once, MD5,
  * SHA-256, `timingSafeEqual` and the system random source.
  *
  * @since 0.1.0
@@ -15,15 +15,42 @@ const maxPooledDraw = 256
 let pool: Uint8Array = new Uint8Array(0)
 let poolOffset = 0
 
+// HMAC-SHA256 (RFC 2104) as two one-shot `crypto.hash` calls over the padded key prepared once: building
+// an `Hmac` object costs more than the hashing of a short message, and signing is on every hot path
+// (request signing, channel authorization, webhook verification).
+const blockSize = 64
+const scratchLimit = 16 * 1024
+
+const hmacSigner = (key: string): (message: string) => string => {
+  let keyBytes: Buffer = Buffer.from(key, "utf8")
+  if (keyBytes.length > blockSize) keyBytes = NodeCrypto.hash("sha256", keyBytes, "buffer")
+  const innerPad = Buffer.alloc(blockSize, 0x36)
+  const outer = Buffer.alloc(blockSize + 32, 0x5c)
+  for (let i = 0; i < keyBytes.length; i++) {
+    innerPad[i]! ^= keyBytes[i]!
+    outer[i]! ^= keyBytes[i]!
+  }
+  // `key ⊕ ipad ‖ message`, reused for every message that fits (JavaScript runs one call at a time).
+  const scratch = Buffer.alloc(blockSize + scratchLimit)
+  innerPad.copy(scratch)
+  const keyObject = NodeCrypto.createSecretKey(Buffer.from(key, "utf8"))
+  return (message) => {
+    // A UTF-16 unit is at most 3 UTF-8 bytes; longer messages (webhook bodies) take the streaming path.
+    if (message.length * 3 > scratchLimit) {
+      return NodeCrypto.createHmac("sha256", keyObject).update(message, "utf8").digest("hex")
+    }
+    const length = scratch.write(message, blockSize, "utf8")
+    NodeCrypto.hash("sha256", scratch.subarray(0, blockSize + length), "buffer").copy(outer, blockSize)
+    return NodeCrypto.hash("sha256", outer, "hex")
+  }
+}
+
 /**
  * @since 0.1.0
  * @category constructors
  */
 export const service: PusherCrypto.Service = {
-  hmacSha256Hex: (key) => {
-    const keyObject = NodeCrypto.createSecretKey(Buffer.from(key, "utf8"))
-    return (message) => NodeCrypto.createHmac("sha256", keyObject).update(message, "utf8").digest("hex")
-  },
+  hmacSha256Hex: (key) => hmacSigner(key),
   md5Hex: (message) => NodeCrypto.createHash("md5").update(message, "utf8").digest("hex"),
   sha256: (data) => {
     const digest = NodeCrypto.createHash("sha256").update(data).digest()

@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import fc from "fast-check"
+import { createHmac } from "node:crypto"
 import nacl from "tweetnacl"
 
 const node = NodePusherCrypto.service
@@ -21,6 +22,25 @@ describe("NodePusherCrypto.service", () => {
         expect(node.hmacSha256Hex(key)(message)).toBe(portable.hmacSha256Hex(key)(message))
         expect(node.md5Hex(message)).toBe(portable.md5Hex(message))
         expect(node.sha256(bytes)).toEqual(portable.sha256(bytes))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("HMAC equals node's createHmac for keys past the block size and messages past the scratch buffer", () => {
+    const reference = (key: string, message: string) =>
+      createHmac("sha256", Buffer.from(key, "utf8")).update(message, "utf8").digest("hex")
+    const keys = ["k", "x".repeat(64), "y".repeat(65), "ü".repeat(40), "🔑".repeat(30)]
+    const messages = ["", "a", "é".repeat(5461), "é".repeat(5462), "a".repeat(5462), "\ud800lone", "z".repeat(70_000)]
+    for (const key of keys) {
+      const sign = node.hmacSha256Hex(key)
+      for (const message of messages) expect(sign(message)).toBe(reference(key, message))
+      // A long message in between leaves the short path intact.
+      expect(sign("after")).toBe(reference(key, "after"))
+    }
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", minLength: 1, maxLength: 150 }), text, (key, message) => {
+        expect(node.hmacSha256Hex(key)(message)).toBe(reference(key, message))
       }),
       { numRuns: 300 }
     )
