@@ -78,7 +78,12 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
     const stats = { requests: 0, events: 0, isolated: 0 }
     let closed = false
 
+    // Set from a wake-up signal until the flusher starts draining: events queued meanwhile need no signal
+    // of their own, which spares the flusher a round per event.
+    let awake = false
     const signal = () => {
+      if (awake) return
+      awake = true
       Queue.unsafeOffer(wake, undefined)
     }
 
@@ -152,7 +157,7 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
             if (count === 0) busy.delete(entry.event.channel)
             else busy.set(entry.event.channel, count)
           }
-          signal()
+          if (pending.length > 0) signal()
           Queue.unsafeOffer(progress, undefined)
         })),
         Effect.ensuring(inFlight.release(1))
@@ -171,6 +176,9 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
     yield* Effect.forkScoped(Effect.forever(
       Queue.take(wake).pipe(
         Effect.zipRight(Duration.isZero(options.maxWait) ? Effect.yieldNow() : Effect.sleep(options.maxWait)),
+        Effect.zipRight(Effect.sync(() => {
+          awake = false
+        })),
         Effect.zipRight(drain)
       )
     ))
