@@ -1,6 +1,6 @@
 /**
  * The benchmark's stand-in for Channels: a node:http server on 127.0.0.1 that reads each request and
- * answers `{}` (a valid answer to both /events and /batch_events), counting requests. Run by bench.ts as
+ * answers `{}` (a valid answer to both /events and /batch_events), counting requests (`GET /__requests`). Run by bench.ts as
  * a child process, so that its work is not billed to the client being measured.
  */
 import * as Http from "node:http"
@@ -10,6 +10,11 @@ const answer = Buffer.from("{}")
 const noop = () => {}
 
 const server = Http.createServer((request, response) => {
+  // The clients ask for the count between phases; that question is not counted.
+  if (request.url === "/__requests") {
+    response.end(String(requests))
+    return
+  }
   requests++
   request.on("data", noop)
   request.on("end", () => {
@@ -26,9 +31,6 @@ server.listen(0, "127.0.0.1", () => {
   process.send?.({ type: "listening", port: typeof address === "object" && address !== null ? address.port : 0 })
 })
 
-process.on("message", (message: unknown) => {
-  if (message === "requests") process.send?.({ type: "requests", requests })
-})
 // The parent's exit closes the IPC channel: stop with it.
 process.on("disconnect", () => {
   server.closeAllConnections()

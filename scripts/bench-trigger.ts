@@ -29,6 +29,8 @@ export interface Phase {
   readonly events: number
   readonly wallMs: number
   readonly cpuMicros: number
+  /** HTTP requests the server received during the phase. */
+  readonly requests: number
 }
 
 /** @internal */
@@ -91,13 +93,17 @@ export const variants: Record<string, (port: number) => Run> = {
     effect(PusherBatching.layer().pipe(Layer.provideMerge(NodePusher.layer(ourOptions(port)))))
 }
 
-const measure = async (run: Run, events: number, concurrency: number): Promise<Phase> => {
+const serverRequests = async (port: number): Promise<number> =>
+  Number(await (await fetch(`http://127.0.0.1:${port}/__requests`)).text())
+
+const measure = async (run: Run, port: number, events: number, concurrency: number): Promise<Phase> => {
+  const before = await serverRequests(port)
   const cpu = process.cpuUsage()
   const start = performance.now()
   await run(events, concurrency)
   const wallMs = performance.now() - start
   const used = process.cpuUsage(cpu)
-  return { events, wallMs, cpuMicros: used.user + used.system }
+  return { events, wallMs, cpuMicros: used.user + used.system, requests: await serverRequests(port) - before }
 }
 
 const main = async (settings: Settings): Promise<TriggerRound> => {
@@ -106,10 +112,10 @@ const main = async (settings: Settings): Promise<TriggerRound> => {
   const run = make(settings.port)
   await run(settings.warmup, settings.concurrencies[0]!)
   await run(Math.min(200, settings.warmup), 1)
-  const sequential = await measure(run, settings.sequential, 1)
+  const sequential = await measure(run, settings.port, settings.sequential, 1)
   const concurrent: Array<Phase> = []
   for (const concurrency of settings.concurrencies) {
-    concurrent.push(await measure(run, settings.concurrent, concurrency))
+    concurrent.push(await measure(run, settings.port, settings.concurrent, concurrency))
   }
   const heapAfterRun = process.memoryUsage().heapUsed
   const gc = (globalThis as { gc?: () => void }).gc

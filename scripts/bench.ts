@@ -60,17 +60,10 @@ const once = <A>(child: ChildProcess, type: string): Promise<A> =>
 const startServer = async () => {
   const server = fork(here("./bench-server.ts"), [], { execArgv: process.execArgv, stdio: "inherit" })
   const { port } = await once<{ port: number }>(server, "listening")
-  const requests = async () => {
-    const reply = once<{ requests: number }>(server, "requests")
-    server.send("requests")
-    return (await reply).requests
-  }
-  return { server, port, requests }
+  return { server, port }
 }
 
-interface TriggerResult extends TriggerRound {
-  readonly requestsPerEvent: number
-}
+type TriggerResult = TriggerRound
 
 const runTriggerRound = async (
   server: Awaited<ReturnType<typeof startServer>>,
@@ -84,16 +77,13 @@ const runTriggerRound = async (
     concurrent: events,
     concurrencies
   }
-  const before = await server.requests()
   const child = fork(here("./bench-trigger.ts"), [JSON.stringify(settings)], {
     execArgv: [...process.execArgv, "--expose-gc"],
     stdio: "inherit"
   })
   const { round } = await once<{ round: TriggerRound }>(child, "round")
   await new Promise((resolve) => child.once("exit", resolve))
-  const sent = settings.warmup + Math.min(200, settings.warmup) + settings.sequential +
-    settings.concurrent * concurrencies.length
-  return { ...round, requestsPerEvent: (await server.requests() - before) / sent }
+  return round
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -241,7 +231,15 @@ const main = async () => {
     row(`client CPU per event, concurrency ${c} (µs)`, (r) => cpuPerEvent(r.concurrent[i]!), int, false)
   })
   row(`client CPU per event, sequential (µs)`, (r) => cpuPerEvent(r.sequential), int, false)
-  row("HTTP requests per event", (r) => r.requestsPerEvent, (n) => n.toFixed(2), false)
+  concurrencies.forEach((c, i) => {
+    const phase = (r: TriggerResult) => r.concurrent[i]!
+    row(
+      `HTTP requests per event, concurrency ${c}`,
+      (r) => phase(r).requests / phase(r).events,
+      (n) => n.toFixed(2),
+      false
+    )
+  })
   row("heap used after the run", (r) => r.heapAfterRun, mb, false)
   row("heap retained after GC", (r) => r.heapRetained, mb, false)
   lines.push("")

@@ -19,6 +19,7 @@ import type * as Batcher from "./internal/batcher.js"
 import * as Client from "./internal/client.js"
 import * as Encoding from "./internal/encoding.js"
 import * as Encryption from "./internal/encryption.js"
+import * as Operation from "./internal/operation.js"
 import * as Signing from "./internal/signing.js"
 import * as V from "./internal/validation.js"
 import * as PusherBatching from "./PusherBatching.js"
@@ -333,9 +334,6 @@ const submitToBatcher = (
 // HTTP operations
 // ---------------------------------------------------------------------------------------------------------
 
-// A stack trace per call costs more than the rest of the span; the span name says where it came from.
-const spanOptions = { captureStackTrace: false } as const
-
 /**
  * Triggers `event` on one channel or up to 100 channels. `data` is sent as is when it is a string and as
  * JSON otherwise; on a `private-encrypted-` channel (which must then be the only one) it is sealed with
@@ -350,14 +348,14 @@ export const trigger = (
   data: unknown,
   options?: TriggerOptions
 ): Effect.Effect<TriggerResult, PusherError, Requirements> =>
-  Client.withEnv((env, context) => {
+  Client.withEnv("Pusher.trigger", (env, context) => {
     const prepared = prepareTrigger(env, channels, event, data, options)
     if (isFailure(prepared)) return Effect.fail(prepared)
     const batcher = prepared.channels.length === 1 ? batcherFor(env, context) : undefined
     return batcher !== undefined
       ? submitToBatcher(batcher, prepared)
       : Client.send(env, "POST", "/events", [], triggerBody(prepared), decodeTrigger)
-  }).pipe(Effect.withSpan("Pusher.trigger", spanOptions))
+  })
 
 /**
  * Triggers up to 10 events, each on one channel, in one request.
@@ -368,12 +366,12 @@ export const trigger = (
 export const triggerBatch = (
   events: ReadonlyArray<BatchEvent>
 ): Effect.Effect<TriggerBatchResult, PusherError, Requirements> =>
-  Client.withEnv((env) => {
+  Client.withEnv("Pusher.triggerBatch", (env) => {
     const body = batchBody(env, events)
     return typeof body === "string"
       ? Client.send(env, "POST", "/batch_events", [], body, decodeBatch)
       : Effect.fail(body)
-  }).pipe(Effect.withSpan("Pusher.triggerBatch", spanOptions))
+  })
 
 interface BatchBodyEvent {
   readonly channel: string
@@ -443,7 +441,7 @@ export const sendToUser = (
   event: string,
   data: unknown
 ): Effect.Effect<void, PusherError, Requirements> =>
-  Client.withEnv((env, context) => {
+  Client.withEnv("Pusher.sendToUser", (env, context) => {
     const error = V.checkUserId("userId", userId) ?? V.checkEventName("event", event)
     if (error !== undefined) return Effect.fail(error)
     const wire = prepareData(env, "data", undefined, data)
@@ -459,7 +457,7 @@ export const sendToUser = (
     return batcher !== undefined
       ? Effect.asVoid(submitToBatcher(batcher, prepared))
       : Client.send(env, "POST", "/events", [], triggerBody(prepared), ignoreBody)
-  }).pipe(Effect.withSpan("Pusher.sendToUser", spanOptions))
+  })
 
 /**
  * Closes every connection of a signed-in user.
@@ -468,11 +466,11 @@ export const sendToUser = (
  * @category operations
  */
 export const terminateUserConnections = (userId: string): Effect.Effect<void, PusherError, Requirements> =>
-  Client.withEnv((env) => {
+  Client.withEnv("Pusher.terminateUserConnections", (env) => {
     const error = V.checkUserId("userId", userId)
     if (error !== undefined) return Effect.fail(error)
     return Client.send(env, "POST", `/users/${userId}/terminate_connections`, [], "{}", ignoreBody)
-  }).pipe(Effect.withSpan("Pusher.terminateUserConnections", spanOptions))
+  })
 
 /**
  * Lists occupied channels, optionally by name prefix and with attributes.
@@ -481,7 +479,7 @@ export const terminateUserConnections = (userId: string): Effect.Effect<void, Pu
  * @category operations
  */
 export const channels = (options?: ChannelsOptions): Effect.Effect<ChannelsResult, PusherError, Requirements> =>
-  Client.withEnv((env) => {
+  Client.withEnv("Pusher.channels", (env) => {
     const params: Array<readonly [string, string]> = []
     const prefix = options?.filterByPrefix
     if (prefix !== undefined) {
@@ -504,7 +502,7 @@ export const channels = (options?: ChannelsOptions): Effect.Effect<ChannelsResul
       params.push(["info", info])
     }
     return Client.send(env, "GET", "/channels", params, undefined, decodeChannels)
-  }).pipe(Effect.withSpan("Pusher.channels", spanOptions))
+  })
 
 /**
  * Reads one channel's state.
@@ -516,7 +514,7 @@ export const channel = (
   name: string,
   options?: ChannelOptions
 ): Effect.Effect<ChannelResult, PusherError, Requirements> =>
-  Client.withEnv((env) => {
+  Client.withEnv("Pusher.channel", (env) => {
     const error = V.checkChannel("name", name) ?? V.checkPathSegment("name", name)
     if (error !== undefined) return Effect.fail(error)
     const info = V.checkInfo("options.info", options?.info, ["user_count", "subscription_count", "cache"] as const)
@@ -526,7 +524,7 @@ export const channel = (
     }
     const params: ReadonlyArray<readonly [string, string]> = info === undefined ? [] : [["info", info]]
     return Client.send(env, "GET", `/channels/${name}`, params, undefined, decodeChannel)
-  }).pipe(Effect.withSpan("Pusher.channel", spanOptions))
+  })
 
 /**
  * Lists the members of a presence channel.
@@ -535,7 +533,7 @@ export const channel = (
  * @category operations
  */
 export const users = (name: string): Effect.Effect<ReadonlyArray<User>, PusherError, Requirements> =>
-  Client.withEnv((env) => {
+  Client.withEnv("Pusher.users", (env) => {
     const error = V.checkChannel("name", name) ??
       (name.startsWith("presence-") ? undefined : V.fail("name", "must be a presence- channel"))
     if (error !== undefined) return Effect.fail(error)
@@ -543,7 +541,7 @@ export const users = (name: string): Effect.Effect<ReadonlyArray<User>, PusherEr
       Client.send(env, "GET", `/channels/${name}/users`, [], undefined, decodeUsers),
       (result) => result.users
     )
-  }).pipe(Effect.withSpan("Pusher.users", spanOptions))
+  })
 
 /**
  * A signed GET of any endpoint; `path` is relative to `/apps/{appId}` (for example `/channels`). The
@@ -553,13 +551,13 @@ export const users = (name: string): Effect.Effect<ReadonlyArray<User>, PusherEr
  * @category operations
  */
 export const get = (path: string, params?: QueryParams): Effect.Effect<unknown, PusherError, Requirements> =>
-  Client.withEnv((env) => {
+  Client.withEnv("Pusher.get", (env) => {
     const error = V.checkPath("path", path)
     if (error !== undefined) return Effect.fail(error)
     const checked = V.checkParams("params", params)
     if (!Array.isArray(checked)) return Effect.fail(checked)
     return Client.send(env, "GET", path, checked, undefined, decodeAnything)
-  }).pipe(Effect.withSpan("Pusher.get", spanOptions))
+  })
 
 /**
  * A signed POST of `body` (sent as JSON) to any endpoint; `path` is relative to `/apps/{appId}`. The answer
@@ -573,7 +571,7 @@ export const post = (
   body: unknown,
   params?: QueryParams
 ): Effect.Effect<unknown, PusherError, Requirements> =>
-  Client.withEnv((env) => {
+  Client.withEnv("Pusher.post", (env) => {
     const error = V.checkPath("path", path)
     if (error !== undefined) return Effect.fail(error)
     const checked = V.checkParams("params", params)
@@ -588,7 +586,7 @@ export const post = (
     }
     if (json === undefined) return Effect.fail(V.fail("body", "must be JSON-serializable"))
     return Client.send(env, "POST", path, checked, json, decodeAnything)
-  }).pipe(Effect.withSpan("Pusher.post", spanOptions))
+  })
 
 // ---------------------------------------------------------------------------------------------------------
 // Authorization and authentication (no HTTP)
@@ -781,9 +779,9 @@ export const authorizeChannel = (
   channel: string,
   presenceData?: PresenceData
 ): Effect.Effect<ChannelAuthorization, ValidationError | EncryptionError, PusherConfig.PusherConfig> =>
-  Effect.contextWithEffect((context: Context.Context<PusherConfig.PusherConfig>) => {
+  Operation.operation("Pusher.authorizeChannel", (context) => {
     const result = authorize(
-      Context.get(context, PusherConfig.PusherConfig),
+      Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig),
       Context.get(context as Context.Context<never>, PusherCrypto.PusherCrypto),
       socketId,
       channel,
@@ -803,8 +801,8 @@ export const authenticateUser = (
   socketId: string,
   user: UserData
 ): Effect.Effect<UserAuthentication, ValidationError, PusherConfig.PusherConfig> =>
-  Effect.contextWithEffect((context: Context.Context<PusherConfig.PusherConfig>) => {
-    const config = Context.get(context, PusherConfig.PusherConfig)
+  Operation.operation("Pusher.authenticateUser", (context) => {
+    const config = Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig)
     const crypto = Context.get(context as Context.Context<never>, PusherCrypto.PusherCrypto)
     const socketError = V.checkSocketId("socketId", socketId)
     if (socketError !== undefined) return Effect.fail(socketError)

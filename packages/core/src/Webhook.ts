@@ -21,6 +21,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Encoding from "./internal/encoding.js"
 import * as Encryption from "./internal/encryption.js"
+import * as Operation from "./internal/operation.js"
 import * as Signing from "./internal/signing.js"
 import * as PusherConfig from "./PusherConfig.js"
 import * as PusherCrypto from "./PusherCrypto.js"
@@ -605,9 +606,9 @@ export const verify = (
   request: WebhookRequest,
   options?: VerifyOptions
 ): Effect.Effect<WebhookPayload, WebhookError, PusherConfig.PusherConfig> =>
-  Effect.contextWithEffect((context: Context.Context<PusherConfig.PusherConfig>) => {
+  Operation.operation("Webhook.verify", (context) => {
     const result = verifySync(
-      Context.get(context, PusherConfig.PusherConfig),
+      Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig),
       Context.get(context as Context.Context<never>, PusherCrypto.PusherCrypto),
       request
     )

@@ -12,6 +12,7 @@ import type * as Schema from "effect/Schema"
 import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
 import { DecodeError, HttpError, httpErrorReason, type PusherError, TransportError } from "../PusherError.js"
+import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
 
 /** @internal */
@@ -34,20 +35,21 @@ export interface Env {
 }
 
 /**
- * Runs `f` with the config, the crypto primitives and the HTTP client, in one step.
+ * Runs a public operation with the config, the crypto primitives and the HTTP client, read in one step
+ * (see `Operation.operation` for its span).
  *
  * @internal
  */
 export const withEnv = <A, E, R>(
+  name: string,
   f: (env: Env, context: Context.Context<never>) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E, R | PusherConfig.PusherConfig | HttpClient.HttpClient> =>
-  Effect.contextWithEffect((context: Context.Context<PusherConfig.PusherConfig | HttpClient.HttpClient>) =>
+  Operation.operation(name, (context) =>
     f({
-      config: Context.get(context, PusherConfig.PusherConfig),
-      crypto: Context.get(context as Context.Context<never>, PusherCrypto.PusherCrypto),
-      client: Context.get(context, HttpClient.HttpClient)
-    }, context as Context.Context<never>)
-  )
+      config: Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig),
+      crypto: Context.get(context, PusherCrypto.PusherCrypto),
+      client: Context.get(context as Context.Context<HttpClient.HttpClient>, HttpClient.HttpClient)
+    }, context))
 
 const timeoutError = (config: PusherConfig.Service, method: string, path: string) =>
   new TransportError({
