@@ -2,6 +2,7 @@ import { Pusher, PusherBatching, PusherConfig, PusherCrypto } from "@effect-push
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -225,6 +226,63 @@ describe("PusherBatching", () => {
       expect(server.sent.map((s) => s.body.batch!.length)).toEqual([3, 1, 1, 1])
       expect(yield* PusherBatching.stats).toEqual({ requests: 4, events: 6, isolated: 1 })
     }).pipe(Effect.provide(withBatching(server)))
+  })
+
+  it.live("resends a refused batch one event at a time, in queue order, within maxInFlight", () => {
+    const server = makeServer((sent) =>
+      sent.body.batch!.length > 1 && sent.body.batch!.some((e) => e.name === "poison")
+        ? { status: 413, body: "too large" }
+        : sent.body.batch!.some((e) => e.name === "poison")
+        ? { status: 413, body: "too large", delay: "2 millis" }
+        : { delay: "2 millis" }
+    )
+    return Effect.gen(function*() {
+      const names = ["a1", "poison", "a2", "a3"]
+      const results = yield* Effect.forEach(names, (name) => Effect.either(Pusher.trigger("same", name, 1)), {
+        concurrency: "unbounded"
+      })
+      expect(results.map((r) => r._tag)).toEqual(["Right", "Left", "Right", "Right"])
+      // The refused batch, then each event alone, in the order the callers queued them.
+      expect(server.sent.map((s) => s.body.batch!.map((e) => e.name))).toEqual([names, ["a1"], ["poison"], ["a2"], [
+        "a3"
+      ]])
+      expect(server.stats.maxInFlight).toBe(1)
+    }).pipe(Effect.provide(withBatching(server, { maxInFlight: 1 })))
+  })
+
+  it.effect("resumes every caller when the client dies", () => {
+    const dying = Layer.succeed(HttpClient.HttpClient, HttpClient.make(() => Effect.die(new Error("client bug"))))
+    return Effect.gen(function*() {
+      const exits = yield* Effect.all([
+        Effect.exit(Pusher.trigger("a", "e", 1)),
+        Effect.exit(Pusher.trigger("b", "e", 2))
+      ], { concurrency: "unbounded" })
+      for (const exit of exits) {
+        assert(Exit.isFailure(exit))
+        expect(Cause.isDie(exit.cause)).toBe(true)
+      }
+    }).pipe(Effect.provide(PusherBatching.layer().pipe(Layer.provideMerge(Layer.merge(config, dying)))))
+  })
+
+  it.effect("sends a full batch at once, without waiting for maxWait", () => {
+    const server = makeServer()
+    return Effect.gen(function*() {
+      const first = yield* Effect.forEach(
+        Array.from({ length: 10 }, (_, i) => i),
+        (i) => Effect.fork(Pusher.trigger(`c${i}`, "e", i)),
+        { concurrency: "unbounded" }
+      )
+      // Ten are waiting: they leave without the clock moving.
+      for (const fiber of first) yield* Fiber.join(fiber)
+      expect(server.sent.map((s) => s.body.batch!.length)).toEqual([10])
+      // One alone waits for maxWait.
+      const last = yield* Effect.fork(Pusher.trigger("last", "e", 10))
+      yield* Effect.yieldNow()
+      expect(server.sent.length).toBe(1)
+      yield* TestClock.adjust("1 hour")
+      yield* Fiber.join(last)
+      expect(server.sent.map((s) => s.body.batch!.length)).toEqual([10, 1])
+    }).pipe(Effect.provide(withBatching(server, { maxWait: "1 hour" })))
   })
 
   it.effect("fails every event of a batch with the same error on a 5xx", () => {

@@ -1,7 +1,9 @@
+import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as FiberSet from "effect/FiberSet"
+import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
@@ -34,6 +36,8 @@ interface Entry {
   taken: boolean
   /** Set when the caller was interrupted before its event left the queue. */
   cancelled: boolean
+  /** Set once the caller was resumed. */
+  settled: boolean
 }
 
 /** @internal */
@@ -108,15 +112,23 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
       return batch
     }
 
+    /** Resumes every caller of `batch` not resumed yet: its own attributes, or the batch's failure. */
     const settle = (
       batch: ReadonlyArray<Entry>,
-      result: Either.Either<ReadonlyArray<Attributes> | undefined, PusherError>
+      exit: Exit.Exit<ReadonlyArray<Attributes> | undefined, PusherError>
     ) => {
       for (let i = 0; i < batch.length; i++) {
         const entry = batch[i]!
-        entry.resume(Either.isRight(result) ? Effect.succeed(result.right?.[i]) : Effect.fail(result.left))
+        if (entry.settled) continue
+        entry.settled = true
+        entry.resume(Exit.isSuccess(exit) ? Effect.succeed(exit.value?.[i]) : Effect.failCause(exit.cause))
       }
     }
+
+    const isRefusal = (exit: Exit.Exit<unknown, PusherError>) =>
+      Exit.isFailure(exit) && Cause.failureOption(exit.cause).pipe(
+        Option.exists((error) => error._tag === "HttpError" && (error.status === 400 || error.status === 413))
+      )
 
     const post = (batch: ReadonlyArray<Entry>) => {
       stats.requests++
@@ -130,27 +142,26 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
 
     /**
      * Sends one batch. A 400 or 413 for a batch of several events may be caused by any one of them (the
-     * server does not say which), so each event is then sent alone and gets its own answer.
+     * server does not say which), so each event is then sent alone, one after the other (keeping each
+     * channel's order and the in-flight bound), and gets its own answer. Whatever ends the send (a defect of
+     * the client, an interruption), every caller is resumed.
      */
     const send = (batch: ReadonlyArray<Entry>): Effect.Effect<void> =>
-      post(batch).pipe(
-        Effect.either,
-        Effect.flatMap((result) => {
-          if (
-            batch.length > 1 && Either.isLeft(result) && result.left._tag === "HttpError" &&
-            (result.left.status === 400 || result.left.status === 413)
-          ) {
+      Effect.exit(post(batch)).pipe(
+        Effect.flatMap((exit) => {
+          if (batch.length > 1 && isRefusal(exit)) {
             stats.isolated++
-            return Effect.forEach(batch, (entry) =>
-              Effect.map(Effect.either(post([entry])), (one) => settle([entry], one)), {
-              concurrency: "unbounded",
-              discard: true
-            })
+            return Effect.forEach(
+              batch,
+              (entry) => Effect.map(Effect.exit(post([entry])), (one) => settle([entry], one)),
+              { discard: true }
+            )
           }
-          return Effect.sync(() =>
-            settle(batch, result)
-          )
+          return Effect.sync(() => settle(batch, exit))
         }),
+        Effect.onExit((exit) =>
+          Effect.sync(() => settle(batch, Exit.isSuccess(exit) ? Exit.succeed(undefined) : Exit.failCause(exit.cause)))
+        ),
         Effect.ensuring(Effect.sync(() => {
           for (const entry of batch) {
             const count = busy.get(entry.event.channel)! - 1
@@ -173,9 +184,23 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
       )
     })
 
+    // How long a burst may grow: to the end of the tick, or `maxWait` cut short once a batch is full.
+    const waits = !Duration.isZero(options.maxWait)
+    const full = yield* Queue.sliding<void>(1)
+    const pause = waits
+      ? Effect.zipRight(
+        Queue.takeAll(full),
+        Effect.suspend(() =>
+          pending.length >= options.maxBatch
+            ? Effect.void
+            : Effect.raceFirst(Effect.sleep(options.maxWait), Queue.take(full))
+        )
+      )
+      : Effect.yieldNow()
+
     yield* Effect.forkScoped(Effect.forever(
       Queue.take(wake).pipe(
-        Effect.zipRight(Duration.isZero(options.maxWait) ? Effect.yieldNow() : Effect.sleep(options.maxWait)),
+        Effect.zipRight(pause),
         Effect.zipRight(Effect.sync(() => {
           awake = false
         })),
@@ -202,9 +227,10 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
 
     const enqueue = (event: WireEvent) =>
       Effect.async<Attributes | undefined, PusherError>((resume) => {
-        const entry: Entry = { event, resume, taken: false, cancelled: false }
+        const entry: Entry = { event, resume, taken: false, cancelled: false, settled: false }
         pending.push(entry)
         signal()
+        if (waits && pending.length >= options.maxBatch) Queue.unsafeOffer(full, undefined)
         // An event that has not left the queue is dropped with its interrupted caller; one already in a batch
         // in flight is sent anyway (a request cannot be taken back).
         return Effect.sync(() => {
@@ -214,7 +240,8 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
 
     const submit = (event: WireEvent): Effect.Effect<Attributes | undefined, PusherError> =>
       closed
-        ? Effect.map(post([{ event, resume: () => {}, taken: true, cancelled: false }]), (answer) => answer?.[0])
+        ? Effect.map(post([{ event, resume: () => {}, taken: true, cancelled: false, settled: true }]), (answer) =>
+          answer?.[0])
         : enqueue(event)
 
     return { env, submit, stats } satisfies Batcher
