@@ -15,6 +15,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Encoding from "./internal/encoding.js"
+import * as Operation from "./internal/operation.js"
 import * as V from "./internal/validation.js"
 import * as Pusher from "./Pusher.js"
 import type * as PusherConfig from "./PusherConfig.js"
@@ -176,6 +177,18 @@ const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
   }
 }
 
+/** A request from an untyped caller can throw when read (a getter, a proxy): that is a ValidationError too. */
+const guarded = <A>(
+  decode: (request: AuthHttpRequest) => Either.Either<A, ValidationError>,
+  request: AuthHttpRequest
+): Either.Either<A, ValidationError> => {
+  try {
+    return decode(request)
+  } catch (cause) {
+    return Either.left(Operation.unreadableInput(cause))
+  }
+}
+
 const decodeChannelEither = decoder(ChannelAuthRequest)
 const decodeUserEither = decoder(UserAuthRequest)
 
@@ -186,7 +199,7 @@ const decodeUserEither = decoder(UserAuthRequest)
  * @category decoding
  */
 export const decodeChannel = (request: AuthHttpRequest): Effect.Effect<ChannelAuthRequest, ValidationError> =>
-  decodeChannelEither(request)
+  Effect.suspend(() => guarded(decodeChannelEither, request))
 
 /**
  * Decodes a user authentication request (`socket_id`).
@@ -195,7 +208,7 @@ export const decodeChannel = (request: AuthHttpRequest): Effect.Effect<ChannelAu
  * @category decoding
  */
 export const decodeUser = (request: AuthHttpRequest): Effect.Effect<UserAuthRequest, ValidationError> =>
-  decodeUserEither(request)
+  Effect.suspend(() => guarded(decodeUserEither, request))
 
 /**
  * Decodes a channel authorization request and authorizes it. A presence channel needs `presenceData`: give
@@ -219,7 +232,7 @@ export const authorizeChannel = <E = never, R = never>(
   ValidationError | EncryptionError | E,
   PusherConfig.PusherConfig | R
 > => {
-  const decoded = decodeChannelEither(request)
+  const decoded = guarded(decodeChannelEither, request)
   if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
   const { channelName, socketId } = decoded.right
   if (typeof presenceData !== "function") return Pusher.authorizeChannel(socketId, channelName, presenceData)
@@ -239,7 +252,7 @@ export const authenticateUser = <E = never, R = never>(
   request: AuthHttpRequest,
   user: Pusher.UserData | ((request: UserAuthRequest) => Effect.Effect<Pusher.UserData, E, R>)
 ): Effect.Effect<Pusher.UserAuthentication, ValidationError | E, PusherConfig.PusherConfig | R> => {
-  const decoded = decodeUserEither(request)
+  const decoded = guarded(decodeUserEither, request)
   if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
   const { socketId } = decoded.right
   if (typeof user !== "function") return Pusher.authenticateUser(socketId, user)

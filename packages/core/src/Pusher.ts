@@ -788,7 +788,7 @@ export const authorizeChannel = (
       presenceData
     )
     return "auth" in result ? Effect.succeed(result) : Effect.fail(result)
-  })
+  }, Operation.unreadableInput)
 
 /**
  * Authenticates a signed-in user for a socket (pusher-js `signin`): `user_data` is the user as JSON, exactly
@@ -820,4 +820,4 @@ export const authenticateUser = (
     if (typeof userData !== "string") return Effect.fail(userData)
     const signature = Signing.signer(config, crypto)(`${socketId}::user::${userData}`)
     return Effect.succeed({ auth: `${config.key}:${signature}`, user_data: userData })
-  })
+  }, Operation.unreadableInput)

@@ -120,6 +120,8 @@ export const defaultMaxPayloadBytes = 10_240
  */
 export const defaultTimeout: Duration.Duration = Duration.seconds(10)
 
+const maxTimeout = Duration.days(24)
+
 const invalid = (field: string, rule: string) => ConfigError.InvalidData([field], `${field} ${rule}`)
 
 const appIdPattern = /^[A-Za-z0-9_\-.]{1,100}$/
@@ -203,8 +205,12 @@ export const validate = (options: Options): Either.Either<Service, ConfigError.C
   }
 
   const timeout = Duration.decodeUnknown(options.timeout ?? defaultTimeout)
-  if (Option.isNone(timeout) || !Duration.greaterThan(timeout.value, Duration.zero)) {
-    return Either.left(invalid("timeout", "must be a positive duration"))
+  // Timers hold at most 2^31 - 1 ms (about 24.8 days); beyond that they fire at once.
+  if (
+    Option.isNone(timeout) || !Duration.greaterThan(timeout.value, Duration.zero) ||
+    !Duration.lessThanOrEqualTo(timeout.value, maxTimeout)
+  ) {
+    return Either.left(invalid("timeout", "must be a positive duration of at most 24 days"))
   }
 
   const maxPayloadBytes = options.maxPayloadBytes ?? defaultMaxPayloadBytes

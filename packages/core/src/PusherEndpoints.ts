@@ -140,10 +140,12 @@ export const userAuthentication = <E, R>(
       onFailure: badRequest,
       onSuccess: (request) =>
         Effect.flatMap(authenticate(request), (decision) =>
-          "_tag" in decision && decision._tag === "Deny"
+          typeof decision === "object" && decision !== null && "_tag" in decision && decision._tag === "Deny"
             ? Effect.succeed(errorResponse(403, decision.reason ?? "Forbidden"))
             : Pusher.authenticateUser(request.socketId, decision as Pusher.UserData).pipe(
-              Effect.map((answer) => HttpServerResponse.unsafeJson(answer)),
+              Effect.map((answer) =>
+                HttpServerResponse.unsafeJson(answer)
+              ),
               Effect.catchTag("ValidationError", authFailure)
             ))
     })
@@ -203,7 +205,9 @@ export const webhook = <E, R>(
 /**
  * A webhook endpoint feeding a `Stream`: each verified request's events are offered to the stream, and the
  * request is answered 200 only once the stream's consumer has taken them (so a slow consumer slows Pusher
- * down instead of losing events). `capacity` bounds the payloads waiting to be taken.
+ * down instead of losing events); after the scope closes, requests get 503 and Pusher retries them.
+ * Delivery is at most once past that point: events taken by a consumer that then fails are not sent again.
+ * `capacity` bounds the payloads waiting to be taken.
  *
  * @since 0.1.0
  * @category endpoints
@@ -223,19 +227,32 @@ export const webhookStream = (
   Scope.Scope
 > =>
   Effect.gen(function*() {
+    // Requests waiting for the consumer; when the scope closes they are answered 503, so Pusher retries.
+    const waiting = new Set<Deferred.Deferred<void, "closed">>()
     const queue = yield* Effect.acquireRelease(
-      Queue.bounded<{ readonly payload: Webhook.WebhookPayload; readonly taken: Deferred.Deferred<void> }>(
+      Queue.bounded<{ readonly payload: Webhook.WebhookPayload; readonly taken: Deferred.Deferred<void, "closed"> }>(
         Math.max(1, options?.capacity ?? 16)
       ),
-      Queue.shutdown
+      (queue) =>
+        Effect.zipRight(
+          Queue.shutdown(queue),
+          Effect.forEach(waiting, (taken) => Deferred.fail(taken, "closed"), { discard: true })
+        )
     )
+    const closed = errorResponse(503, "the webhook stream is closed")
     const endpoint = webhook((payload) =>
-      Effect.gen(function*() {
-        const taken = yield* Deferred.make<void>()
-        yield* Queue.offer(queue, { payload, taken })
-        yield* Deferred.await(taken)
-      }), options)
-    const events = Stream.fromQueue(queue).pipe(
+      Effect.flatMap(Deferred.make<void, "closed">(), (taken) => {
+        waiting.add(taken)
+        return Queue.offer(queue, { payload, taken }).pipe(
+          Effect.zipRight(Deferred.await(taken)),
+          Effect.ensuring(Effect.sync(() => waiting.delete(taken)))
+        )
+      }), options).pipe(
+        // Closed (or shut down while offering): 503, so Pusher sends the webhook again later.
+        Effect.catchAllCause(() => Effect.succeed(closed))
+      )
+    // One payload per pull: a payload is marked taken only when the consumer asks for its events.
+    const events = Stream.fromQueue(queue, { maxChunkSize: 1 }).pipe(
       Stream.mapConcatEffect(({ payload, taken }) => Effect.as(Deferred.succeed(taken, undefined), payload.events))
     )
     return { endpoint, events }

@@ -545,7 +545,9 @@ export const verifySync = (
   crypto: PusherCrypto.Service,
   request: WebhookRequest
 ): WebhookPayload | WebhookError => {
-  if (typeof request !== "object" || request === null || typeof request.headers !== "object") {
+  if (
+    typeof request !== "object" || request === null || typeof request.headers !== "object" || request.headers === null
+  ) {
     return reject("MissingHeader", "the request has no headers")
   }
   const headers = request.headers
@@ -622,7 +624,7 @@ export const verify = (
           reject("Expired", `the webhook was sent at ${result.timeMs}, more than ${Duration.format(maxAge.value)} ago`)
         )
         : Effect.succeed(result))
-  })
+  }, () => reject("InvalidBody", "the request could not be read"))
 
 // ---------------------------------------------------------------------------------------------------------
 // Streams

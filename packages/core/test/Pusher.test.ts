@@ -748,8 +748,18 @@ describe("Pusher errors", () => {
     ["users", () => Pusher.users("presence-a"), `{"users":[{"id":1}]}`],
     ["trigger", () => Pusher.trigger("c", "e", "d"), `{"channels":{"c":{"user_count":"many"}}}`],
     ["triggerBatch", () => Pusher.triggerBatch(batchOf(1)), `{"batch":{}}`],
-    ["get with an empty body", () => Pusher.get("/channels"), ``]
+    ["channel with an empty body", () => Pusher.channel("a"), ``]
   ]
+
+  it.effect("an empty 2xx body answers like {} (a 204, a proxy)", () => {
+    const { run } = setup(() => ({ body: "" }))
+    return Effect.gen(function*() {
+      yield* run(Pusher.sendToUser("ada", "e", 1))
+      yield* run(Pusher.terminateUserConnections("ada"))
+      expect(yield* run(Pusher.get("/channels"))).toEqual({})
+      expect(yield* run(Pusher.trigger("c", "e", 1))).toEqual({})
+    })
+  })
 
   it.effect.each(mismatches)("a %s answer that does not match the schema is a DecodeError", ([, op, body]) => {
     const { run } = setup(() => ({ body }))

@@ -130,6 +130,8 @@ describe("PusherConfig.layer", () => {
     ["a zero timeout", { timeout: 0 }, "timeout"],
     ["a negative timeout", { timeout: -5 }, "timeout"],
     ["an unparsable timeout", { timeout: "soon" }, "timeout"],
+    ["an infinite timeout (a timer would fire at once)", { timeout: Duration.infinity }, "timeout"],
+    ["a timeout past what a timer can hold", { timeout: Duration.days(25) }, "timeout"],
     ["a zero maxPayloadBytes", { maxPayloadBytes: 0 }, "maxPayloadBytes"],
     ["a fractional maxPayloadBytes", { maxPayloadBytes: 1.5 }, "maxPayloadBytes"],
     [

@@ -5,8 +5,10 @@ import * as HttpRouter from "@effect/platform/HttpRouter"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import type * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { createHmac } from "node:crypto"
 
@@ -180,6 +182,21 @@ describe("PusherEndpoints.webhookStream", () => {
       const next = yield* Effect.fork(Stream.runCollect(Stream.take(events, 1)))
       expect(yield* Effect.promise(() => handle(signedWebhook(payload("z"))).then((r) => r.status))).toBe(200)
       expect(Chunk.toReadonlyArray(yield* Fiber.join(next))).toEqual([{ _tag: "ChannelOccupied", channel: "z" }])
+      yield* Effect.promise(dispose)
+    }))
+})
+
+describe("PusherEndpoints.webhookStream, closing", () => {
+  it.effect("answers 503 to waiting and later requests once its scope is closed, so Pusher retries", () =>
+    Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const { endpoint } = yield* Scope.extend(PusherEndpoints.webhookStream({ capacity: 4 }), scope)
+      const { dispose, handler: handle } = handler(endpoint)
+      const waiting = handle(signedWebhook(payload("x"))).then((r) => r.status)
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
+      yield* Scope.close(scope, Exit.void)
+      expect(yield* Effect.promise(() => waiting)).toBe(503)
+      expect(yield* Effect.promise(() => handle(signedWebhook(payload("y"))).then((r) => r.status))).toBe(503)
       yield* Effect.promise(dispose)
     }))
 })

@@ -12,7 +12,7 @@
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import type * as Scope from "effect/Scope"
@@ -58,17 +58,19 @@ export const toHandler = <E, R, LE>(
   layer: Layer.Layer<Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>, LE>
 ): { readonly handler: Handler; readonly dispose: () => Promise<void> } => {
   const runtime = ManagedRuntime.make(layer)
-  let ready: Promise<Handler> | undefined
+  let ready: Promise<Handler | undefined> | undefined
   const handler: Handler = (request, response) => {
-    ready ??= runtime.runPromise(makeHandler(app))
-    ready.then(
-      (handle) => handle(request, response),
-      () => {
-        // The layer failed to build (for example a configuration error); the reason is in the runtime's logs.
-        response.statusCode = 500
-        response.end()
-      }
-    )
+    ready ??= runtime.runPromise(makeHandler(app)).catch((cause: unknown) => {
+      // The layer failed to build (a configuration error, ...): say why, and try again on the next request.
+      ready = undefined
+      Effect.runFork(Effect.logError("NodePusherEndpoints: the layer could not be built", cause))
+      return undefined
+    })
+    ready.then((handle) => {
+      if (handle !== undefined) return handle(request, response)
+      response.statusCode = 500
+      response.end()
+    })
   }
   return { handler, dispose: () => runtime.dispose() }
 }

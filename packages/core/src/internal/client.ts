@@ -11,7 +11,14 @@ import * as ParseResult from "effect/ParseResult"
 import type * as Schema from "effect/Schema"
 import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
-import { DecodeError, HttpError, httpErrorReason, type PusherError, TransportError } from "../PusherError.js"
+import {
+  DecodeError,
+  HttpError,
+  httpErrorReason,
+  type PusherError,
+  TransportError,
+  type ValidationError
+} from "../PusherError.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
 
@@ -43,13 +50,17 @@ export interface Env {
 export const withEnv = <A, E, R>(
   name: string,
   f: (env: Env, context: Context.Context<never>) => Effect.Effect<A, E, R>
-): Effect.Effect<A, E, R | PusherConfig.PusherConfig | HttpClient.HttpClient> =>
-  Operation.operation(name, (context) =>
-    f({
-      config: Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig),
-      crypto: Context.get(context, PusherCrypto.PusherCrypto),
-      client: Context.get(context as Context.Context<HttpClient.HttpClient>, HttpClient.HttpClient)
-    }, context))
+): Effect.Effect<A, E | ValidationError, R | PusherConfig.PusherConfig | HttpClient.HttpClient> =>
+  Operation.operation(
+    name,
+    (context) =>
+      f({
+        config: Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig),
+        crypto: Context.get(context, PusherCrypto.PusherCrypto),
+        client: Context.get(context as Context.Context<HttpClient.HttpClient>, HttpClient.HttpClient)
+      }, context),
+    Operation.unreadableInput
+  )
 
 const timeoutError = (config: PusherConfig.Service, method: string, path: string) =>
   new TransportError({
@@ -133,7 +144,8 @@ const interpret = <A>(
   }
   let json: unknown
   try {
-    json = JSON.parse(text)
+    // An empty 2xx body (a 204, a proxy) carries nothing: it answers like `{}`.
+    json = text === "" ? {} : JSON.parse(text)
   } catch {
     return Either.left(new DecodeError({ method, path, status, body: text, issue: "the body is not JSON" }))
   }

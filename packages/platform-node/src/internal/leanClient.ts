@@ -278,7 +278,8 @@ const dispatchWith = (
       handler.fail(cause)
     }
     const ms = settings.timeout
-    if (ms === undefined || handler.done) return Effect.sync(() => handler.interrupt())
+    // Node's timers fire at once past 2^31 - 1 ms: such a deadline is no deadline.
+    if (ms === undefined || ms > 2_147_483_647 || handler.done) return Effect.sync(() => handler.interrupt())
     const timer = setTimeout(() => handler.timeout(ms), ms)
     handler.timer = timer
     return Effect.sync(() => {
