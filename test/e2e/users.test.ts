@@ -2,7 +2,7 @@
  * User sign-in through the suite's user-auth endpoint, `sendToUser` to every connection of a user (and to
  * no one else), and `terminateUserConnections` closing exactly that user's connections.
  */
-import { Pusher } from "@effect-pusher/core"
+import { Pusher, PusherBatching } from "@effect-pusher/core"
 import { expect, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { E2E, layer as e2e } from "./harness/environment.js"
@@ -25,6 +25,24 @@ layer(e2e, { timeout: "30 seconds", excludeTestServices: true })("users", (it) =
       expect(yield* onLaptop.atLeast(1)).toEqual([{ text: "for dana" }])
       // erin's own event arrived after dana's was sent: had dana's reached erin, it would be here first.
       expect(yield* onOther.atLeast(1)).toEqual([{ text: "for erin" }])
+    }))
+
+  it.scoped("with batching on, sendToUser and triggers travel in one batch_events request and arrive", () =>
+    Effect.gen(function*() {
+      const { connect } = yield* E2E
+      const user = yield* connect({ userId: "hana" })
+      yield* user.signin
+      const onUser = user.recordUser("batched")
+      const stats = yield* Effect.gen(function*() {
+        yield* Effect.all([
+          Pusher.sendToUser("hana", "batched", { n: 1 }),
+          Pusher.trigger("batched-channel", "e", 1),
+          Pusher.sendToUser("hana", "batched", { n: 2 })
+        ], { concurrency: "unbounded" })
+        return yield* PusherBatching.stats
+      }).pipe(Effect.provide(PusherBatching.layer()))
+      expect(stats).toEqual({ requests: 1, events: 3, isolated: 0 })
+      expect(yield* onUser.atLeast(2)).toEqual([{ n: 1 }, { n: 2 }])
     }))
 
   it.scoped("terminateUserConnections disconnects that user's connections and no others", () =>
