@@ -56,26 +56,28 @@ const fillRandom = <A extends Uint8Array>(bytes: A): A => {
   return bytes
 }
 
-const poolSize = 4096
-const maxPooledDraw = 256
-let pool: Uint8Array = new Uint8Array(0)
-let poolOffset = 0
-
 /**
- * Serves small draws (24-byte nonces) from a block of system randomness: one call to the system source
- * costs several times a nonce's share of a 4 KiB block. Each byte is handed out once and wiped from the
- * block as it goes.
+ * A `randomBytes` that serves small draws (24-byte nonces) from a 4 KiB block filled by `fill`, the system
+ * source: one call to it costs several times a nonce's share of a block. Each byte is handed out once and
+ * wiped from the block as it goes; draws over 256 bytes go to `fill` directly.
+ *
+ * @since 0.1.0
+ * @category constructors
  */
-const pooledRandom = (size: number): Uint8Array => {
-  if (size > maxPooledDraw) return fillRandom(new Uint8Array(size))
-  if (poolOffset + size > pool.length) {
-    pool = fillRandom(new Uint8Array(poolSize))
-    poolOffset = 0
+export const pooledRandomBytes = (fill: (bytes: Uint8Array) => Uint8Array): (size: number) => Uint8Array => {
+  let pool: Uint8Array = new Uint8Array(0)
+  let offset = 0
+  return (size) => {
+    if (size > 256) return fill(new Uint8Array(size))
+    if (offset + size > pool.length) {
+      pool = fill(new Uint8Array(4096))
+      offset = 0
+    }
+    const bytes = pool.slice(offset, offset + size)
+    pool.fill(0, offset, offset + size)
+    offset += size
+    return bytes
   }
-  const bytes = pool.slice(poolOffset, poolOffset + size)
-  pool.fill(0, poolOffset, poolOffset + size)
-  poolOffset += size
-  return bytes
 }
 
 /**
@@ -91,7 +93,7 @@ export const portable: Service = {
   },
   md5Hex: (message) => toHex(md5(Encoding.utf8Encode(message))),
   sha256: (data) => sha256(data),
-  randomBytes: (size) => pooledRandom(size),
+  randomBytes: pooledRandomBytes(fillRandom),
   timingSafeEqual
 }
 

@@ -8,13 +8,6 @@ import * as PusherCrypto from "@effect-pusher/core/PusherCrypto"
 import type * as Layer from "effect/Layer"
 import * as NodeCrypto from "node:crypto"
 
-// Small draws (24-byte nonces) come from a 4 KiB block of system randomness, a call to the system source
-// costing several times a nonce's share of a block; each byte is handed out once and wiped as it goes.
-const poolSize = 4096
-const maxPooledDraw = 256
-let pool: Uint8Array = new Uint8Array(0)
-let poolOffset = 0
-
 // HMAC-SHA256 (RFC 2104) as two one-shot `crypto.hash` calls over the padded key prepared once: building
 // an `Hmac` object costs more than the hashing of a short message, and signing is on every hot path
 // (request signing, channel authorization, webhook verification).
@@ -56,17 +49,7 @@ export const service: PusherCrypto.Service = {
     const digest = NodeCrypto.createHash("sha256").update(data).digest()
     return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength)
   },
-  randomBytes: (size) => {
-    if (size > maxPooledDraw) return NodeCrypto.randomFillSync(new Uint8Array(size))
-    if (poolOffset + size > pool.length) {
-      pool = NodeCrypto.randomFillSync(new Uint8Array(poolSize))
-      poolOffset = 0
-    }
-    const bytes = pool.slice(poolOffset, poolOffset + size)
-    pool.fill(0, poolOffset, poolOffset + size)
-    poolOffset += size
-    return bytes
-  },
+  randomBytes: PusherCrypto.pooledRandomBytes((bytes) => NodeCrypto.randomFillSync(bytes)),
   timingSafeEqual: (a, b) => {
     if (a.length !== b.length) return false
     // UTF-16 code units, not UTF-8: UTF-8 turns every lone surrogate into U+FFFD, so distinct strings
