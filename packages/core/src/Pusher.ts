@@ -234,13 +234,8 @@ const prepareData = (
     const masterKey = Encryption.masterKeyFor(env.config, encryptedChannel)
     if (Either.isLeft(masterKey)) return masterKey.left
     // Strings are JSON-encoded before sealing too, as pusher-http-node does; pusher-js parses them back.
-    let json: string | undefined
-    try {
-      json = JSON.stringify(data)
-    } catch (error) {
-      return V.fail(field, `must be JSON-serializable (${error instanceof Error ? error.message : String(error)})`)
-    }
-    if (json === undefined) return V.fail(field, "must be JSON-serializable")
+    const json = V.toJson(field, data)
+    if (typeof json !== "string") return json
     wire = Encryption.seal(env.crypto, masterKey.right, encryptedChannel, json)
   }
   return V.checkPayloadSize(field, wire, env.config.maxPayloadBytes) ?? wire
@@ -381,8 +376,7 @@ interface BatchBodyEvent {
   readonly info?: string
 }
 
-/** @internal */
-export const batchEventBody = (
+const batchEventBody = (
   env: { readonly config: PusherConfig.Service; readonly crypto: PusherCrypto.Service },
   field: string,
   event: BatchEvent
@@ -576,15 +570,8 @@ export const post = (
     if (error !== undefined) return Effect.fail(error)
     const checked = V.checkParams("params", params)
     if (!Array.isArray(checked)) return Effect.fail(checked)
-    let json: string | undefined
-    try {
-      json = JSON.stringify(body)
-    } catch (cause) {
-      return Effect.fail(
-        V.fail("body", `must be JSON-serializable (${cause instanceof Error ? cause.message : String(cause)})`)
-      )
-    }
-    if (json === undefined) return Effect.fail(V.fail("body", "must be JSON-serializable"))
+    const json = V.toJson("body", body)
+    if (typeof json !== "string") return Effect.fail(json)
     return Client.send(env, "POST", path, checked, json, decodeAnything)
   })
 
@@ -700,15 +687,6 @@ const checkUserData = (u: unknown): Either.Either<unknown, ParseResult.ParseIssu
 const schemaFailure = (field: string, issue: ParseResult.ParseIssue): ValidationError =>
   V.fail(field, ParseResult.TreeFormatter.formatIssueSync(issue).replace(/\s*\n\s*/g, " "))
 
-const stringify = (field: string, value: unknown): string | ValidationError => {
-  try {
-    const json = JSON.stringify(value)
-    return json === undefined ? V.fail(field, "must be JSON-serializable") : json
-  } catch (error) {
-    return V.fail(field, `must be JSON-serializable (${error instanceof Error ? error.message : String(error)})`)
-  }
-}
-
 /**
  * The signature of SPEC §3 for a socket and a channel (and the exact channel data string, if any):
  * `key:hex(HMAC-SHA256(secret, socketId:channel[:channelData]))`.
@@ -743,7 +721,7 @@ const authorize = (
     }
     const checked = checkPresenceData(presenceData)
     if (Either.isLeft(checked)) return schemaFailure("presenceData", checked.left)
-    const channelData = stringify("presenceData", presenceData)
+    const channelData = V.toJson("presenceData", presenceData)
     if (typeof channelData !== "string") return channelData
     return {
       auth: channelSignature(config, crypto, socketId, channelName, channelData),
@@ -816,7 +794,7 @@ export const authenticateUser = (
         if (error !== undefined) return Effect.fail(error)
       }
     }
-    const userData = stringify("user", user)
+    const userData = V.toJson("user", user)
     if (typeof userData !== "string") return Effect.fail(userData)
     const signature = Signing.signer(config, crypto)(`${socketId}::user::${userData}`)
     return Effect.succeed({ auth: `${config.key}:${signature}`, user_data: userData })

@@ -97,16 +97,23 @@ export const checkPathSegment = (field: string, segment: string): ValidationErro
  *
  * @internal
  */
-export const serializeData = (field: string, data: unknown): string | ValidationError => {
-  if (typeof data === "string") return data
+export const serializeData = (field: string, data: unknown): string | ValidationError =>
+  typeof data === "string" ? data : toJson(field, data)
+
+/**
+ * `JSON.stringify`, failing with a ValidationError for what has no JSON (undefined, a function, a BigInt,
+ * a cycle, a throwing `toJSON`).
+ *
+ * @internal
+ */
+export const toJson = (field: string, value: unknown): string | ValidationError => {
   let json: string | undefined
   try {
-    json = JSON.stringify(data)
+    json = JSON.stringify(value)
   } catch (error) {
     return fail(field, `must be JSON-serializable (${error instanceof Error ? error.message : String(error)})`)
   }
-  if (json === undefined) return fail(field, `must be JSON-serializable, got ${describe(data)}`)
-  return json
+  return json === undefined ? fail(field, `must be JSON-serializable, got ${describe(value)}`) : json
 }
 
 /** @internal */
