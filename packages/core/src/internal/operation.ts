@@ -26,18 +26,23 @@ export const operation = <A, E, R, E2>(
   body: (context: Context.Context<never>) => Effect.Effect<A, E, R>,
   onThrow: (cause: unknown) => E2
 ): Effect.Effect<A, E | E2, R> =>
-  Effect.withFiberRuntime<A, E | E2, R>((fiber) => {
-    const run = (): Effect.Effect<A, E | E2, R> => {
-      try {
-        return body(fiber.currentContext)
-      } catch (cause) {
-        return Effect.fail(onThrow(cause))
-      }
-    }
-    return fiber.currentTracer === builtInTracer || !fiber.getFiberRef(FiberRef.currentTracerEnabled)
-      ? run()
-      : Effect.withSpan(Effect.suspend(run), name, spanOptions)
-  })
+  Effect.withFiberRuntime<A, E | E2, R>((fiber) =>
+    fiber.currentTracer === builtInTracer || !fiber.getFiberRef(FiberRef.currentTracerEnabled)
+      ? guarded(body, fiber.currentContext, onThrow)
+      : Effect.withSpan(Effect.suspend(() => guarded(body, fiber.currentContext, onThrow)), name, spanOptions)
+  )
+
+const guarded = <A, E, R, E2>(
+  body: (context: Context.Context<never>) => Effect.Effect<A, E, R>,
+  context: Context.Context<never>,
+  onThrow: (cause: unknown) => E2
+): Effect.Effect<A, E | E2, R> => {
+  try {
+    return body(context)
+  } catch (cause) {
+    return Effect.fail(onThrow(cause))
+  }
+}
 
 /**
  * The `ValidationError` for an input that threw while being read.
