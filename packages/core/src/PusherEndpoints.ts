@@ -19,7 +19,7 @@ import * as Stream from "effect/Stream"
 import * as AuthRequest from "./AuthRequest.js"
 import * as Pusher from "./Pusher.js"
 import type * as PusherConfig from "./PusherConfig.js"
-import type { EncryptionError, ValidationError, WebhookError } from "./PusherError.js"
+import { EncryptionError, ValidationError, type WebhookError } from "./PusherError.js"
 import * as Webhook from "./Webhook.js"
 
 /**
@@ -85,6 +85,39 @@ const authFailure = (error: ValidationError | EncryptionError) =>
   Effect.succeed(errorResponse(error._tag === "EncryptionError" ? 500 : 403, error.message))
 
 /**
+ * Decodes an auth request (400 when malformed) and answers with what `decide` gives: the authorization as
+ * JSON, a refusal, or `authFailure` for an authorization that cannot be given.
+ */
+const authEndpoint = <Request, E, R>(
+  decode: (request: AuthRequest.AuthHttpRequest) => Effect.Effect<Request, ValidationError>,
+  decide: (
+    request: Request
+  ) => Effect.Effect<HttpServerResponse.HttpServerResponse | object, E | ValidationError | EncryptionError, R>
+): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest> =>
+  AuthRequest.fromServerRequest.pipe(
+    Effect.flatMap(decode),
+    Effect.matchEffect({
+      onFailure: badRequest,
+      onSuccess: (request) =>
+        decide(request).pipe(
+          Effect.map((answer) =>
+            HttpServerResponse.isServerResponse(answer) ? answer : HttpServerResponse.unsafeJson(answer)
+          ),
+          Effect.catchIf(
+            (error): error is ValidationError | EncryptionError =>
+              error instanceof ValidationError || error instanceof EncryptionError,
+            authFailure
+          )
+        )
+    })
+  )
+
+const forbidden = (
+  reason: string | undefined
+): Effect.Effect<HttpServerResponse.HttpServerResponse | object> =>
+  Effect.succeed(errorResponse(403, reason ?? "Forbidden"))
+
+/**
  * The channel authorization endpoint (pusher-js `channelAuthorization.endpoint`). It decodes the form or
  * JSON request, asks `authorize`, and answers 200 with the authorization JSON, 403 when denied (or when
  * the decision does not fit the channel), 400 for a malformed request. Failures of `authorize` itself
@@ -100,23 +133,15 @@ export const channelAuthorization = <E, R>(
   E,
   R | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
 > =>
-  AuthRequest.fromServerRequest.pipe(
-    Effect.flatMap(AuthRequest.decodeChannel),
-    Effect.matchEffect({
-      onFailure: badRequest,
-      onSuccess: (request) =>
-        Effect.flatMap(authorize(request), (decision) =>
-          ChannelDecision.$match(decision, {
-            Deny: ({ reason }) => Effect.succeed(errorResponse(403, reason ?? "Forbidden")),
-            Allow: () => Pusher.authorizeChannel(request.socketId, request.channelName),
-            AllowPresence: ({ data }) => Pusher.authorizeChannel(request.socketId, request.channelName, data)
-          }).pipe(
-            Effect.map((answer) =>
-              HttpServerResponse.isServerResponse(answer) ? answer : HttpServerResponse.unsafeJson(answer)
-            ),
-            Effect.catchTags({ ValidationError: authFailure, EncryptionError: authFailure })
-          ))
-    })
+  authEndpoint(
+    AuthRequest.decodeChannel,
+    (request) =>
+      Effect.flatMap(authorize(request), (decision) =>
+        ChannelDecision.$match(decision, {
+          Deny: ({ reason }) => forbidden(reason),
+          Allow: () => Pusher.authorizeChannel(request.socketId, request.channelName),
+          AllowPresence: ({ data }) => Pusher.authorizeChannel(request.socketId, request.channelName, data)
+        }))
   )
 
 /**
@@ -134,21 +159,13 @@ export const userAuthentication = <E, R>(
   E,
   R | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
 > =>
-  AuthRequest.fromServerRequest.pipe(
-    Effect.flatMap(AuthRequest.decodeUser),
-    Effect.matchEffect({
-      onFailure: badRequest,
-      onSuccess: (request) =>
-        Effect.flatMap(authenticate(request), (decision) =>
-          typeof decision === "object" && decision !== null && "_tag" in decision && decision._tag === "Deny"
-            ? Effect.succeed(errorResponse(403, decision.reason ?? "Forbidden"))
-            : Pusher.authenticateUser(request.socketId, decision as Pusher.UserData).pipe(
-              Effect.map((answer) =>
-                HttpServerResponse.unsafeJson(answer)
-              ),
-              Effect.catchTag("ValidationError", authFailure)
-            ))
-    })
+  authEndpoint(
+    AuthRequest.decodeUser,
+    (request) =>
+      Effect.flatMap(authenticate(request), (decision) =>
+        typeof decision === "object" && decision !== null && "_tag" in decision && decision._tag === "Deny"
+          ? forbidden(decision.reason)
+          : Pusher.authenticateUser(request.socketId, decision as Pusher.UserData))
   )
 
 /**
