@@ -303,8 +303,10 @@ const triggerBody = (prepared: PreparedTrigger): string =>
  * under another config goes out directly.
  */
 const batcherFor = (env: Client.Env, context: Context.Context<never>): Batcher.Batcher | undefined => {
-  const batcher = Context.get(context, PusherBatching.PusherBatching)
-  return Option.isSome(batcher) && batcher.value.env.config === env.config ? batcher.value : undefined
+  const current = Context.get(context, PusherBatching.PusherBatching)
+  // Every batcher in a context comes from PusherBatching.layer, which builds it with Batcher.make.
+  const batcher = Option.isSome(current) ? current.value as Batcher.Batcher : undefined
+  return batcher !== undefined && batcher.env.config === env.config ? batcher : undefined
 }
 
 /** Sends a prepared single-channel event through the batcher, answering as `/events` would. */

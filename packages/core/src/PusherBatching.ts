@@ -60,13 +60,23 @@ export interface Stats {
 }
 
 /**
+ * A running batcher, as seen from outside: what it has sent so far.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly stats: Stats
+}
+
+/**
  * The batcher of the current context, if any.
  *
  * @since 0.1.0
  * @category tags
  */
 export class PusherBatching extends Context.Reference<PusherBatching>()("@effect-pusher/core/PusherBatching", {
-  defaultValue: (): Option.Option<Batcher.Batcher> => Option.none()
+  defaultValue: (): Option.Option<Service> => Option.none()
 }) {}
 
 const check = (options: Options): Batcher.Options | ValidationError => {
@@ -104,7 +114,7 @@ export const layer = (
         crypto: yield* PusherCrypto.PusherCrypto,
         client: yield* HttpClient.HttpClient
       }
-      return Option.some(yield* Batcher.make(env, checked))
+      return Option.some<Service>(yield* Batcher.make(env, checked))
     })
   )
 
