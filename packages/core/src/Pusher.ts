@@ -689,23 +689,6 @@ const checkUserData = (u: unknown): Either.Either<unknown, ParseResult.ParseIssu
 const schemaFailure = (field: string, issue: ParseResult.ParseIssue): ValidationError =>
   V.fail(field, ParseResult.TreeFormatter.formatIssueSync(issue).replace(/\s*\n\s*/g, " "))
 
-/**
- * The signature of SPEC §3 for a socket and a channel (and the exact channel data string, if any):
- * `key:hex(HMAC-SHA256(secret, socketId:channel[:channelData]))`.
- *
- * @internal
- */
-export const channelSignature = (
-  config: PusherConfig.Service,
-  crypto: PusherCrypto.Service,
-  socketId: string,
-  channelName: string,
-  channelData: string | undefined
-): string => {
-  const message = channelData === undefined ? `${socketId}:${channelName}` : `${socketId}:${channelName}:${channelData}`
-  return `${config.key}:${Signing.signer(config, crypto)(message)}`
-}
-
 const authorize = (
   config: PusherConfig.Service,
   crypto: PusherCrypto.Service,
@@ -726,7 +709,7 @@ const authorize = (
     const channelData = V.toJson("presenceData", presenceData)
     if (typeof channelData !== "string") return channelData
     return {
-      auth: channelSignature(config, crypto, socketId, channelName, channelData),
+      auth: Signing.channelSignature(config, crypto, socketId, channelName, channelData),
       channel_data: channelData
     }
   }
@@ -736,7 +719,7 @@ const authorize = (
   if (presenceData !== undefined) {
     return V.fail("presenceData", "is only for presence- channels")
   }
-  const auth = channelSignature(config, crypto, socketId, channelName, undefined)
+  const auth = Signing.channelSignature(config, crypto, socketId, channelName, undefined)
   if (!V.isEncryptedChannel(channelName)) return { auth }
   const masterKey = Encryption.masterKeyFor(config, channelName)
   if (Either.isLeft(masterKey)) return masterKey.left

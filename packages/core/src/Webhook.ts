@@ -539,8 +539,8 @@ const decryptEvents = (
   return out ?? events
 }
 
-/** @internal Everything of `verify` but the freshness check, as plain code. */
-export const verifySync = (
+/** Everything of `verify` but the freshness check, as plain code. */
+const verifySync = (
   config: PusherConfig.Service,
   crypto: PusherCrypto.Service,
   request: WebhookRequest

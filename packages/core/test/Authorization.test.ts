@@ -1,5 +1,4 @@
 import { Pusher, PusherConfig, PusherCrypto } from "@effect-pusher/core"
-import { channelSignature } from "@effect-pusher/core/Pusher"
 import { NodePusherCrypto } from "@effect-pusher/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -8,6 +7,7 @@ import type * as Layer from "effect/Layer"
 import * as ParseResult from "effect/ParseResult"
 import * as fc from "fast-check"
 import PusherNode from "pusher"
+import { channelSignature } from "../src/internal/signing.js"
 
 const aaaa = PusherConfig.layer({ appId: 1, key: "aaaa", secret: "tofu" })
 const masterKey = "zyrm8pvV2C9fJcBfhyXzvxbJVN/H7QLmbe0xJi1GhPU="

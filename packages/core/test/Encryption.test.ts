@@ -14,6 +14,7 @@ import type { AddressInfo } from "node:net"
 import OfficialPusher from "pusher"
 import nacl from "tweetnacl"
 import * as Encryption from "../src/internal/encryption.js"
+import { channelSignature } from "../src/internal/signing.js"
 import { makeRecorder } from "./utils/recorder.js"
 
 // SPEC §7: key f00d, secret tofu and this master key.
@@ -423,7 +424,7 @@ describe("authorizeChannel on an encrypted channel", () => {
       expect(Object.keys(result)).toEqual(["auth", "shared_secret"])
       // SPEC §7's auth signs channel data '"foo"' too; the same signer gives the known value.
       const config = yield* PusherConfig.PusherConfig
-      expect(Pusher.channelSignature(config, PusherCrypto.portable, "123.456", channel, "\"foo\"")).toBe(
+      expect(channelSignature(config, PusherCrypto.portable, "123.456", channel, "\"foo\"")).toBe(
         "f00d:962c48b78bf93d98ff4c92ee7dff04865821455b7b401e9d60a9e0a90af2c105"
       )
     }).pipe(Effect.provide(layer)))

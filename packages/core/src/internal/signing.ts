@@ -51,3 +51,20 @@ export const signedQuery = (
   const signature = signer(config, crypto)(`${method}\n${fullPath}\n${query}`)
   return `${query}&auth_signature=${signature}`
 }
+
+/**
+ * The signature of SPEC §3 for a socket and a channel (and the exact channel data string, if any):
+ * `key:hex(HMAC-SHA256(secret, socketId:channel[:channelData]))`.
+ *
+ * @internal
+ */
+export const channelSignature = (
+  config: PusherConfig.Service,
+  crypto: PusherCrypto.Service,
+  socketId: string,
+  channelName: string,
+  channelData: string | undefined
+): string => {
+  const message = channelData === undefined ? `${socketId}:${channelName}` : `${socketId}:${channelName}:${channelData}`
+  return `${config.key}:${signer(config, crypto)(message)}`
+}
