@@ -44,9 +44,10 @@ const hmacSigner = (key: string): (message: string) => string => {
  */
 export const service: PusherCrypto.Service = {
   hmacSha256Hex: (key) => hmacSigner(key),
-  md5Hex: (message) => NodeCrypto.createHash("md5").update(message, "utf8").digest("hex"),
+  // One-shot hashes: no Hash object per call.
+  md5Hex: (message) => NodeCrypto.hash("md5", message, "hex"),
   sha256: (data) => {
-    const digest = NodeCrypto.createHash("sha256").update(data).digest()
+    const digest = NodeCrypto.hash("sha256", data, "buffer")
     return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength)
   },
   randomBytes: PusherCrypto.pooledRandomBytes((bytes) => NodeCrypto.randomFillSync(bytes)),
