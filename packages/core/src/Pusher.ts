@@ -20,6 +20,7 @@ import * as Client from "./internal/client.js"
 import * as Encoding from "./internal/encoding.js"
 import * as Encryption from "./internal/encryption.js"
 import * as Operation from "./internal/operation.js"
+import * as Results from "./internal/results.js"
 import * as Signing from "./internal/signing.js"
 import * as V from "./internal/validation.js"
 import * as PusherBatching from "./PusherBatching.js"
@@ -38,10 +39,7 @@ import { EncryptionError, ValidationError } from "./PusherError.js"
  * @since 0.1.0
  * @category schemas
  */
-export const ChannelAttributes = Schema.Struct({
-  subscriptionCount: Schema.optional(Schema.NonNegativeInt).pipe(Schema.fromKey("subscription_count")),
-  userCount: Schema.optional(Schema.NonNegativeInt).pipe(Schema.fromKey("user_count"))
-})
+export const ChannelAttributes: typeof Results.ChannelAttributes = Results.ChannelAttributes
 
 /**
  * @since 0.1.0
@@ -71,9 +69,7 @@ export interface TriggerResult extends Schema.Schema.Type<typeof TriggerResult> 
  * @since 0.1.0
  * @category schemas
  */
-export const TriggerBatchResult = Schema.Struct({
-  batch: Schema.optional(Schema.Array(ChannelAttributes))
-})
+export const TriggerBatchResult: typeof Results.TriggerBatchResult = Results.TriggerBatchResult
 
 /**
  * @since 0.1.0
@@ -101,8 +97,7 @@ export interface ChannelsResult extends Schema.Schema.Type<typeof ChannelsResult
  */
 export const ChannelResult = Schema.Struct({
   occupied: Schema.Boolean,
-  subscriptionCount: Schema.optional(Schema.NonNegativeInt).pipe(Schema.fromKey("subscription_count")),
-  userCount: Schema.optional(Schema.NonNegativeInt).pipe(Schema.fromKey("user_count")),
+  ...ChannelAttributes.fields,
   cache: Schema.optional(Schema.Struct({ data: Schema.String, ttl: Schema.Number }))
 })
 
@@ -370,19 +365,11 @@ export const triggerBatch = (
       : Effect.fail(body)
   })
 
-interface BatchBodyEvent {
-  readonly channel: string
-  readonly name: string
-  readonly data: string
-  readonly socket_id?: string
-  readonly info?: string
-}
-
 const batchEventBody = (
   env: { readonly config: PusherConfig.Service; readonly crypto: PusherCrypto.Service },
   field: string,
   event: BatchEvent
-): BatchBodyEvent | ValidationError | EncryptionError => {
+): Batcher.WireEvent | ValidationError | EncryptionError => {
   if (typeof event !== "object" || event === null) return V.fail(field, "must be an event object")
   const channelError = V.checkChannel(`${field}.channel`, event.channel)
   if (channelError !== undefined) return channelError
@@ -416,7 +403,7 @@ const batchBody = (env: Client.Env, events: ReadonlyArray<BatchEvent>): string |
   if (events.length > V.maxEventsPerBatch) {
     return V.fail("events", `must contain at most ${V.maxEventsPerBatch} events, got ${events.length}`)
   }
-  const batch: Array<BatchBodyEvent> = []
+  const batch: Array<Batcher.WireEvent> = []
   for (let i = 0; i < events.length; i++) {
     const prepared = batchEventBody(env, `events[${i}]`, events[i]!)
     if (isFailure(prepared)) return prepared

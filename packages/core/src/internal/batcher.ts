@@ -5,10 +5,11 @@ import * as Exit from "effect/Exit"
 import * as FiberSet from "effect/FiberSet"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type { PusherError } from "../PusherError.js"
 import * as Client from "./client.js"
+import * as Results from "./results.js"
 
 /**
  * One prepared event as it goes into a `batch_events` body.
@@ -24,10 +25,7 @@ export interface WireEvent {
 }
 
 /** @internal Per-event attributes, as decoded from the batch answer. */
-export interface Attributes {
-  readonly subscriptionCount?: number | undefined
-  readonly userCount?: number | undefined
-}
+export type Attributes = Schema.Schema.Type<typeof Results.ChannelAttributes>
 
 interface Entry {
   readonly event: WireEvent
@@ -56,13 +54,7 @@ export interface Batcher {
   readonly stats: { requests: number; events: number; isolated: number }
 }
 
-// The same shape as Pusher.TriggerBatchResult, repeated here because Pusher.ts imports this module.
-const BatchAnswer = Client.decoder(Schema.Struct({
-  batch: Schema.optional(Schema.Array(Schema.Struct({
-    subscriptionCount: Schema.optional(Schema.NonNegativeInt).pipe(Schema.fromKey("subscription_count")),
-    userCount: Schema.optional(Schema.NonNegativeInt).pipe(Schema.fromKey("user_count"))
-  })))
-}))
+const decodeAnswer = Client.decoder(Results.TriggerBatchResult)
 
 /**
  * Builds a batcher whose lifetime is the scope: on close it stops batching new events, sends everything
@@ -135,7 +127,7 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
       stats.events += batch.length
       const body = JSON.stringify({ batch: batch.map((entry) => entry.event) })
       return Effect.map(
-        Client.send(env, "POST", "/batch_events", [], body, BatchAnswer),
+        Client.send(env, "POST", "/batch_events", [], body, decodeAnswer),
         (answer) => answer.batch
       )
     }
