@@ -25,8 +25,12 @@ import * as Signing from "./signing.js"
 /** @internal */
 export const libraryHeader = "effect-pusher 0.1.0"
 
-const getHeaders = { "x-pusher-library": libraryHeader }
-const postHeaders = { "x-pusher-library": libraryHeader }
+// Requests are derived from templates that already carry the headers: a signed request then costs one
+// `setUrl` (and one `setBody`) instead of building method, headers and body from options.
+const templates = {
+  GET: HttpClientRequest.get("", { headers: { "x-pusher-library": libraryHeader } }),
+  POST: HttpClientRequest.post("", { headers: { "x-pusher-library": libraryHeader } })
+} as const
 
 /** @internal A response decoder, compiled once per operation. */
 export type Decoder<A> = (u: unknown) => Either.Either<A, ParseResult.ParseIssue>
@@ -118,8 +122,11 @@ export const send = <A>(
     const query = Signing.signedQuery(config, crypto, method, fullPath, params, body, timestamp)
     const url = `${config.baseUrl}${fullPath}?${query}`
     const request = body === undefined
-      ? HttpClientRequest.make(method)(url, { headers: getHeaders })
-      : HttpClientRequest.make(method)(url, { headers: postHeaders, body: HttpBody.text(body, "application/json") })
+      ? HttpClientRequest.setUrl(templates[method], url)
+      : HttpClientRequest.setBody(
+        HttpClientRequest.setUrl(templates[method], url),
+        HttpBody.text(body, "application/json")
+      )
     const exchange = client.execute(request).pipe(
       Effect.flatMap((response) =>
         Effect.map(response.text, (text) => interpret(method, path, response.status, text, decode))
