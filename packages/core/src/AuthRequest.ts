@@ -15,6 +15,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Encoding from "./internal/encoding.js"
+import * as Headers from "./internal/headers.js"
 import * as Operation from "./internal/operation.js"
 import * as V from "./internal/validation.js"
 import * as Pusher from "./Pusher.js"
@@ -97,20 +98,8 @@ export interface AuthHttpRequest {
 
 const contentTypeOf = (headers: AuthHttpRequest["headers"]): string | undefined => {
   if (headers === undefined) return undefined
-  if (typeof (headers as globalThis.Headers).get === "function") {
-    return (headers as globalThis.Headers).get("content-type") ?? undefined
-  }
-  const record = headers as Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
-  let value = record["content-type"]
-  if (value === undefined) {
-    for (const name in record) {
-      if (name.toLowerCase() === "content-type") {
-        value = record[name]
-        break
-      }
-    }
-  }
-  return typeof value === "string" ? value : Array.isArray(value) ? value[0] : undefined
+  const value = Headers.lookup(headers, "content-type")
+  return typeof value === "string" ? value : value?.[0]
 }
 
 const fromSearchParams = (params: URLSearchParams): Record<string, unknown> | ValidationError => {
@@ -142,7 +131,7 @@ const fieldsOf = (request: AuthHttpRequest): Record<string, unknown> | Validatio
       : V.fail("body", "must be a form or JSON object with socket_id")
   }
   const contentType = contentTypeOf(request.headers)
-  const mediaType = contentType?.split(";")[0]!.trim().toLowerCase()
+  const mediaType = contentType === undefined ? undefined : Headers.mediaType(contentType)
   const json = mediaType === undefined || mediaType === ""
     ? body.trimStart().startsWith("{")
     : mediaType === "application/json"

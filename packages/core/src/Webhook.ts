@@ -21,8 +21,10 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Encoding from "./internal/encoding.js"
 import * as Encryption from "./internal/encryption.js"
+import * as Headers from "./internal/headers.js"
 import * as Operation from "./internal/operation.js"
 import * as Signing from "./internal/signing.js"
+import * as V from "./internal/validation.js"
 import * as PusherConfig from "./PusherConfig.js"
 import * as PusherCrypto from "./PusherCrypto.js"
 import { EncryptionError, WebhookError } from "./PusherError.js"
@@ -368,14 +370,12 @@ const formatIssue = (issue: ParseResult.ParseIssue): string => {
   return first.path.length === 0 ? first.message : `${first.path.join(".")}: ${first.message}`
 }
 
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
-
 /**
  * Decodes one wire event exactly as {@link WebhookEvent} does, without Schema's interpretation overhead;
  * `undefined` means "not sure", and the Schema decides (and explains).
  */
 const fastEvent = (u: unknown): WebhookEvent | undefined => {
-  if (!isRecord(u)) return undefined
+  if (!V.isRecord(u)) return undefined
   const name = u.name
   const channel = u.channel
   if (typeof name !== "string") return undefined
@@ -416,7 +416,7 @@ const fastEvent = (u: unknown): WebhookEvent | undefined => {
 
 /** @internal Decodes a parsed body like {@link WebhookPayload}, fast for well-formed input. */
 export const decodePayload = (u: unknown): Either.Either<WebhookPayload, string> => {
-  if (isRecord(u) && typeof u.time_ms === "number" && Array.isArray(u.events)) {
+  if (V.isRecord(u) && typeof u.time_ms === "number" && Array.isArray(u.events)) {
     const raw: ReadonlyArray<unknown> = u.events
     const events: Array<WebhookEvent> = new Array(raw.length)
     let i = 0
@@ -470,19 +470,7 @@ const duplicate = Symbol()
 
 /** A header's value, `undefined` when absent, `duplicate` when it is given more than once. */
 const header = (headers: WebhookHeaders, lower: string): string | undefined | typeof duplicate => {
-  if (typeof (headers as globalThis.Headers).get === "function" && !Array.isArray(headers)) {
-    return (headers as globalThis.Headers).get(lower) ?? undefined
-  }
-  const record = headers as Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
-  let value = record[lower]
-  if (value === undefined) {
-    for (const name in record) {
-      if (name.length === lower.length && name.toLowerCase() === lower) {
-        value = record[name]
-        break
-      }
-    }
-  }
+  const value = Headers.lookup(headers, lower)
   if (typeof value === "string" || value === undefined) return value
   if (Array.isArray(value)) return value.length === 1 && typeof value[0] === "string" ? value[0] : duplicate
   return undefined
@@ -510,12 +498,6 @@ const signersFor = (config: PusherConfig.Service, crypto: PusherCrypto.Service):
   }
   signerCache.set(config, { crypto, byKey })
   return byKey
-}
-
-const isJsonMediaType = (contentType: string): boolean => {
-  const semicolon = contentType.indexOf(";")
-  const mediaType = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase()
-  return mediaType === "application/json"
 }
 
 const decryptEvents = (
@@ -553,7 +535,7 @@ const verifySync = (
   const headers = request.headers
   const contentType = header(headers, "content-type")
   if (contentType === undefined) return reject("MissingHeader", "Content-Type is missing")
-  if (contentType === duplicate || !isJsonMediaType(contentType)) {
+  if (contentType === duplicate || Headers.mediaType(contentType) !== "application/json") {
     return reject("UnsupportedContentType", "Content-Type must be application/json")
   }
   const key = header(headers, "x-pusher-key")

@@ -97,8 +97,6 @@ const decodeData = (raw: string): unknown => {
   return parsed === undefined ? raw : parsed
 }
 
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
-
 const matcher = (filter: PusherTest.EventFilter | undefined): (event: PusherTest.RecordedEvent) => boolean => {
   if (filter === undefined) return () => true
   if (typeof filter === "function") return filter
@@ -614,7 +612,7 @@ export class Emulator {
 
   private trigger(body: string, now: number): Answer {
     const json = parseJson(body)
-    if (!isRecord(json)) return textAnswer(400, "The body must be a JSON object")
+    if (!V.isRecord(json)) return textAnswer(400, "The body must be a JSON object")
     let channels: ReadonlyArray<unknown>
     if (json.channels !== undefined) {
       if (!Array.isArray(json.channels)) return textAnswer(400, "Invalid channels: must be an array of channel names")
@@ -640,7 +638,7 @@ export class Emulator {
 
   private batch(body: string, now: number): Answer {
     const json = parseJson(body)
-    if (!isRecord(json) || !Array.isArray(json.batch)) {
+    if (!V.isRecord(json) || !Array.isArray(json.batch)) {
       return textAnswer(400, "The body must be a JSON object with a batch array")
     }
     const batch: ReadonlyArray<unknown> = json.batch
@@ -651,7 +649,7 @@ export class Emulator {
     const checked = []
     for (let i = 0; i < batch.length; i++) {
       const item = batch[i]
-      if (!isRecord(item)) return textAnswer(400, `Invalid batch[${i}]: must be an event object`)
+      if (!V.isRecord(item)) return textAnswer(400, `Invalid batch[${i}]: must be an event object`)
       const event = this.checkEvent(`batch[${i}].`, item, [item.channel])
       if ("_tag" in event) return event
       checked.push(event)

@@ -16,6 +16,10 @@ export const serverToUserPrefix = "#server-to-user-"
 /** @internal */
 export const encryptedPrefix = "private-encrypted-"
 
+/** @internal A plain object (not null, not an array). */
+export const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
 /** @internal */
 export const isEncryptedChannel = (channel: string): boolean => channel.startsWith(encryptedPrefix)
 
