@@ -105,6 +105,8 @@ export const ClientEvent = Schema.TaggedStruct("ClientEvent", {
   userId: Schema.optional(Schema.String)
 })
 
+const { _tag: _, ...clientEventFields } = ClientEvent.fields
+
 /**
  * @since 0.1.0
  * @category models
@@ -120,11 +122,7 @@ export interface ClientEvent extends Schema.Schema.Type<typeof ClientEvent> {}
  * @category schemas
  */
 export const UndecryptableClientEvent = Schema.TaggedStruct("UndecryptableClientEvent", {
-  channel: Schema.String,
-  event: Schema.String,
-  data: Schema.Unknown,
-  socketId: Schema.String,
-  userId: Schema.optional(Schema.String),
+  ...clientEventFields,
   error: Schema.instanceOf(EncryptionError)
 })
 
