@@ -4,9 +4,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type * as Scope from "effect/Scope"
 import * as NodeCrypto from "node:crypto"
-import * as Http from "node:http"
+import * as TestServer from "./utils/server.js"
 
 interface Seen {
   readonly method: string
@@ -15,13 +14,6 @@ interface Seen {
   readonly body: string
   /** Whether auth_signature and body_md5 are right for the secret below. */
   readonly signed: boolean
-}
-
-interface Server {
-  readonly port: number
-  readonly seen: Array<Seen>
-  readonly connections: () => number
-  readonly aborted: () => number
 }
 
 const secret = "node-pusher-secret"
@@ -39,50 +31,30 @@ const verifySignature = (method: string, url: string, body: string): boolean => 
 }
 
 /** A node:http Channels stand-in on 127.0.0.1 answering each path as Channels would; closed with the scope. */
-const serve = (answers: Record<string, string>): Effect.Effect<Server, never, Scope.Scope> =>
-  Effect.acquireRelease(
-    Effect.async<{ server: Http.Server; value: Server }>((resume) => {
-      const seen: Array<Seen> = []
-      let connections = 0
-      let aborted = 0
-      const server = Http.createServer((request, response) => {
-        const chunks: Array<Buffer> = []
-        request.on("data", (chunk: Buffer) => chunks.push(chunk))
-        request.on("end", () => {
-          const url = request.url ?? ""
-          const body = Buffer.concat(chunks).toString("utf8")
-          const path = url.split("?")[0] ?? ""
-          seen.push({
-            method: request.method ?? "",
-            path,
-            query: new URLSearchParams(url.split("?")[1] ?? ""),
-            body,
-            signed: verifySignature(request.method ?? "", url, body)
-          })
-          response.on("close", () => {
-            if (!response.writableFinished) aborted++
-          })
-          const answer = answers[path]
-          if (answer === "hang") return
-          response.writeHead(answer === undefined ? 404 : 200, { "content-type": "application/json" })
-          response.end(answer ?? `{"error":"unknown path"}`)
-        })
-      })
-      server.on("connection", () => connections++)
-      server.listen(0, "127.0.0.1", () => {
-        const port = (server.address() as { port: number }).port
-        resume(Effect.succeed({
-          server,
-          value: { port, seen, connections: () => connections, aborted: () => aborted }
-        }))
-      })
+const serve = (answers: Record<string, string>) =>
+  Effect.map(
+    TestServer.serve((request, response) => {
+      const answer = answers[request.url.split("?")[0] ?? ""]
+      if (answer === "hang") return
+      response.writeHead(answer === undefined ? 404 : 200, { "content-type": "application/json" })
+      response.end(answer ?? `{"error":"unknown path"}`)
     }),
-    ({ server }) =>
-      Effect.async<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
-  ).pipe(Effect.map(({ value }) => value))
+    (server) => ({
+      port: server.port,
+      connections: server.connections,
+      aborted: server.aborted,
+      /** What the server received, with the signature checked against the secret above. */
+      get seen(): ReadonlyArray<Seen> {
+        return server.seen.map(({ body, method, url }) => ({
+          method,
+          path: url.split("?")[0] ?? "",
+          query: new URLSearchParams(url.split("?")[1] ?? ""),
+          body,
+          signed: verifySignature(method, url, body)
+        }))
+      }
+    })
+  )
 
 const options = (port: number) => ({ appId: "42", key: "node-key", secret, host: "127.0.0.1", port, useTLS: false })
 
