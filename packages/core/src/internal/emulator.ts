@@ -493,9 +493,11 @@ export class Emulator {
     }
     const signature = query.get("auth_signature")
     if (signature === undefined) return textAnswer(401, "Missing auth_signature")
-    const signed = Array.from(query).filter(([k]) => k !== "auth_signature")
-    signed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    const stringToSign = `${method.toUpperCase()}\n${path}\n${signed.map(([k, v]) => `${k}=${v}`).join("&")}`
+    const stringToSign = Signing.stringToSign(
+      method.toUpperCase(),
+      path,
+      Signing.canonicalQuery(Array.from(query).filter(([k]) => k !== "auth_signature"))
+    )
     if (!this.crypto.timingSafeEqual(signature.toLowerCase(), this.sign(stringToSign))) {
       return textAnswer(
         401,

@@ -45,12 +45,24 @@ export const signedQuery = (
       ...params
     ]
     if (md5 !== undefined) all.push(["body_md5", md5])
-    all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    query = all.map(([k, v]) => `${k}=${v}`).join("&")
+    query = canonicalQuery(all)
   }
-  const signature = signer(config, crypto)(`${method}\n${fullPath}\n${query}`)
+  const signature = signer(config, crypto)(stringToSign(method, fullPath, query))
   return `${query}&auth_signature=${signature}`
 }
+
+/**
+ * The query as signed: pairs sorted by key in JavaScript string order, joined unencoded. Sorts `pairs` in
+ * place.
+ *
+ * @internal
+ */
+export const canonicalQuery = (pairs: Array<readonly [string, string]>): string =>
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join("&")
+
+/** @internal */
+export const stringToSign = (method: string, fullPath: string, query: string): string =>
+  `${method}\n${fullPath}\n${query}`
 
 /**
  * The signature of SPEC §3 for a socket and a channel (and the exact channel data string, if any):
