@@ -9,7 +9,7 @@
  *   (so it includes validation, the Effect runtime, request building and answer decoding), against theirs
  *   as above.
  *
- * Run: npx tsx --conditions=@effect-pusher/source scripts/bench-encryption.ts
+ * Run: npx --yes pnpm@10 bench:encryption
  */
 import { Pusher as EffectPusher, PusherConfig, PusherCrypto } from "@effect-pusher/core"
 import { NodePusherCrypto } from "@effect-pusher/platform-node"
