@@ -50,6 +50,25 @@ export default tseslint.config(
     }
   },
   {
+    files: ["packages/protocol/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["node:*"], message: "protocol runs on every runtime." },
+            {
+              group: ["effect", "effect/*", "@effect/*"],
+              message: "protocol imports nothing from effect: both Effect majors share it."
+            },
+            { group: ["tweetnacl", "@noble/*"], message: "protocol takes its crypto as plain functions." }
+          ]
+        }
+      ],
+      "no-restricted-globals": ["error", { name: "Buffer", message: "protocol runs on every runtime." }]
+    }
+  },
+  {
     files: ["scripts/**/*.mjs"],
     languageOptions: {
       globals: { process: "readonly", console: "readonly", setTimeout: "readonly", clearTimeout: "readonly" }

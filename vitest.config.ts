@@ -6,6 +6,8 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/`, imp
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^@effect-pusher\/protocol$/, replacement: `${src("protocol")}index.ts` },
+      { find: /^@effect-pusher\/protocol\/(.*)$/, replacement: `${src("protocol")}$1.ts` },
       { find: /^@effect-pusher\/core$/, replacement: `${src("core")}index.ts` },
       { find: /^@effect-pusher\/core\/(.*)$/, replacement: `${src("core")}$1.ts` },
       { find: /^@effect-pusher\/platform-node$/, replacement: `${src("platform-node")}index.ts` },

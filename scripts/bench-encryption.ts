@@ -24,6 +24,7 @@ import { createRequire } from "node:module"
 import Pusher from "pusher"
 import * as Encryption from "../packages/core/src/internal/encryption.js"
 import * as Signing from "../packages/core/src/internal/signing.js"
+import * as ProtocolSigning from "../packages/protocol/src/Signing.js"
 
 const masterKeyBase64 = "zyrm8pvV2C9fJcBfhyXzvxbJVN/H7QLmbe0xJi1GhPU="
 const options = { appId: "1234", key: "bench-key", secret: "bench-secret", encryptionMasterKeyBase64: masterKeyBase64 }
@@ -76,7 +77,8 @@ const fullPath = `${config.pathPrefix}/events`
 const prepareOurs = (crypto: PusherCrypto.Service, data: unknown) => {
   const wire = Encryption.seal(crypto, masterKey, channel, JSON.stringify(data))
   const body = JSON.stringify({ name: "order-updated", data: wire, channels: [channel] })
-  const query = Signing.signedQuery(config, crypto, "POST", fullPath, [], body, Math.floor(Date.now() / 1000))
+  const signer = Signing.requestSigner(config, crypto)
+  const query = ProtocolSigning.signedQuery(signer, "POST", fullPath, [], body, Math.floor(Date.now() / 1000))
   sink += body.length + query.length
 }
 

@@ -9,13 +9,13 @@
  *
  * @since 0.1.0
  */
+import * as Encoding from "@effect-pusher/protocol/Encoding"
+import * as Headers from "@effect-pusher/protocol/Headers"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import * as Encoding from "./internal/encoding.js"
-import * as Headers from "./internal/headers.js"
 import * as Operation from "./internal/operation.js"
 import * as V from "./internal/validation.js"
 import * as Pusher from "./Pusher.js"
@@ -119,11 +119,9 @@ const fieldsOf = (request: AuthHttpRequest): Record<string, unknown> | Validatio
   let body = request.body
   if (body instanceof URLSearchParams) return fromSearchParams(body)
   if (body instanceof Uint8Array) {
-    try {
-      body = Encoding.utf8DecodeStrict(body)
-    } catch {
-      return V.fail("body", "must be UTF-8")
-    }
+    const text = Encoding.utf8DecodeStrict(body)
+    if (text === undefined) return V.fail("body", "must be UTF-8")
+    body = text
   }
   if (typeof body !== "string") {
     return typeof body === "object" && body !== null && !Array.isArray(body)

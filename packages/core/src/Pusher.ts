@@ -8,6 +8,8 @@
  *
  * @since 0.1.0
  */
+import * as Encoding from "@effect-pusher/protocol/Encoding"
+import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -17,7 +19,6 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as Batcher from "./internal/batcher.js"
 import * as Client from "./internal/client.js"
-import * as Encoding from "./internal/encoding.js"
 import * as Encryption from "./internal/encryption.js"
 import * as Operation from "./internal/operation.js"
 import * as Results from "./internal/results.js"
@@ -696,7 +697,7 @@ const authorize = (
     const channelData = V.toJson("presenceData", presenceData)
     if (typeof channelData !== "string") return channelData
     return {
-      auth: Signing.channelSignature(config, crypto, socketId, channelName, channelData),
+      auth: ProtocolSigning.channelAuth(config.key, Signing.signer(config, crypto), socketId, channelName, channelData),
       channel_data: channelData
     }
   }
@@ -706,7 +707,7 @@ const authorize = (
   if (presenceData !== undefined) {
     return V.fail("presenceData", "is only for presence- channels")
   }
-  const auth = Signing.channelSignature(config, crypto, socketId, channelName, undefined)
+  const auth = ProtocolSigning.channelAuth(config.key, Signing.signer(config, crypto), socketId, channelName, undefined)
   if (!V.isEncryptedChannel(channelName)) return { auth }
   const masterKey = Encryption.masterKeyFor(config, channelName)
   if (Either.isLeft(masterKey)) return masterKey.left
@@ -768,6 +769,6 @@ export const authenticateUser = (
     }
     const userData = V.toJson("user", user)
     if (typeof userData !== "string") return Effect.fail(userData)
-    const signature = Signing.signer(config, crypto)(`${socketId}::user::${userData}`)
-    return Effect.succeed({ auth: `${config.key}:${signature}`, user_data: userData })
+    const auth = ProtocolSigning.userAuth(config.key, Signing.signer(config, crypto), socketId, userData)
+    return Effect.succeed({ auth, user_data: userData })
   }, Operation.unreadableInput)

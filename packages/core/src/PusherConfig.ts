@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import * as Encoding from "@effect-pusher/protocol/Encoding"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -16,7 +17,6 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Encoding from "./internal/encoding.js"
 
 /**
  * An app key and secret that may also sign webhooks (an app can have several tokens; the oldest active

@@ -8,13 +8,13 @@
  *
  * @since 0.1.0
  */
+import * as Encoding from "@effect-pusher/protocol/Encoding"
 import { hmac } from "@noble/hashes/hmac.js"
 import { md5 } from "@noble/hashes/legacy.js"
 import { sha256 } from "@noble/hashes/sha2.js"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Encoding from "./internal/encoding.js"
 
 /**
  * @since 0.1.0

@@ -9,6 +9,8 @@
  *
  * @since 0.1.0
  */
+import * as Encoding from "@effect-pusher/protocol/Encoding"
+import * as Headers from "@effect-pusher/protocol/Headers"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -16,12 +18,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
-import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as Encoding from "./internal/encoding.js"
 import * as Encryption from "./internal/encryption.js"
-import * as Headers from "./internal/headers.js"
 import * as Operation from "./internal/operation.js"
 import * as Signing from "./internal/signing.js"
 import * as V from "./internal/validation.js"
@@ -476,28 +475,6 @@ const header = (headers: WebhookHeaders, lower: string): string | undefined | ty
 
 const reject = (reason: WebhookError["reason"], description: string) => new WebhookError({ reason, description })
 
-type Sign = (message: string) => string
-
-// The signers of every accepted key, prepared once per (config, crypto) pair.
-const signerCache = new WeakMap<
-  PusherConfig.Service,
-  { readonly crypto: PusherCrypto.Service; readonly byKey: Map<string, ReadonlyArray<Sign>> }
->()
-
-const signersFor = (config: PusherConfig.Service, crypto: PusherCrypto.Service): Map<string, ReadonlyArray<Sign>> => {
-  const cached = signerCache.get(config)
-  if (cached !== undefined && cached.crypto === crypto) return cached.byKey
-  const byKey = new Map<string, Array<Sign>>([[config.key, [Signing.signer(config, crypto)]]])
-  for (const token of config.webhookTokens) {
-    const sign = crypto.hmacSha256Hex(Redacted.value(token.secret))
-    const list = byKey.get(token.key)
-    if (list === undefined) byKey.set(token.key, [sign])
-    else list.push(sign)
-  }
-  signerCache.set(config, { crypto, byKey })
-  return byKey
-}
-
 const decryptEvents = (
   config: PusherConfig.Service,
   crypto: PusherCrypto.Service,
@@ -542,17 +519,15 @@ const verifySync = (
   const signature = header(headers, "x-pusher-signature")
   if (signature === undefined) return reject("MissingHeader", "X-Pusher-Signature is missing")
   if (signature === duplicate) return reject("SignatureMismatch", "X-Pusher-Signature is given more than once")
-  const signers = signersFor(config, crypto).get(key)
+  const signers = Signing.webhookSigners(config, crypto).get(key)
   if (signers === undefined) return reject("UnknownKey", `X-Pusher-Key ${JSON.stringify(key)} is not an accepted key`)
 
   let body = request.body
   if (typeof body !== "string") {
     if (!(body instanceof Uint8Array)) return reject("InvalidBody", "the body must be a string or bytes")
-    try {
-      body = Encoding.utf8DecodeStrict(body)
-    } catch {
-      return reject("InvalidBody", "the body is not UTF-8")
-    }
+    const text = Encoding.utf8DecodeStrict(body)
+    if (text === undefined) return reject("InvalidBody", "the body is not UTF-8")
+    body = text
   }
   let valid = false
   for (let i = 0; i < signers.length; i++) {

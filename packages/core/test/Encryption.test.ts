@@ -1,4 +1,6 @@
 import { Pusher, PusherConfig, PusherCrypto, PusherError } from "@effect-pusher/core"
+import * as ProtocolEncryption from "@effect-pusher/protocol/encryption"
+import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -14,8 +16,16 @@ import type { AddressInfo } from "node:net"
 import OfficialPusher from "pusher"
 import nacl from "tweetnacl"
 import * as Encryption from "../src/internal/encryption.js"
-import { channelSignature } from "../src/internal/signing.js"
+import * as CoreSigning from "../src/internal/signing.js"
 import { makeRecorder } from "./utils/recorder.js"
+
+const channelSignature = (
+  config: PusherConfig.Service,
+  crypto: PusherCrypto.Service,
+  socketId: string,
+  channel: string,
+  channelData: string | undefined
+) => ProtocolSigning.channelAuth(config.key, CoreSigning.signer(config, crypto), socketId, channel, channelData)
 
 // SPEC §7: key f00d, secret tofu and this master key.
 const masterKeyBase64 = "zyrm8pvV2C9fJcBfhyXzvxbJVN/H7QLmbe0xJi1GhPU="
@@ -498,7 +508,9 @@ describe("seal and open", () => {
         expect(Encryption.channelKey(PusherCrypto.portable, other, name)).toEqual(referenceKey(name, other))
       }
     }
-    expect(Encryption.deriveChannelKey(PusherCrypto.portable, masterKey, channel)).toEqual(referenceKey(channel))
+    expect(ProtocolEncryption.deriveChannelKey(PusherCrypto.portable.sha256, masterKey, channel)).toEqual(
+      referenceKey(channel)
+    )
   })
 
   it("any JSON value sealed here opens with tweetnacl and back here (fast-check)", () => {
@@ -574,7 +586,7 @@ describe("seal and open", () => {
       const result = Encryption.open(crypto, masterKey, channel, data)
       if (Either.isLeft(result)) errors.push(result.left)
     }
-    errors.push(Encryption.missingKey(channel))
+    errors.push(Encryption.toError(channel, ProtocolEncryption.missingMasterKey))
     expect(errors.length).toBe(4)
     for (const error of errors) {
       expect(error).toBeInstanceOf(PusherError.EncryptionError)

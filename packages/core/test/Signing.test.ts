@@ -1,4 +1,5 @@
 import { Pusher, PusherConfig, PusherCrypto } from "@effect-pusher/core"
+import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -6,8 +7,17 @@ import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import * as fc from "fast-check"
 import { createHash, createHmac } from "node:crypto"
-import * as Signing from "../src/internal/signing.js"
+import * as CoreSigning from "../src/internal/signing.js"
 import { makeRecorder, signedUrl } from "./utils/recorder.js"
+
+// The protocol's signedQuery with the signers core prepares (and caches) for a config and crypto.
+const Signing = {
+  signedQuery: (
+    config: PusherConfig.Service,
+    crypto: PusherCrypto.Service,
+    ...rest: Parameters<typeof ProtocolSigning.signedQuery> extends [unknown, ...infer R] ? R : never
+  ) => ProtocolSigning.signedQuery(CoreSigning.requestSigner(config, crypto), ...rest)
+}
 
 const configOf = (options: PusherConfig.Options): PusherConfig.Service =>
   Either.getOrThrowWith(PusherConfig.validate(options), (error) => new Error(String(error)))

@@ -1,3 +1,4 @@
+import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
@@ -119,7 +120,14 @@ export const send = <A>(
     const { client, config, crypto } = env
     const fullPath = config.pathPrefix + path
     const timestamp = Math.floor(clock.unsafeCurrentTimeMillis() / 1000)
-    const query = Signing.signedQuery(config, crypto, method, fullPath, params, body, timestamp)
+    const query = ProtocolSigning.signedQuery(
+      Signing.requestSigner(config, crypto),
+      method,
+      fullPath,
+      params,
+      body,
+      timestamp
+    )
     const url = `${config.baseUrl}${fullPath}?${query}`
     const request = body === undefined
       ? HttpClientRequest.setUrl(templates[method], url)

@@ -1,3 +1,5 @@
+import * as Encoding from "@effect-pusher/protocol/Encoding"
+import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -14,7 +16,6 @@ import type * as PusherCrypto from "../PusherCrypto.js"
 import type { ValidationError } from "../PusherError.js"
 import type * as PusherTest from "../PusherTest.js"
 import { Log } from "./emulatorLog.js"
-import * as Encoding from "./encoding.js"
 import * as Signing from "./signing.js"
 import * as V from "./validation.js"
 
@@ -493,10 +494,10 @@ export class Emulator {
     }
     const signature = query.get("auth_signature")
     if (signature === undefined) return textAnswer(401, "Missing auth_signature")
-    const stringToSign = Signing.stringToSign(
+    const stringToSign = ProtocolSigning.stringToSign(
       method.toUpperCase(),
       path,
-      Signing.canonicalQuery(Array.from(query).filter(([k]) => k !== "auth_signature"))
+      ProtocolSigning.canonicalQuery(Array.from(query).filter(([k]) => k !== "auth_signature"))
     )
     if (!this.crypto.timingSafeEqual(signature.toLowerCase(), this.sign(stringToSign))) {
       return textAnswer(

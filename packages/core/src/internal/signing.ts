@@ -1,82 +1,44 @@
+import type * as Signing from "@effect-pusher/protocol/Signing"
 import * as Redacted from "effect/Redacted"
 import type * as PusherConfig from "../PusherConfig.js"
 import type * as PusherCrypto from "../PusherCrypto.js"
 
-type Sign = (message: string) => string
+interface Signers {
+  readonly crypto: PusherCrypto.Service
+  readonly request: Signing.RequestSigner
+  /** Every key whose webhooks are accepted, with the signers of its secrets (the app's first). */
+  readonly webhook: ReadonlyMap<string, ReadonlyArray<Signing.Sign>>
+}
 
-// One prepared HMAC key per (config, crypto) pair: preparing it costs more than signing.
-const cache = new WeakMap<PusherConfig.Service, { crypto: PusherCrypto.Service; sign: Sign }>()
+// One set of prepared HMAC keys per (config, crypto) pair: preparing a key costs more than signing.
+const cache = new WeakMap<PusherConfig.Service, Signers>()
 
-/** @internal */
-export const signer = (config: PusherConfig.Service, crypto: PusherCrypto.Service): Sign => {
+const prepare = (config: PusherConfig.Service, crypto: PusherCrypto.Service): Signers => {
   const cached = cache.get(config)
-  if (cached !== undefined && cached.crypto === crypto) return cached.sign
+  if (cached !== undefined && cached.crypto === crypto) return cached
   const sign = crypto.hmacSha256Hex(Redacted.value(config.secret))
-  cache.set(config, { crypto, sign })
-  return sign
-}
-
-/**
- * Builds the signed query string of SPEC §2: `auth_*` and `body_md5` plus the caller's parameters, sorted
- * by key in JavaScript string order, joined unencoded, then `&auth_signature=`.
- *
- * @internal
- */
-export const signedQuery = (
-  config: PusherConfig.Service,
-  crypto: PusherCrypto.Service,
-  method: "GET" | "POST",
-  fullPath: string,
-  params: ReadonlyArray<readonly [string, string]>,
-  body: string | undefined,
-  timestampSeconds: number
-): string => {
-  let query: string
-  const base = `auth_key=${config.key}&auth_timestamp=${timestampSeconds}&auth_version=1.0`
-  const md5 = body === undefined || body === "" ? undefined : crypto.md5Hex(body)
-  if (params.length === 0) {
-    // The fixed keys are already in order.
-    query = md5 === undefined ? base : `${base}&body_md5=${md5}`
-  } else {
-    const all: Array<readonly [string, string]> = [
-      ["auth_key", config.key],
-      ["auth_timestamp", String(timestampSeconds)],
-      ["auth_version", "1.0"],
-      ...params
-    ]
-    if (md5 !== undefined) all.push(["body_md5", md5])
-    query = canonicalQuery(all)
+  const webhook = new Map<string, Array<Signing.Sign>>([[config.key, [sign]]])
+  for (const token of config.webhookTokens) {
+    const tokenSign = crypto.hmacSha256Hex(Redacted.value(token.secret))
+    const list = webhook.get(token.key)
+    if (list === undefined) webhook.set(token.key, [tokenSign])
+    else list.push(tokenSign)
   }
-  const signature = signer(config, crypto)(stringToSign(method, fullPath, query))
-  return `${query}&auth_signature=${signature}`
+  const signers: Signers = { crypto, request: { key: config.key, sign, md5Hex: crypto.md5Hex }, webhook }
+  cache.set(config, signers)
+  return signers
 }
 
-/**
- * The query as signed: pairs sorted by key in JavaScript string order, joined unencoded. Sorts `pairs` in
- * place.
- *
- * @internal
- */
-export const canonicalQuery = (pairs: Array<readonly [string, string]>): string =>
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join("&")
+/** @internal The signer of the app secret. */
+export const signer = (config: PusherConfig.Service, crypto: PusherCrypto.Service): Signing.Sign =>
+  prepare(config, crypto).request.sign
 
-/** @internal */
-export const stringToSign = (method: string, fullPath: string, query: string): string =>
-  `${method}\n${fullPath}\n${query}`
+/** @internal What request signing needs: key, secret signer and MD5. */
+export const requestSigner = (config: PusherConfig.Service, crypto: PusherCrypto.Service): Signing.RequestSigner =>
+  prepare(config, crypto).request
 
-/**
- * The signature of SPEC §3 for a socket and a channel (and the exact channel data string, if any):
- * `key:hex(HMAC-SHA256(secret, socketId:channel[:channelData]))`.
- *
- * @internal
- */
-export const channelSignature = (
+/** @internal The signers of every key whose webhooks are accepted. */
+export const webhookSigners = (
   config: PusherConfig.Service,
-  crypto: PusherCrypto.Service,
-  socketId: string,
-  channelName: string,
-  channelData: string | undefined
-): string => {
-  const message = channelData === undefined ? `${socketId}:${channelName}` : `${socketId}:${channelName}:${channelData}`
-  return `${config.key}:${signer(config, crypto)(message)}`
-}
+  crypto: PusherCrypto.Service
+): ReadonlyMap<string, ReadonlyArray<Signing.Sign>> => prepare(config, crypto).webhook

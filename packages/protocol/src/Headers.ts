@@ -2,14 +2,20 @@
  * HTTP headers as frameworks hand them over: a web `Headers`, or a record whose names may be in any case
  * and whose values may be repeated (Node gives an array).
  *
- * @internal
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ * @category models
  */
 export type Input = globalThis.Headers | Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
 
 /**
  * A header's value by its lowercase name, whatever the case it was given in.
  *
- * @internal
+ * @since 0.1.0
+ * @category lookup
  */
 export const lookup = (headers: Input, lower: string): string | ReadonlyArray<string> | undefined => {
   if (typeof (headers as globalThis.Headers).get === "function" && !Array.isArray(headers)) {
@@ -25,10 +31,32 @@ export const lookup = (headers: Input, lower: string): string | ReadonlyArray<st
 }
 
 /**
+ * A header given more than once (a security header must have exactly one value).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const repeated: unique symbol = Symbol.for("@effect-pusher/protocol/Headers/repeated")
+
+/**
+ * A header's single value: `undefined` when absent, {@link repeated} when given more than once.
+ *
+ * @since 0.1.0
+ * @category lookup
+ */
+export const single = (headers: Input, lower: string): string | undefined | typeof repeated => {
+  const value = lookup(headers, lower)
+  if (typeof value === "string" || value === undefined) return value
+  if (Array.isArray(value)) return value.length === 1 && typeof value[0] === "string" ? value[0] : repeated
+  return undefined
+}
+
+/**
  * The media type of a `Content-Type`, lowercase and without parameters (`application/json; charset=utf-8`
  * is `application/json`).
  *
- * @internal
+ * @since 0.1.0
+ * @category parsing
  */
 export const mediaType = (contentType: string): string => {
   const semicolon = contentType.indexOf(";")

@@ -1,0 +1,133 @@
+/**
+ * Query parameters and paths of signed requests: `info` lists, a raw request's parameters and path. They are
+ * signed exactly as sent (Channels signs them unencoded), so they are restricted to characters that need no
+ * URL-encoding.
+ *
+ * @since 0.1.0
+ */
+import { describe, err, fail, type Failure, ok, type Result } from "./Failure.js"
+
+/**
+ * One query parameter, as signed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Param = readonly [key: string, value: string]
+
+/**
+ * An `info` list: `undefined` when not asked for, else the comma-joined attributes.
+ *
+ * @since 0.1.0
+ * @category checks
+ */
+export const checkInfo = <A extends string>(
+  field: string,
+  info: unknown,
+  allowed: ReadonlyArray<A>
+): Result<{ readonly attributes: ReadonlyArray<A>; readonly joined: string } | undefined> => {
+  if (info === undefined) return ok(undefined)
+  if (!Array.isArray(info)) return err(fail(field, `must be an array of ${allowed.join(", ")}`))
+  if (info.length === 0) return err(fail(field, "must not be empty when given"))
+  const attributes: Array<A> = []
+  for (let i = 0; i < info.length; i++) {
+    const value: unknown = info[i]
+    if (!allowed.includes(value as A)) return err(fail(`${field}[${i}]`, `must be one of ${allowed.join(", ")}`))
+    attributes.push(value as A)
+  }
+  return ok({ attributes, joined: attributes.join(",") })
+}
+
+const paramKeyPattern = /^[A-Za-z0-9_\-.]+$/
+const paramValuePattern = /^[A-Za-z0-9_\-=@,.;:]*$/
+
+/**
+ * Parameter names that request signing sets itself.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const reservedParams: ReadonlySet<string> = new Set([
+  "auth_key",
+  "auth_timestamp",
+  "auth_version",
+  "auth_signature",
+  "body_md5"
+])
+
+/**
+ * A raw request's parameters: a record of strings, finite numbers, booleans or arrays of strings and numbers
+ * (joined with `,`); `undefined` values are left out.
+ *
+ * @since 0.1.0
+ * @category checks
+ */
+export const checkParams = (field: string, params: unknown): Result<Array<Param>> => {
+  const out: Array<Param> = []
+  if (params === undefined) return ok(out)
+  if (params === null || typeof params !== "object" || Array.isArray(params)) {
+    return err(fail(field, "must be a record of query parameters"))
+  }
+  for (const key of Object.keys(params)) {
+    const value = (params as Record<string, unknown>)[key]
+    if (!paramKeyPattern.test(key)) return err(fail(`${field}.${key}`, "name may contain only A-Z a-z 0-9 _ - ."))
+    if (reservedParams.has(key)) return err(fail(`${field}.${key}`, "is reserved for request signing"))
+    if (value === undefined) continue
+    let text: string
+    if (typeof value === "string") text = value
+    else if (typeof value === "number" && Number.isFinite(value)) text = String(value)
+    else if (typeof value === "boolean") text = String(value)
+    else if (Array.isArray(value) && value.every((v) => typeof v === "string" || typeof v === "number")) {
+      text = value.join(",")
+    } else {
+      return err(fail(`${field}.${key}`, "must be a string, a finite number, a boolean or an array of those"))
+    }
+    if (!paramValuePattern.test(text)) {
+      return err(fail(`${field}.${key}`, "may contain only A-Z a-z 0-9 _ - = @ , . ; : (it is signed unencoded)"))
+    }
+    out.push([key, text])
+  }
+  return ok(out)
+}
+
+const pathPattern = /^(?:\/[A-Za-z0-9_\-=@,.;:]+)+$/
+
+/**
+ * A raw request's path, relative to `/apps/{appId}`.
+ *
+ * @since 0.1.0
+ * @category checks
+ */
+export const checkPath = (field: string, path: unknown): Failure | undefined => {
+  if (typeof path !== "string") return fail(field, `must be a string, got ${describe(path)}`)
+  if (path.startsWith("/apps/")) return fail(field, "is relative to /apps/{appId}: drop the /apps/... prefix")
+  if (!pathPattern.test(path)) {
+    return fail(field, "must start with / and contain only non-empty segments of A-Z a-z 0-9 _ - = @ , . ; :")
+  }
+  if (/\/\.\.?(?:\/|$)/.test(path)) return fail(field, "must not contain . or .. segments")
+  return undefined
+}
+
+/**
+ * Splits a raw query string into decoded pairs (`+` is a space); `undefined` when it is not valid
+ * percent-encoding. A key given twice keeps its last value.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parse = (raw: string): Map<string, string> | undefined => {
+  const query = new Map<string, string>()
+  if (raw === "") return query
+  try {
+    for (const part of raw.split("&")) {
+      if (part === "") continue
+      const eq = part.indexOf("=")
+      const key = decodeURIComponent((eq === -1 ? part : part.slice(0, eq)).replace(/\+/g, " "))
+      const value = eq === -1 ? "" : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, " "))
+      query.set(key, value)
+    }
+  } catch {
+    return undefined
+  }
+  return query
+}

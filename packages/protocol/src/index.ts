@@ -1,0 +1,49 @@
+/**
+ * @since 0.1.0
+ */
+export * as ConfigUrl from "./ConfigUrl.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Encoding from "./Encoding.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Failure from "./Failure.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Headers from "./Headers.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as HttpStatus from "./HttpStatus.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Json from "./Json.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Limits from "./Limits.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Names from "./Names.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Query from "./Query.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Signing from "./Signing.js"
