@@ -730,7 +730,7 @@ export const authorizeChannel = (
   channel: string,
   presenceData?: PresenceData
 ): Effect.Effect<ChannelAuthorization, ValidationError | EncryptionError, PusherConfig.PusherConfig> =>
-  Operation.operation("Pusher.authorizeChannel", (context) => {
+  Operation.legacyOperation("Pusher.authorizeChannel", (context) => {
     const result = authorize(
       Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig),
       Context.get(context as Context.Context<never>, PusherCrypto.PusherCrypto),
@@ -752,7 +752,7 @@ export const authenticateUser = (
   socketId: string,
   user: UserData
 ): Effect.Effect<UserAuthentication, ValidationError, PusherConfig.PusherConfig> =>
-  Operation.operation("Pusher.authenticateUser", (context) => {
+  Operation.legacyOperation("Pusher.authenticateUser", (context) => {
     const config = Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig)
     const crypto = Context.get(context as Context.Context<never>, PusherCrypto.PusherCrypto)
     const socketError = V.checkSocketId("socketId", socketId)

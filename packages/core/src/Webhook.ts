@@ -563,7 +563,7 @@ export const verify = (
   request: WebhookRequest,
   options?: VerifyOptions
 ): Effect.Effect<WebhookPayload, WebhookError, PusherConfig.PusherConfig> =>
-  Operation.operation("Webhook.verify", (context) => {
+  Operation.legacyOperation("Webhook.verify", (context) => {
     const result = verifySync(
       Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig),
       Context.get(context as Context.Context<never>, PusherCrypto.PusherCrypto),

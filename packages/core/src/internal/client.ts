@@ -56,7 +56,7 @@ export const withEnv = <A, E, R>(
   name: string,
   f: (env: Env, context: Context.Context<never>) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | ValidationError, R | PusherConfig.PusherConfig | HttpClient.HttpClient> =>
-  Operation.operation(
+  Operation.legacyOperation(
     name,
     (context) =>
       f({

@@ -12,16 +12,43 @@ const builtInTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
 const spanOptions = { captureStackTrace: false } as const
 
 /**
- * Runs the body of a public operation with the fiber's context, in a span named `name` when a tracer that
- * exports spans (OpenTelemetry, ...) is installed. With Effect's built-in tracer a span records nothing
- * anyone can read, yet costs several times an authorization or a signed request, so none is made.
+ * Runs a public operation on a snapshot of its input, with the fiber's context, in a span named `name`
+ * when a tracer that exports spans (OpenTelemetry, ...) is installed. With Effect's built-in tracer a span
+ * records nothing anyone can read, yet costs several times an authorization or a signed request, so none
+ * is made.
  *
- * Inputs from untyped callers can throw when read (a getter, a proxy); `onThrow` turns that into the
- * operation's typed error instead of a defect.
+ * `read` takes a plain snapshot of what the caller passed, reading each getter exactly once: inputs from
+ * untyped callers can throw when read (a getter, a proxy), and only there does `onThrow` turn a throw into
+ * the operation's typed error. `body` validates and sends the snapshot; a throw in it is a bug of ours and
+ * stays a defect.
  *
  * @internal
  */
-export const operation = <A, E, R, E2>(
+export const operation = <S, A, E, R, E2>(
+  name: string,
+  read: () => S,
+  onThrow: (cause: unknown) => E2,
+  body: (snapshot: S, context: Context.Context<never>) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E | E2, R> =>
+  Effect.withFiberRuntime<A, E | E2, R>((fiber) => {
+    let snapshot: S
+    try {
+      snapshot = read()
+    } catch (cause) {
+      return Effect.fail(onThrow(cause))
+    }
+    return fiber.currentTracer === builtInTracer || !fiber.getFiberRef(FiberRef.currentTracerEnabled)
+      ? body(snapshot, fiber.currentContext)
+      : Effect.withSpan(Effect.suspend(() => body(snapshot, fiber.currentContext)), name, spanOptions)
+  })
+
+/**
+ * The former shape of {@link operation}, which guards the whole body: being replaced, file by file, by
+ * `operation` with a snapshot.
+ *
+ * @internal
+ */
+export const legacyOperation = <A, E, R, E2>(
   name: string,
   body: (context: Context.Context<never>) => Effect.Effect<A, E, R>,
   onThrow: (cause: unknown) => E2

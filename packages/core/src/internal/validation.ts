@@ -3,6 +3,7 @@ import * as Json from "@effect-pusher/protocol/Json"
 import * as Limits from "@effect-pusher/protocol/Limits"
 import * as Names from "@effect-pusher/protocol/Names"
 import * as Query from "@effect-pusher/protocol/Query"
+import * as Either from "effect/Either"
 import { ValidationError } from "../PusherError.js"
 
 /** @internal */
@@ -26,6 +27,20 @@ export const isEncryptedChannel = Names.isEncrypted
 
 /** @internal */
 export const fail = (field: string, rule: string): ValidationError => new ValidationError({ field, rule })
+
+/** @internal A protocol failure as the typed error. */
+export const toError = (failure: Failure.Failure): ValidationError => new ValidationError(failure)
+
+/** @internal A protocol check's answer as the typed error, if any. */
+export const check = (failure: Failure.Failure | undefined): ValidationError | undefined =>
+  failure === undefined ? undefined : new ValidationError(failure)
+
+/** @internal A protocol result as an `Either` of the typed error. */
+export const toEither = <A>(result: Failure.Result<A>): Either.Either<A, ValidationError> =>
+  result.ok ? Either.right(result.value) : Either.left(new ValidationError(result.error))
+
+// ---- Being replaced: wrappers of the protocol checks in the former shapes, until every caller uses the
+// protocol modules with the converters above.
 
 const lift = (failure: Failure.Failure | undefined): ValidationError | undefined =>
   failure === undefined ? undefined : new ValidationError(failure)
