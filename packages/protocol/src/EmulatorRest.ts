@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as EmulatorApi from "./EmulatorApi.js"
+import * as EmulatorEvents from "./EmulatorEvents.js"
 import * as EmulatorQueries from "./EmulatorQueries.js"
 import * as EmulatorState from "./EmulatorState.js"
 import type { Result } from "./Failure.js"
@@ -42,7 +43,7 @@ export interface Request {
  * @since 0.1.0
  * @category models
  */
-export interface Published extends EmulatorState.Publication {
+export interface Published extends EmulatorEvents.Publication {
   readonly endpoint: "events" | "batch_events"
 }
 
@@ -82,7 +83,7 @@ const publishAll = (
   for (const event of events) {
     for (const channel of new Set(event.channels)) {
       const input = { channel, name: event.name, data: event.data, socketId: event.socketId }
-      const transition = EmulatorState.publish(next, input, nowMillis)
+      const transition = EmulatorEvents.publish(next, input, nowMillis)
       next = transition.state
       published.push({ ...transition.value, endpoint })
     }

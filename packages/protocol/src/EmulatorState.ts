@@ -7,8 +7,6 @@
  * @since 0.1.0
  */
 import { err, fail, type Failure, ok, reject, type Result } from "./Failure.js"
-import * as Json from "./Json.js"
-import * as Limits from "./Limits.js"
 import * as Names from "./Names.js"
 
 /**
@@ -99,23 +97,6 @@ export interface Transition<A> {
   readonly state: State
   readonly value: A
   readonly changes: ReadonlyArray<Change>
-}
-
-/**
- * An event as published on one channel, with the sockets it reaches.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Publication {
-  readonly sequence: number
-  readonly channel: string
-  readonly name: string
-  readonly data: string
-  readonly excludedSocketId: string | undefined
-  readonly recipients: ReadonlyArray<string>
-  /** For a `#server-to-user-{id}` channel: the user. */
-  readonly userId: string | undefined
 }
 
 /**
@@ -356,87 +337,4 @@ export const terminate = (state: State, userId: string): Result<Transition<Reado
   let next = state
   for (const id of socketIds) next = close(next, id, changes)
   return ok(settled(next, socketIds, changes))
-}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface ClientEventInput {
-  readonly channel: string
-  readonly event: string
-  readonly data: unknown
-  readonly socketId: string
-}
-
-const checkClientEvent = (event: ClientEventInput): Failure | undefined =>
-  Names.checkChannel("channel", event.channel) ??
-    (Names.isPrivateOrPresence(event.channel)
-      ? undefined
-      : fail("channel", "must be a private- or presence- channel: Channels drops client events elsewhere")) ??
-    Names.checkEventName("event", event.event) ??
-    (event.event.startsWith(Limits.clientEventPrefix)
-      ? undefined
-      : fail("event", `must start with ${Limits.clientEventPrefix}`)) ??
-    Names.checkSocketId("socketId", event.socketId)
-
-/**
- * A client event sent by a subscribed socket on a private or presence channel: it changes no state and is
- * reported as a `ClientEvent` change.
- *
- * @since 0.1.0
- * @category transitions
- */
-export const clientEvent = (state: State, event: ClientEventInput): Result<Transition<void>> => {
-  const failure = checkClientEvent(event)
-  if (failure !== undefined) return err(failure)
-  const member = state.channels.get(event.channel)?.sockets.get(event.socketId)
-  if (member === undefined) return reject("socketId", `must be subscribed to ${event.channel}`)
-  const data = Json.serializeData("data", event.data)
-  if (!data.ok) return data
-  const { channel, event: name, socketId } = event
-  return ok(settled(state, undefined, [
-    { _tag: "ClientEvent", channel, event: name, data: data.value, socketId, userId: member.userId }
-  ]))
-}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface EventInput {
-  readonly channel: string
-  readonly name: string
-  readonly data: string
-  readonly socketId: string | undefined
-}
-
-/**
- * Publishes an accepted event on one channel: to its subscribers, or to a user's connections on
- * `#server-to-user-{id}`, less the excluded socket. A cache channel keeps it.
- *
- * @since 0.1.0
- * @category transitions
- */
-export const publish = (state: State, event: EventInput, nowMillis: number): Transition<Publication> => {
-  const { channel, data, socketId } = event
-  const toUser = channel.startsWith(Limits.serverToUserPrefix)
-  const userId = toUser ? channel.slice(Limits.serverToUserPrefix.length) : undefined
-  const reached = userId === undefined
-    ? Array.from(state.channels.get(channel)?.sockets.keys() ?? [])
-    : socketsOfUser(state, userId)
-  const recipients = socketId === undefined ? reached : reached.filter((id) => id !== socketId)
-  const cache = !toUser && Names.isCache(channel)
-    ? setEntry(state.cache, channel, { data, atMillis: nowMillis })
-    : state.cache
-  const publication: Publication = {
-    sequence: state.nextSequence,
-    channel,
-    name: event.name,
-    data,
-    excludedSocketId: socketId,
-    recipients,
-    userId
-  }
-  return settled({ ...state, cache, nextSequence: state.nextSequence + 1 }, publication)
 }

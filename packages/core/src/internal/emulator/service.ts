@@ -1,3 +1,4 @@
+import * as EmulatorEvents from "@effect-pusher/protocol/EmulatorEvents"
 import * as EmulatorState from "@effect-pusher/protocol/EmulatorState"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Duration from "effect/Duration"
@@ -65,7 +66,7 @@ export const make = (
       unsubscribe: (channel, socketId) =>
         Emulator.update(emulator, (state) => EmulatorState.unsubscribe(state, channel, socketId)),
       disconnect: (socketId) => Emulator.update(emulator, (state) => EmulatorState.disconnect(state, socketId)),
-      injectClientEvent: (event) => Emulator.attempt(emulator, (state) => EmulatorState.clientEvent(state, event)),
+      injectClientEvent: (event) => Emulator.attempt(emulator, (state) => EmulatorEvents.clientEvent(state, event)),
       events: Effect.sync(() => emulator.events.all),
       takeEvent: (filter) => emulator.events.take(matcher(filter)),
       eventStream: emulator.events.stream,
