@@ -7,7 +7,7 @@ import * as Ref from "effect/Ref"
 import type { ValidationError } from "../../PusherError.js"
 import type * as PusherTest from "../../PusherTest.js"
 import { fail } from "../validation.js"
-import { type Emulator, respond } from "./emulator.js"
+import { type Emulator, logRequest, respond } from "./emulator.js"
 
 type Answer = PusherTest.EmulatorAnswer
 
@@ -32,22 +32,14 @@ const answer = (
 ): Effect.Effect<Answer> =>
   Effect.clockWith((clock) => {
     const now = clock.unsafeCurrentTimeMillis()
-    const answered = Option.isSome(fault) && fault.value._tag !== "Delay"
-      ? Effect.succeed(faultAnswer(fault.value))
-      : Effect.map(respond(emulator, request, now), response)
-    return Effect.tap(answered, (answer) =>
-      Effect.sync(() => {
-        const target = EmulatorApi.parseTarget(request.url)
-        emulator.requests.append({
-          method: request.method,
-          path: target.path,
-          query: Object.fromEntries(target.query ?? []),
-          headers: request.headers,
-          body: request.body,
-          ...(answer._tag === "Response" ? { status: answer.status } : {}),
-          timeMillis: now
-        })
-      }))
+    if (Option.isNone(fault) || fault.value._tag === "Delay") {
+      return Effect.map(respond(emulator, request, now), response)
+    }
+    const faulted = faultAnswer(fault.value)
+    return Effect.sync(() => {
+      logRequest(emulator, request, faulted._tag === "Response" ? faulted.status : undefined, now)
+      return faulted
+    })
   })
 
 /**

@@ -1,3 +1,4 @@
+import * as EmulatorApi from "@effect-pusher/protocol/EmulatorApi"
 import * as EmulatorEvents from "@effect-pusher/protocol/EmulatorEvents"
 import * as EmulatorRest from "@effect-pusher/protocol/EmulatorRest"
 import * as EmulatorState from "@effect-pusher/protocol/EmulatorState"
@@ -149,19 +150,44 @@ export const attempt = <A>(
     }))
 
 /**
- * Answers one request from the state at the `Clock`'s time and records what it changed.
+ * Adds a request to the request log, with the status it got (none after a transport fault).
+ *
+ * @internal
+ */
+export const logRequest = (
+  emulator: Emulator,
+  request: PusherTest.EmulatorRequest,
+  status: number | undefined,
+  nowMillis: number
+): void => {
+  const target = EmulatorApi.parseTarget(request.url)
+  emulator.requests.append({
+    method: request.method,
+    path: target.path,
+    query: Object.fromEntries(target.query ?? []),
+    headers: request.headers,
+    body: request.body,
+    ...(status !== undefined ? { status } : {}),
+    timeMillis: nowMillis
+  })
+}
+
+/**
+ * Answers one request from the state at the `Clock`'s time, records what it changed and logs it, under
+ * the state's lock.
  *
  * @internal
  */
 export const respond = (
   emulator: Emulator,
-  request: EmulatorRest.Request,
+  request: PusherTest.EmulatorRequest,
   nowMillis: number
-): Effect.Effect<EmulatorRest.Outcome["reply"]> =>
+): Effect.Effect<EmulatorApi.Reply> =>
   SynchronizedRef.modifyEffect(emulator.state, (state) =>
     Effect.sync(() => {
       const outcome = EmulatorRest.respond(state, emulator.app, request, nowMillis)
       record(emulator, outcome, nowMillis)
+      logRequest(emulator, request, outcome.reply.status, nowMillis)
       return [outcome.reply, outcome.state] as const
     }))
 
