@@ -9,6 +9,7 @@ import * as Stream from "effect/Stream"
 import type * as PusherConfig from "../../PusherConfig.js"
 import type * as PusherCrypto from "../../PusherCrypto.js"
 import type * as PusherTest from "../../PusherTest.js"
+import { operation, unreadableInput } from "../operation.js"
 import { failNext, handle } from "./api.js"
 import * as Emulator from "./emulator.js"
 import { makeClient, toHttpApp } from "./transport.js"
@@ -20,6 +21,28 @@ const matcher = (filter: PusherTest.EventFilter | undefined): (event: PusherTest
     (filter.channel === undefined || event.channel === filter.channel) &&
     (filter.name === undefined || event.name === filter.name)
 }
+
+// Snapshots of the simulated clients' inputs: each getter is read once, and the rules check what is stored.
+const readConnect = (options: PusherTest.ConnectOptions | undefined) => () => ({
+  socketId: options?.socketId,
+  userId: options?.userId
+})
+
+const readSubscribe = (channel: string, options: PusherTest.SubscribeOptions | undefined) => () => {
+  const user = options?.user
+  return {
+    channel,
+    socketId: options?.socketId,
+    user: user === undefined ? undefined : { id: user.id, info: user.info }
+  }
+}
+
+const readClientEvent = (event: PusherTest.SimulatedClientEvent) => (): EmulatorEvents.ClientEventInput => ({
+  channel: event.channel,
+  event: event.event,
+  data: event.data,
+  socketId: event.socketId
+})
 
 const deliverWebhooks = <E, R>(
   emulator: Emulator.Emulator,
@@ -57,16 +80,29 @@ export const make = (
       httpApp: toHttpApp(answer, () => Effect.succeed(HttpServerResponse.empty({ status: 502 }))),
       handle: answer,
       connect: (options) =>
-        Emulator.attempt(emulator, (state) => EmulatorState.connect(state, options?.socketId, options?.userId)),
-      subscribe: (channel, options) =>
-        Emulator.attempt(
-          emulator,
-          (state, now) => EmulatorState.subscribe(state, channel, options, now, cacheTtlSeconds)
+        operation(
+          "PusherTest.connect",
+          readConnect(options),
+          unreadableInput,
+          ({ socketId, userId }) =>
+            Emulator.attempt(emulator, (state) => EmulatorState.connect(state, socketId, userId))
         ),
+      subscribe: (channel, options) =>
+        operation("PusherTest.subscribe", readSubscribe(channel, options), unreadableInput, (input) =>
+          Emulator.attempt(
+            emulator,
+            (state, now) => EmulatorState.subscribe(state, input.channel, input, now, cacheTtlSeconds)
+          )),
       unsubscribe: (channel, socketId) =>
         Emulator.update(emulator, (state) => EmulatorState.unsubscribe(state, channel, socketId)),
       disconnect: (socketId) => Emulator.update(emulator, (state) => EmulatorState.disconnect(state, socketId)),
-      injectClientEvent: (event) => Emulator.attempt(emulator, (state) => EmulatorEvents.clientEvent(state, event)),
+      injectClientEvent: (event) =>
+        operation(
+          "PusherTest.injectClientEvent",
+          readClientEvent(event),
+          unreadableInput,
+          (input) => Emulator.attempt(emulator, (state) => EmulatorEvents.clientEvent(state, input))
+        ),
       events: Effect.sync(() => emulator.events.all),
       takeEvent: (filter) => emulator.events.take(matcher(filter)),
       eventStream: emulator.events.stream,
