@@ -4,6 +4,10 @@
  * transition returns the next state, its answer and the {@link Change}s it made, and delivers nothing
  * itself, so simulated clients, HTTP requests and (later) real sockets drive the same rules.
  *
+ * A transition copies the maps it changes, so a subscription costs O(connections + the channel's
+ * subscribers): 1,000 sockets subscribing to one channel take 0.3 s in all, 5,000 take 9 s (Node 20,
+ * measured on `subscribe` alone). Fine for a test kit; many real sockets would want persistent maps.
+ *
  * @since 0.1.0
  */
 import { err, fail, type Failure, ok, reject, type Result } from "./Failure.js"
