@@ -38,7 +38,8 @@ import * as Layer from "effect/Layer"
 import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
-import * as Emulator from "./internal/emulator.js"
+import * as EmulatorService from "./internal/emulator/service.js"
+import * as EmulatorTransport from "./internal/emulator/transport.js"
 import * as PusherConfig from "./PusherConfig.js"
 import * as PusherCrypto from "./PusherCrypto.js"
 import type { ValidationError } from "./PusherError.js"
@@ -97,10 +98,17 @@ export interface Termination {
  * @since 0.1.0
  * @category models
  */
-export interface WebhookRequest {
+export interface SentWebhook {
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
 }
+
+/**
+ * @deprecated Use {@link SentWebhook}: `Webhook.WebhookRequest` is the request a handler receives.
+ * @since 0.1.0
+ * @category models
+ */
+export type WebhookRequest = SentWebhook
 
 /**
  * A request the emulator received, and the status it answered (none after a transport fault).
@@ -213,13 +221,20 @@ export interface SubscribeOptions {
  * @since 0.1.0
  * @category models
  */
-export interface ClientEvent {
+export interface SimulatedClientEvent {
   readonly channel: string
   readonly event: string
   /** Sent as is when a string, as JSON otherwise. */
   readonly data: unknown
   readonly socketId: string
 }
+
+/**
+ * @deprecated Use {@link SimulatedClientEvent}: `Webhook.ClientEvent` is the decoded webhook event.
+ * @since 0.1.0
+ * @category models
+ */
+export type ClientEvent = SimulatedClientEvent
 
 /**
  * @since 0.1.0
@@ -246,7 +261,7 @@ export interface Service {
   /** Closes a connection: it leaves every channel it was in. */
   readonly disconnect: (socketId: string) => Effect.Effect<void>
   /** Simulates a client event, which Channels reports with a `client_event` webhook. */
-  readonly injectClientEvent: (event: ClientEvent) => Effect.Effect<void, ValidationError>
+  readonly injectClientEvent: (event: SimulatedClientEvent) => Effect.Effect<void, ValidationError>
 
   /** Every event recorded since the last `reset`, in order. */
   readonly events: Effect.Effect<ReadonlyArray<RecordedEvent>>
@@ -258,18 +273,18 @@ export interface Service {
   readonly terminations: Effect.Effect<ReadonlyArray<Termination>>
 
   /** Every webhook request sent since the last `reset`. */
-  readonly webhooks: Effect.Effect<ReadonlyArray<WebhookRequest>>
+  readonly webhooks: Effect.Effect<ReadonlyArray<SentWebhook>>
   /** The oldest webhook request that no `takeWebhook` has returned yet, waiting for one. */
-  readonly takeWebhook: Effect.Effect<WebhookRequest>
+  readonly takeWebhook: Effect.Effect<SentWebhook>
   /** Replays the webhook requests sent since the last `reset`, then follows new ones (it never ends). */
-  readonly webhookStream: Stream.Stream<WebhookRequest>
+  readonly webhookStream: Stream.Stream<SentWebhook>
   /**
    * Hands every webhook request sent from now on to `handler`, one at a time, in a fiber of the current
    * scope. Like Channels, a failed delivery is retried (with `retry`, by default exponential backoff from
    * one second for up to five minutes of `Clock` time).
    */
   readonly deliverWebhooks: <E, R>(
-    handler: (request: WebhookRequest) => Effect.Effect<unknown, E, R>,
+    handler: (request: SentWebhook) => Effect.Effect<unknown, E, R>,
     options?: { readonly retry?: Schedule.Schedule<unknown, E> | undefined }
   ) => Effect.Effect<void, never, Scope.Scope | R>
 
@@ -323,8 +338,8 @@ export const make = (options?: Options): Effect.Effect<Service, ConfigError.Conf
   Effect.flatMap(
     PusherConfig.make({ ...defaultApp, ...options }),
     (config) =>
-      Effect.map(PusherCrypto.current, (crypto) =>
-        Emulator.makeService(config, crypto, {
+      Effect.flatMap(PusherCrypto.current, (crypto) =>
+        EmulatorService.make(config, crypto, {
           subscriptionCountWebhooks: options?.subscriptionCountWebhooks ?? false,
           cacheTtlSeconds: options?.cacheTtlSeconds ?? 1800
         }))
@@ -360,4 +375,4 @@ export const toHttpApp = (
   onTransportFault: (
     request: HttpServerRequest.HttpServerRequest
   ) => Effect.Effect<HttpServerResponse.HttpServerResponse>
-): HttpApp.Default => Emulator.toHttpApp(service.handle, onTransportFault)
+): HttpApp.Default => EmulatorTransport.toHttpApp(service.handle, onTransportFault)

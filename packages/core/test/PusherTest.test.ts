@@ -463,6 +463,39 @@ describe("PusherTest", () => {
         const s = yield* emulator.connect({ userId: "u" })
         expect((yield* Effect.flip(emulator.connect({ socketId: s, userId: "v" }))).field).toBe("socketId")
       }).pipe(Effect.provide(PusherTest.layer())))
+
+    it.effect("simulated clients' inputs are read once; one that throws when read is a ValidationError", () =>
+      Effect.gen(function*() {
+        const emulator = yield* PusherTest.PusherTest
+        // A user id that is valid on its first read only: the member joins with the id that was checked.
+        let reads = 0
+        const user = {
+          get id() {
+            reads++
+            return reads === 1 ? "ann" : "not a valid id"
+          }
+        }
+        yield* emulator.subscribe("presence-r", { user })
+        expect(reads).toBe(1)
+        expect(yield* Pusher.users("presence-r")).toEqual([{ id: "ann" }])
+        const throwing = {
+          get socketId(): string {
+            throw new Error("boom")
+          }
+        }
+        const error = yield* Effect.flip(emulator.connect(throwing))
+        expect([error._tag, error.field]).toEqual(["ValidationError", "input"])
+        expect((yield* Effect.flip(emulator.subscribe("x", throwing))).field).toBe("input")
+        const event = {
+          channel: "private-x",
+          event: "client-e",
+          data: 1,
+          get socketId(): string {
+            throw new Error("boom")
+          }
+        }
+        expect((yield* Effect.flip(emulator.injectClientEvent(event))).field).toBe("input")
+      }).pipe(Effect.provide(PusherTest.layer())))
   })
 
   describe("faults", () => {

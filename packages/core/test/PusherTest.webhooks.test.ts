@@ -1,5 +1,5 @@
 import { Pusher, PusherCrypto, PusherTest, Webhook } from "@effect-pusher/core"
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -10,10 +10,15 @@ import PusherNode from "pusher"
 const app = PusherTest.defaultApp
 const node = new PusherNode({ appId: app.appId, key: app.key, secret: app.secret, host: "localhost" })
 
-const eventsOf = (request: PusherTest.WebhookRequest): unknown =>
-  (JSON.parse(request.body) as { events: unknown }).events
+const eventsOf = (request: PusherTest.SentWebhook): unknown => (JSON.parse(request.body) as { events: unknown }).events
 
 describe("PusherTest webhooks", () => {
+  it("the names that clashed with Webhook's stay as aliases of the new ones", () => {
+    expectTypeOf<PusherTest.WebhookRequest>().toEqualTypeOf<PusherTest.SentWebhook>()
+    expectTypeOf<PusherTest.ClientEvent>().toEqualTypeOf<PusherTest.SimulatedClientEvent>()
+    expectTypeOf<PusherTest.SentWebhook>().not.toEqualTypeOf<Webhook.WebhookRequest>()
+  })
+
   it.effect("occupancy and presence changes send signed webhooks, batched per change", () =>
     Effect.gen(function*() {
       const emulator = yield* PusherTest.PusherTest
@@ -99,7 +104,7 @@ describe("PusherTest webhooks", () => {
           user_id: "u9"
         }
       ])
-      const refused = (event: PusherTest.ClientEvent) =>
+      const refused = (event: PusherTest.SimulatedClientEvent) =>
         Effect.map(Effect.flip(emulator.injectClientEvent(event)), (e) => e.field)
       expect(yield* refused({ channel: "presence-p", event: "x", data: 1, socketId: socket })).toBe("event")
       expect(yield* refused({ channel: "public", event: "client-x", data: 1, socketId: socket })).toBe("channel")

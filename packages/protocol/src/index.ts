@@ -6,6 +6,31 @@ export * as ConfigUrl from "./ConfigUrl.js"
 /**
  * @since 0.1.0
  */
+export * as EmulatorApi from "./EmulatorApi.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as EmulatorEvents from "./EmulatorEvents.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as EmulatorQueries from "./EmulatorQueries.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as EmulatorRest from "./EmulatorRest.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as EmulatorState from "./EmulatorState.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Encoding from "./Encoding.js"
 
 /**

@@ -35,10 +35,10 @@ export class Log<A> {
   }
 
   private takeNow(predicate: (a: A) => boolean): Option.Option<A> {
-    for (let i = 0; i < this.entries.length; i++) {
-      if (!this.taken[i] && predicate(this.entries[i]!)) {
+    for (const [i, entry] of this.entries.entries()) {
+      if (!this.taken[i] && predicate(entry)) {
         this.taken[i] = true
-        return Option.some(this.entries[i]!)
+        return Option.some(entry)
       }
     }
     return Option.none()

@@ -1,0 +1,210 @@
+import * as EmulatorApi from "@effect-pusher/protocol/EmulatorApi"
+import * as EmulatorEvents from "@effect-pusher/protocol/EmulatorEvents"
+import * as EmulatorRest from "@effect-pusher/protocol/EmulatorRest"
+import * as EmulatorState from "@effect-pusher/protocol/EmulatorState"
+import type * as Failure from "@effect-pusher/protocol/Failure"
+import * as Json from "@effect-pusher/protocol/Json"
+import * as Effect from "effect/Effect"
+import * as Ref from "effect/Ref"
+import * as SynchronizedRef from "effect/SynchronizedRef"
+import type * as PusherConfig from "../../PusherConfig.js"
+import type * as PusherCrypto from "../../PusherCrypto.js"
+import type { ValidationError } from "../../PusherError.js"
+import type * as PusherTest from "../../PusherTest.js"
+import * as Signing from "../signing.js"
+import { toError } from "../validation.js"
+import { Log } from "./log.js"
+
+/** @internal */
+export interface Settings extends EmulatorEvents.Settings {
+  readonly cacheTtlSeconds: number
+}
+
+/**
+ * One emulated app: its state (changed only through the protocol's transitions, one at a time), the
+ * faults waiting for the next requests, and the recordings tests read.
+ *
+ * @internal
+ */
+export interface Emulator {
+  readonly config: PusherConfig.Service
+  readonly app: EmulatorRest.App
+  readonly settings: Settings
+  readonly sign: (message: string) => string
+  readonly state: SynchronizedRef.SynchronizedRef<EmulatorState.State>
+  readonly faults: Ref.Ref<ReadonlyArray<PusherTest.Fault>>
+  readonly events: Log<PusherTest.RecordedEvent>
+  readonly webhooks: Log<PusherTest.SentWebhook>
+  readonly terminations: Log<PusherTest.Termination>
+  readonly requests: Log<PusherTest.LoggedRequest>
+}
+
+/** @internal */
+export const make = (
+  config: PusherConfig.Service,
+  crypto: PusherCrypto.Service,
+  settings: Settings
+): Effect.Effect<Emulator> =>
+  Effect.zipWith(
+    SynchronizedRef.make(EmulatorState.empty),
+    Ref.make<ReadonlyArray<PusherTest.Fault>>([]),
+    (state, faults) => {
+      const signer = Signing.requestSigner(config, crypto)
+      return {
+        config,
+        app: {
+          ...signer,
+          timingSafeEqual: crypto.timingSafeEqual,
+          appId: config.appId,
+          maxPayloadBytes: config.maxPayloadBytes,
+          cacheTtlSeconds: settings.cacheTtlSeconds
+        },
+        settings,
+        sign: signer.sign,
+        state,
+        faults,
+        events: new Log(),
+        webhooks: new Log(),
+        terminations: new Log(),
+        requests: new Log()
+      }
+    }
+  )
+
+/** Event data as tests want to read it: parsed when it is JSON, else the string as sent. */
+const decodeData = (raw: string): unknown => {
+  const parsed = Json.parseOrUndefined(raw)
+  return parsed === undefined ? raw : parsed
+}
+
+/** What a transition or a request changed, to record. */
+interface Effects {
+  readonly changes: ReadonlyArray<EmulatorState.Change>
+  readonly published?: ReadonlyArray<EmulatorRest.Published> | undefined
+  readonly terminated?: EmulatorRest.Outcome["terminated"]
+}
+
+/** Records published events, a termination and the webhook the changes send (one request for them all). */
+const record = (emulator: Emulator, effects: Effects, nowMillis: number): void => {
+  for (const event of effects.published ?? []) {
+    emulator.events.append({
+      sequence: event.sequence,
+      channel: event.channel,
+      name: event.name,
+      data: decodeData(event.data),
+      rawData: event.data,
+      ...(event.excludedSocketId !== undefined ? { excludedSocketId: event.excludedSocketId } : {}),
+      recipients: event.recipients,
+      ...(event.userId !== undefined ? { userId: event.userId } : {}),
+      endpoint: event.endpoint,
+      timeMillis: nowMillis
+    })
+  }
+  if (effects.terminated !== undefined) emulator.terminations.append({ ...effects.terminated, timeMillis: nowMillis })
+  const hooks = EmulatorEvents.webhookEvents(effects.changes, emulator.settings)
+  if (hooks.length === 0) return
+  const body = EmulatorEvents.webhookBody(nowMillis, hooks)
+  emulator.webhooks.append({ headers: EmulatorEvents.webhookHeaders(emulator.config.key, emulator.sign(body)), body })
+}
+
+const commit = <A>(
+  emulator: Emulator,
+  transition: EmulatorState.Transition<A>,
+  nowMillis: number
+): Effect.Effect<readonly [A, EmulatorState.State]> =>
+  Effect.sync(() => {
+    record(emulator, transition, nowMillis)
+    return [transition.value, transition.state] as const
+  })
+
+/**
+ * Runs a transition on the state at the `Clock`'s time and records what it changed, under the state's
+ * lock: recordings come out in the order of the transitions.
+ *
+ * @internal
+ */
+export const update = <A>(
+  emulator: Emulator,
+  f: (state: EmulatorState.State, nowMillis: number) => EmulatorState.Transition<A>
+): Effect.Effect<A> =>
+  SynchronizedRef.modifyEffect(emulator.state, (state) =>
+    Effect.clockWith((clock) => {
+      const now = clock.unsafeCurrentTimeMillis()
+      return commit(emulator, f(state, now), now)
+    }))
+
+/**
+ * {@link update} with a transition that can refuse its input: the state stays as it was.
+ *
+ * @internal
+ */
+export const attempt = <A>(
+  emulator: Emulator,
+  f: (state: EmulatorState.State, nowMillis: number) => Failure.Result<EmulatorState.Transition<A>>
+): Effect.Effect<A, ValidationError> =>
+  SynchronizedRef.modifyEffect(emulator.state, (state) =>
+    Effect.clockWith((clock) => {
+      const now = clock.unsafeCurrentTimeMillis()
+      const result = f(state, now)
+      return result.ok ? commit(emulator, result.value, now) : Effect.fail(toError(result.error))
+    }))
+
+/**
+ * Adds a request to the request log, with the status it got (none after a transport fault).
+ *
+ * @internal
+ */
+export const logRequest = (
+  emulator: Emulator,
+  request: PusherTest.EmulatorRequest,
+  status: number | undefined,
+  nowMillis: number
+): void => {
+  const target = EmulatorApi.parseTarget(request.url)
+  emulator.requests.append({
+    method: request.method,
+    path: target.path,
+    query: Object.fromEntries(target.query ?? []),
+    headers: request.headers,
+    body: request.body,
+    ...(status !== undefined ? { status } : {}),
+    timeMillis: nowMillis
+  })
+}
+
+/**
+ * Answers one request from the state at the `Clock`'s time, records what it changed and logs it, under
+ * the state's lock.
+ *
+ * @internal
+ */
+export const respond = (
+  emulator: Emulator,
+  request: PusherTest.EmulatorRequest,
+  nowMillis: number
+): Effect.Effect<EmulatorApi.Reply> =>
+  SynchronizedRef.modifyEffect(emulator.state, (state) =>
+    Effect.sync(() => {
+      const outcome = EmulatorRest.respond(state, emulator.app, request, nowMillis)
+      record(emulator, outcome, nowMillis)
+      logRequest(emulator, request, outcome.reply.status, nowMillis)
+      return [outcome.reply, outcome.state] as const
+    }))
+
+/**
+ * Forgets the state (keeping its counters), pending faults and every recording.
+ *
+ * @internal
+ */
+export const reset = (emulator: Emulator): Effect.Effect<void> =>
+  SynchronizedRef.updateEffect(emulator.state, (state) =>
+    Effect.zipRight(
+      Ref.set(emulator.faults, []),
+      Effect.sync(() => {
+        emulator.events.clear()
+        emulator.webhooks.clear()
+        emulator.terminations.clear()
+        emulator.requests.clear()
+        return EmulatorState.reset(state)
+      })
+    ))

@@ -1,0 +1,76 @@
+import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Effect from "effect/Effect"
+import type * as PusherTest from "../../PusherTest.js"
+
+type Handle = (request: PusherTest.EmulatorRequest) => Effect.Effect<PusherTest.EmulatorAnswer>
+
+const textDecoder = new TextDecoder()
+
+/**
+ * An `HttpClient` that hands each request to the emulator: no sockets, no serialization beyond the body.
+ *
+ * @internal
+ */
+export const makeClient = (handle: Handle): HttpClient.HttpClient =>
+  HttpClient.make((request, url) => {
+    let body: string
+    if (request.body._tag === "Uint8Array") body = textDecoder.decode(request.body.body)
+    else if (request.body._tag === "Empty") body = ""
+    else {
+      return Effect.fail(
+        new HttpClientError.RequestError({
+          request,
+          reason: "Encode",
+          description: `the Pusher emulator reads in-memory bodies only, got a ${request.body._tag} body`
+        })
+      )
+    }
+    return Effect.flatMap(
+      handle({ method: request.method, url: `${url.pathname}${url.search}`, headers: request.headers, body }),
+      (answer) =>
+        answer._tag === "Response"
+          ? Effect.succeed(
+            HttpClientResponse.fromWeb(
+              request,
+              new Response(answer.body, { status: answer.status, headers: { "content-type": answer.contentType } })
+            )
+          )
+          : Effect.fail(
+            new HttpClientError.RequestError({ request, reason: "Transport", description: answer.description })
+          )
+    )
+  })
+
+/**
+ * The emulator as an HTTP app; `onTransportFault` answers a `Transport` fault (a server that can drop the
+ * connection should).
+ *
+ * @internal
+ */
+export const toHttpApp = (
+  handle: Handle,
+  onTransportFault: (
+    request: HttpServerRequest.HttpServerRequest
+  ) => Effect.Effect<HttpServerResponse.HttpServerResponse>
+): HttpApp.Default =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+    request.text.pipe(
+      Effect.matchEffect({
+        onFailure: () => Effect.succeed(HttpServerResponse.text("Could not read the request body", { status: 400 })),
+        onSuccess: (body) =>
+          Effect.flatMap(
+            handle({ method: request.method, url: request.url, headers: request.headers, body }),
+            (answer) =>
+              answer._tag === "Response"
+                ? Effect.succeed(
+                  HttpServerResponse.text(answer.body, { status: answer.status, contentType: answer.contentType })
+                )
+                : onTransportFault(request)
+          )
+      })
+    ))
