@@ -47,3 +47,8 @@ export * as Query from "./Query.js"
  * @since 0.1.0
  */
 export * as Signing from "./Signing.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Webhook from "./Webhook.js"
