@@ -143,7 +143,7 @@ export interface SubscriptionCount extends Schema.Schema.Type<typeof Subscriptio
 
 /**
  * An event of a kind this library does not know yet, kept whole in `raw` so that a new kind never breaks a
- * receiver.
+ * receiver. Its `_tag` is `"Unknown"`.
  *
  * @since 0.1.0
  * @category schemas
