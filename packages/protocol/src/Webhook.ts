@@ -37,6 +37,8 @@ export const eventTags = {
 } as const
 
 /**
+ * An event name Channels documents.
+ *
  * @since 0.1.0
  * @category wire format
  */
@@ -149,6 +151,8 @@ export interface UnknownEvent {
 }
 
 /**
+ * One decoded webhook event.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -271,7 +275,7 @@ const whyNot = (u: unknown, field: string): Failure => {
  *
  * Hand-rolled rather than interpreted from a schema. Core's `WebhookPayload` Schema → this decoder:
  * 4,313 → 26 ns for the two-event body of `pnpm bench`, 40,975 → 309 ns for twenty events of every kind
- * (166× and 133×), which takes `Webhook.verify` to 4.5 µs, 2.2× pusher@5.3.4 (`pnpm bench:webhook`,
+ * (166× and 133×); with it, core's `Webhook.verify` takes 4.5 µs, 2.2× pusher@5.3.4 (`pnpm bench:webhook`,
  * Node 20, this project's machine; unchanged within noise by the move from core to this package).
  *
  * @since 0.1.0
@@ -305,6 +309,8 @@ export const decodePayload = (u: unknown): Result<Payload> => {
 export type Reason = "MissingHeader" | "UnsupportedContentType" | "UnknownKey" | "SignatureMismatch" | "InvalidBody"
 
 /**
+ * A rejected webhook request: why, and a description that never contains a secret or a signature.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -46,7 +46,7 @@ describe("authenticate", () => {
   })
 
   it.each([
-    ["no headers", Webhook.readRequest({ headers: undefined as never, body: known }), "MissingHeader"],
+    ["no headers", { headers: undefined, body: known }, "MissingHeader"],
     [
       "no Content-Type",
       snapshot({ "x-pusher-key": "123456789", "x-pusher-signature": knownSignature }),
