@@ -4,7 +4,7 @@
  *
  * - "verify": ours through the public `Webhook.verify` (one runtime, as a server), theirs
  *   `webhook(...).isValid()` + `getEvents()`;
- * - "decode": the parsed body to events, by the hand-rolled decoder of `@effect-pusher/protocol/Webhook`
+ * - "decode": the parsed body to events, by the hand-rolled decoder of `@effect-pusher/protocol/WebhookEvents`
  *   (through core's `decodePayload`) and by the `WebhookPayload` Schema alone, which is what the fast path
  *   has to beat.
  *

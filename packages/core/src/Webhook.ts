@@ -6,7 +6,8 @@
  * Compared with pusher-http-node, header names are case-insensitive, `Content-Type` is compared by media
  * type (`application/json; charset=utf-8` is accepted), a missing header is a typed error rather than a
  * throw, and event kinds this library does not know arrive as `UnknownEvent` instead of breaking the
- * receiver. The rules (headers, signature, wire format) are those of `@effect-pusher/protocol/Webhook`.
+ * receiver. The rules are `@effect-pusher/protocol`'s `Webhook` (headers, signature) and `WebhookEvents`
+ * (wire format).
  *
  * @since 0.1.0
  */

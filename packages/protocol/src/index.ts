@@ -52,3 +52,8 @@ export * as Signing from "./Signing.js"
  * @since 0.1.0
  */
 export * as Webhook from "./Webhook.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as WebhookEvents from "./WebhookEvents.js"

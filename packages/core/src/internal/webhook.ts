@@ -1,6 +1,7 @@
 import type * as Failure from "@effect-pusher/protocol/Failure"
 import * as Names from "@effect-pusher/protocol/Names"
 import * as Protocol from "@effect-pusher/protocol/Webhook"
+import * as WebhookEvents from "@effect-pusher/protocol/WebhookEvents"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -34,7 +35,7 @@ const decodeWithSchema = ParseResult.decodeUnknownEither(Wire.WebhookPayload, { 
  * @internal
  */
 export const decodePayload = (u: unknown): Either.Either<WebhookPayload, string> => {
-  const fast = Protocol.decodePayload(u)
+  const fast = WebhookEvents.decodePayload(u)
   return fast.ok ? Either.right(fast.value) : explain(u, fast.error)
 }
 

@@ -1,4 +1,4 @@
-import * as Protocol from "@effect-pusher/protocol/Webhook"
+import * as Protocol from "@effect-pusher/protocol/WebhookEvents"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { EncryptionError } from "../PusherError.js"
