@@ -12,7 +12,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
 import { WebhookError } from "../PusherError.js"
-import type { VerifyOptions, WebhookEvent, WebhookPayload, WebhookRequest } from "../Webhook.js"
+import type { ClientEvent, VerifyOptions, WebhookEvent, WebhookPayload, WebhookRequest } from "../Webhook.js"
 import * as Encryption from "./encryption.js"
 import * as Issue from "./issue.js"
 import * as Operation from "./operation.js"
@@ -49,7 +49,8 @@ const explain = (u: unknown, failure: Failure.Failure): Either.Either<WebhookPay
   }
 }
 
-const isEncryptedClientEvent = (event: WebhookEvent) => event._tag === "ClientEvent" && Names.isEncrypted(event.channel)
+const isEncryptedClientEvent = (event: WebhookEvent): event is ClientEvent =>
+  event._tag === "ClientEvent" && Names.isEncrypted(event.channel)
 
 // Client events of encrypted channels carry `{nonce, ciphertext}`: their data is the plaintext, or they
 // become `UndecryptableClientEvent`s saying why.
@@ -60,7 +61,7 @@ const decryptEvents = (
 ): ReadonlyArray<WebhookEvent> =>
   events.some(isEncryptedClientEvent)
     ? events.map((event): WebhookEvent => {
-      if (event._tag !== "ClientEvent" || !Names.isEncrypted(event.channel)) return event
+      if (!isEncryptedClientEvent(event)) return event
       const opened = Either.flatMap(
         Encryption.masterKeyFor(config, event.channel),
         (masterKey) => Encryption.open(crypto, masterKey, event.channel, event.data)
