@@ -8,11 +8,13 @@
  * @since 0.1.0
  */
 import * as HttpRouter from "@effect/platform/HttpRouter"
+import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
 import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -76,46 +78,43 @@ export type UserDecision = Pusher.UserData | Deny
 
 const errorResponse = (status: number, message: string) => HttpServerResponse.unsafeJson({ error: message }, { status })
 
-// A request that does not decode is the client's fault (400).
-const badRequest = (error: ValidationError) => Effect.succeed(errorResponse(400, error.message))
+// A refusal by the user's authorizer, carried in the error channel to the edge of the endpoint.
+class Denied extends Data.TaggedError("Denied")<{ readonly reason: string | undefined }> {}
 
-// An authorization that cannot be given (a public channel, presence data that does not fit the channel) is
-// refused (403); a missing encryption key is the server's configuration (500).
-const authFailure = (error: ValidationError | EncryptionError) =>
-  Effect.succeed(errorResponse(error._tag === "EncryptionError" ? 500 : 403, error.message))
+type Refusal = Denied | ValidationError | EncryptionError
+
+const isRefusal = (error: unknown): error is Refusal =>
+  error instanceof Denied || error instanceof ValidationError || error instanceof EncryptionError
+
+// A refusal is 403; an authorization that cannot be given (a public channel, presence data that does not
+// fit the channel) is refused too; a missing encryption key is the server's configuration (500).
+const refused = (error: Refusal) =>
+  Predicate.isTagged(error, "Denied")
+    ? errorResponse(403, error.reason ?? "Forbidden")
+    : errorResponse(Predicate.isTagged(error, "EncryptionError") ? 500 : 403, error.message)
 
 /**
- * Decodes an auth request (400 when malformed) and answers with what `decide` gives: the authorization as
- * JSON, a refusal, or `authFailure` for an authorization that cannot be given.
+ * Decodes an auth request (400 when malformed) and answers with the authorization `decide` gives as JSON;
+ * its refusals become responses here, once. Other failures of `decide` propagate.
  */
 const authEndpoint = <Request, E, R>(
   decode: (request: AuthRequest.AuthHttpRequest) => Effect.Effect<Request, ValidationError>,
-  decide: (
-    request: Request
-  ) => Effect.Effect<HttpServerResponse.HttpServerResponse | object, E | ValidationError | EncryptionError, R>
+  decide: (request: Request) => Effect.Effect<object, E | Refusal, R>
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest> =>
   AuthRequest.fromServerRequest.pipe(
     Effect.flatMap(decode),
     Effect.matchEffect({
-      onFailure: badRequest,
+      // A request that does not decode is the client's fault (400).
+      onFailure: (error) => Effect.succeed(errorResponse(400, error.message)),
       onSuccess: (request) =>
         decide(request).pipe(
-          Effect.map((answer) =>
-            HttpServerResponse.isServerResponse(answer) ? answer : HttpServerResponse.unsafeJson(answer)
-          ),
-          Effect.catchIf(
-            (error): error is ValidationError | EncryptionError =>
-              error instanceof ValidationError || error instanceof EncryptionError,
-            authFailure
-          )
+          Effect.map((answer) => HttpServerResponse.unsafeJson(answer)),
+          Effect.catchIf(isRefusal, (error) => Effect.succeed(refused(error)))
         )
     })
   )
 
-const forbidden = (
-  reason: string | undefined
-): Effect.Effect<HttpServerResponse.HttpServerResponse | object> =>
-  Effect.succeed(errorResponse(403, reason ?? "Forbidden"))
+const refuse = (reason: string | undefined) => Effect.fail(new Denied({ reason }))
 
 /**
  * The channel authorization endpoint (pusher-js `channelAuthorization.endpoint`). It decodes the form or
@@ -138,7 +137,7 @@ export const channelAuthorization = <E, R>(
     (request) =>
       Effect.flatMap(authorize(request), (decision) =>
         ChannelDecision.$match(decision, {
-          Deny: ({ reason }) => forbidden(reason),
+          Deny: ({ reason }) => refuse(reason),
           Allow: () => Pusher.authorizeChannel(request.socketId, request.channelName),
           AllowPresence: ({ data }) => Pusher.authorizeChannel(request.socketId, request.channelName, data)
         }))
@@ -162,10 +161,10 @@ export const userAuthentication = <E, R>(
   authEndpoint(
     AuthRequest.decodeUser,
     (request) =>
-      Effect.flatMap(authenticate(request), (decision) =>
-        typeof decision === "object" && decision !== null && "_tag" in decision && decision._tag === "Deny"
-          ? forbidden(decision.reason)
-          : Pusher.authenticateUser(request.socketId, decision as Pusher.UserData))
+      Effect.flatMap(authenticate(request), (decision): Effect.Effect<object, Refusal, PusherConfig.PusherConfig> =>
+        Predicate.isTagged(decision, "Deny")
+          ? refuse(decision.reason)
+          : Pusher.authenticateUser(request.socketId, decision))
   )
 
 /**
@@ -186,13 +185,19 @@ export const webhookErrorStatus = (error: WebhookError): number => {
   }
 }
 
+// The raw body, as signed, verified; a body that cannot be read fails with the server's `RequestError`.
 const verifyRequest = (options: Webhook.VerifyOptions | undefined) =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-    Effect.matchEffect(request.arrayBuffer, {
-      onFailure: () => Effect.succeed(errorResponse(400, "the request body could not be read")),
-      onSuccess: (body) =>
-        Effect.either(Webhook.verify({ headers: request.headers, body: new Uint8Array(body) }, options))
-    }))
+    Effect.flatMap(
+      request.arrayBuffer,
+      (body) => Webhook.verify({ headers: request.headers, body: new Uint8Array(body) }, options)
+    ))
+
+// The one place where a rejected webhook becomes a response.
+const rejected = (error: WebhookError | HttpServerError.RequestError) =>
+  Predicate.isTagged(error, "WebhookError")
+    ? errorResponse(webhookErrorStatus(error), error.message)
+    : errorResponse(400, "the request body could not be read")
 
 /**
  * The webhook endpoint: reads the raw body, verifies it, runs `handle` on the payload and answers 200 only
@@ -211,12 +216,9 @@ export const webhook = <E, R>(
   E,
   R | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
 > =>
-  Effect.flatMap(verifyRequest(options), (verified) => {
-    if (HttpServerResponse.isServerResponse(verified)) return Effect.succeed(verified)
-    if (verified._tag === "Left") {
-      return Effect.succeed(errorResponse(webhookErrorStatus(verified.left), verified.left.message))
-    }
-    return Effect.as(handle(verified.right), HttpServerResponse.empty({ status: 200 }))
+  Effect.matchEffect(verifyRequest(options), {
+    onFailure: (error) => Effect.succeed(rejected(error)),
+    onSuccess: (payload) => Effect.as(handle(payload), HttpServerResponse.empty({ status: 200 }))
   })
 
 /**

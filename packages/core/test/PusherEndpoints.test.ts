@@ -1,5 +1,4 @@
-import type { Webhook } from "@effect-pusher/core"
-import { Pusher, PusherConfig, PusherEndpoints } from "@effect-pusher/core"
+import { Pusher, PusherConfig, PusherEndpoints, Webhook } from "@effect-pusher/core"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import { describe, expect, it } from "@effect/vitest"
@@ -8,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import type * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { createHmac } from "node:crypto"
@@ -158,6 +158,20 @@ describe("PusherEndpoints.webhook", () => {
     const app = PusherEndpoints.webhook(() => Effect.fail("busy"))
     const { dispose, handler: handle } = handler(app)
     expect((await handle(signedWebhook(payload("a")))).status).toBe(500)
+    await dispose()
+  })
+
+  it("answers a verification error only: a WebhookError of the handler itself propagates (500)", async () => {
+    const Move = Webhook.clientEvent("client-move", Schema.Struct({ x: Schema.Number }))
+    const app = PusherEndpoints.webhook((p) =>
+      Effect.forEach(p.events, (event) => Move.is(event) ? Move.decode(event) : Effect.void)
+    )
+    const { dispose, handler: handle } = handler(app)
+    const body = JSON.stringify({
+      time_ms: 1,
+      events: [{ name: "client_event", channel: "private-a", event: "client-move", data: "{}", socket_id: "1.2" }]
+    })
+    expect((await handle(signedWebhook(body))).status).toBe(500)
     await dispose()
   })
 })

@@ -72,3 +72,13 @@ export * as Query from "./Query.js"
  * @since 0.1.0
  */
 export * as Signing from "./Signing.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Webhook from "./Webhook.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as WebhookEvents from "./WebhookEvents.js"

@@ -1,0 +1,100 @@
+import * as Names from "@effect-pusher/protocol/Names"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import type * as PusherConfig from "../PusherConfig.js"
+import type { EncryptionError, WebhookError } from "../PusherError.js"
+import type {
+  ClientEvent,
+  ClientEventDecoder,
+  DecodedClientEvent,
+  InvalidPolicy,
+  ReceiveOptions,
+  UndecryptableClientEvent,
+  WebhookEvent,
+  WebhookRequest
+} from "../Webhook.js"
+import * as Issue from "./issue.js"
+import { reject, verify } from "./webhook.js"
+
+/**
+ * For `dual`: the data-first form starts with the stream (the data-last forms with options or a name).
+ *
+ * @internal
+ */
+export const isDataFirst = (args: IArguments): boolean => Predicate.hasProperty(args[0], Stream.StreamTypeId)
+
+/** Drops what failed with a warning that names the error and reason, never a secret or a signature. */
+const dropWith = <A>(error: WebhookError | EncryptionError): Effect.Effect<ReadonlyArray<A>> =>
+  Effect.logWarning(`Webhook: dropped: ${error.message}`).pipe(
+    Effect.annotateLogs({ error: error._tag, reason: error.reason }),
+    Effect.as([])
+  )
+
+const handleInvalid = <A, E extends WebhookError | EncryptionError, R>(
+  effect: Effect.Effect<ReadonlyArray<A>, E, R>,
+  onInvalid: InvalidPolicy | undefined
+): Effect.Effect<ReadonlyArray<A>, E, R> =>
+  onInvalid === "drop" ? Effect.catchAll(effect, (error) => dropWith<A>(error)) : effect
+
+/** @internal `Webhook.receive`, data-first. */
+export const receive = <E, R>(
+  self: Stream.Stream<WebhookRequest, E, R>,
+  options?: ReceiveOptions
+): Stream.Stream<WebhookEvent, E | WebhookError, R | PusherConfig.PusherConfig> =>
+  Stream.mapConcatEffect(self, (request) =>
+    handleInvalid(
+      Effect.map(verify(request, options), (payload) => payload.events),
+      options?.onInvalid
+    ))
+
+// Client data normally arrives as a JSON string; decrypted data of an encrypted channel is a value already.
+const parseData = (channel: string, data: unknown): unknown => {
+  if (typeof data !== "string" || Names.isEncrypted(channel)) return data
+  try {
+    return JSON.parse(data)
+  } catch {
+    return data
+  }
+}
+
+/** @internal `Webhook.clientEvent`. */
+export const clientEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R>): ClientEventDecoder<A, R> => {
+  const decodeData = ParseResult.decodeUnknown(schema)
+  const invalid = (event: ClientEvent, issue: string) =>
+    reject(
+      "InvalidEventData",
+      `client event ${JSON.stringify(event.event)} on ${event.channel}${
+        event.event === name ? "" : ` is not ${JSON.stringify(name)}`
+      }${issue === "" ? "" : `: ${issue}`}`
+    )
+  return {
+    name,
+    is: (event): event is ClientEvent | UndecryptableClientEvent =>
+      (event._tag === "ClientEvent" || event._tag === "UndecryptableClientEvent") && event.event === name,
+    decode: (event) => {
+      if (event._tag === "UndecryptableClientEvent") return Effect.fail(event.error)
+      if (event.event !== name) return Effect.fail(invalid(event, ""))
+      return Effect.mapBoth(decodeData(parseData(event.channel, event.data)), {
+        onFailure: (issue) => invalid(event, Issue.summary(issue)),
+        onSuccess: (data): DecodedClientEvent<A> => ({ ...event, data })
+      })
+    }
+  }
+}
+
+/** @internal `Webhook.clientEvents`, data-first. */
+export const clientEvents = <E, R2, A, I, R>(
+  self: Stream.Stream<WebhookEvent, E, R2>,
+  name: string,
+  schema: Schema.Schema<A, I, R>,
+  options?: { readonly onInvalid?: InvalidPolicy | undefined }
+): Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError, R | R2> => {
+  const decoder = clientEvent(name, schema)
+  return Stream.mapConcatEffect(self, (event) =>
+    decoder.is(event)
+      ? handleInvalid(Effect.map(decoder.decode(event), (a) => [a]), options?.onInvalid)
+      : Effect.succeed([]))
+}

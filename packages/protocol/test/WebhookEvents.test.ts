@@ -1,0 +1,69 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as WebhookEvents from "../src/WebhookEvents.js"
+
+describe("decodePayload", () => {
+  it("decodes every kind into plain events and keeps unknown kinds whole", () => {
+    const unknown = { name: "brand_new", channel: "a", detail: [1] }
+    const result = WebhookEvents.decodePayload({
+      time_ms: 5,
+      events: [
+        { name: "channel_occupied", channel: "a" },
+        { name: "channel_vacated", channel: "a" },
+        { name: "member_added", channel: "presence-a", user_id: "u" },
+        { name: "member_removed", channel: "presence-a", user_id: "u" },
+        { name: "client_event", channel: "private-a", event: "client-x", data: "{}", socket_id: "1.2" },
+        { name: "client_event", channel: "presence-a", event: "client-x", data: null, socket_id: "1.2", user_id: "u" },
+        { name: "cache_miss", channel: "cache-a" },
+        { name: "subscription_count", channel: "a", subscription_count: 0 },
+        unknown
+      ]
+    })
+    expect(result).toStrictEqual({
+      ok: true,
+      value: {
+        timeMs: 5,
+        events: [
+          { _tag: "ChannelOccupied", channel: "a" },
+          { _tag: "ChannelVacated", channel: "a" },
+          { _tag: "MemberAdded", channel: "presence-a", userId: "u" },
+          { _tag: "MemberRemoved", channel: "presence-a", userId: "u" },
+          { _tag: "ClientEvent", channel: "private-a", event: "client-x", data: "{}", socketId: "1.2" },
+          { _tag: "ClientEvent", channel: "presence-a", event: "client-x", data: null, socketId: "1.2", userId: "u" },
+          { _tag: "CacheMiss", channel: "cache-a" },
+          { _tag: "SubscriptionCount", channel: "a", subscriptionCount: 0 },
+          { _tag: "Unknown", name: "brand_new", raw: unknown }
+        ]
+      }
+    })
+  })
+
+  it.each([
+    [null, "body", "must be a JSON object"],
+    [{ events: [] }, "time_ms", "must be a number"],
+    [{ time_ms: 1, events: {} }, "events", "must be an array"],
+    [{ time_ms: 1, events: [[]] }, "events[0]", "must be an object"],
+    [{ time_ms: 1, events: [{ channel: "a" }] }, "events[0].name", "must be a string"],
+    [{ time_ms: 1, events: [{ name: "cache_miss" }] }, "events[0].channel", "must be a string"],
+    [{ time_ms: 1, events: [{ name: "member_added", channel: "a" }] }, "events[0].user_id", "must be a string"],
+    [
+      { time_ms: 1, events: [{ name: "client_event", channel: "a", event: "e", socket_id: "1.2" }] },
+      "events[0].data",
+      "must be present"
+    ],
+    [
+      {
+        time_ms: 1,
+        events: [{ name: "client_event", channel: "a", event: "e", data: 1, socket_id: "1.2", user_id: 7 }]
+      },
+      "events[0].user_id",
+      "must be a string when given"
+    ],
+    [
+      { time_ms: 1, events: [{ name: "subscription_count", channel: "a", subscription_count: -1 }] },
+      "events[0].subscription_count",
+      "must be a non-negative integer"
+    ]
+  ])("refuses %j, naming %s", (input, field, rule) => {
+    expect(WebhookEvents.decodePayload(input)).toEqual({ ok: false, error: { field, rule } })
+  })
+})
