@@ -34,11 +34,11 @@ export const appId = (value: unknown): Checked<string> => {
     : Either.left("must be a non-negative integer or 1-100 characters of [A-Za-z0-9_-.]")
 }
 
+const matching = (pattern: RegExp, rule: string) => (value: unknown): Checked<string> =>
+  typeof value === "string" && pattern.test(value) ? Either.right(value) : Either.left(rule)
+
 /** @internal */
-export const key = (value: unknown): Checked<string> =>
-  typeof value === "string" && keyPattern.test(value)
-    ? Either.right(value)
-    : Either.left("must be 1-200 characters of [A-Za-z0-9_-.]")
+export const key = matching(keyPattern, "must be 1-200 characters of [A-Za-z0-9_-.]")
 
 /** @internal A secret, plain or `Redacted`, held as `Redacted` from here on. */
 export const secret = (value: unknown): Checked<Redacted.Redacted<string>> => {
@@ -48,16 +48,13 @@ export const secret = (value: unknown): Checked<Redacted.Redacted<string>> => {
 }
 
 /** @internal */
-export const cluster = (value: unknown): Checked<string> =>
-  typeof value === "string" && clusterPattern.test(value)
-    ? Either.right(value)
-    : Either.left("must be a cluster name such as mt1 or eu")
+export const cluster = matching(clusterPattern, "must be a cluster name such as mt1 or eu")
 
 /** @internal */
-export const host = (value: unknown): Checked<string> =>
-  typeof value === "string" && hostPattern.test(value)
-    ? Either.right(value)
-    : Either.left("must be a bare host name (no scheme, port or path: use useTLS and port for those)")
+export const host = matching(
+  hostPattern,
+  "must be a bare host name (no scheme, port or path: use useTLS and port for those)"
+)
 
 /** @internal What a host set beside a cluster breaks, after the names of both. */
 export const hostAndCluster = "cannot both be set: the cluster only chooses the host"
