@@ -57,18 +57,6 @@ export interface Service {
 }
 
 /**
- * The mark of an `HttpClient` that enforces a per-request deadline by itself: the property keyed by this
- * symbol holds the deadline in milliseconds, and the client fails an expired request with a `RequestError`
- * whose cause is a `TimeoutException`. When it equals the configured `timeout`, operations do not start a
- * timer of their own. A client derived with a combinator (`mapRequest`, ...) does not carry the mark, so the
- * operations time it themselves.
- *
- * @since 0.1.0
- * @category symbols
- */
-export const ClientDeadlineId: unique symbol = Symbol.for("@effect-pusher/core/PusherConfig/ClientDeadline")
-
-/**
  * @since 0.1.0
  * @category tags
  */

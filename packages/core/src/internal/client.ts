@@ -8,6 +8,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import type * as Schema from "effect/Schema"
 import * as PusherConfig from "../PusherConfig.js"
@@ -20,6 +21,7 @@ import {
   TransportError,
   type ValidationError
 } from "../PusherError.js"
+import * as PusherHttpClient from "../PusherHttpClient.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
 
@@ -96,11 +98,12 @@ const mapClientError = (
 
 /**
  * Whether the client itself enforces exactly the configured per-request deadline (see
- * `PusherConfig.ClientDeadlineId`); then no timer of ours is needed, which saves two fibers per request.
+ * `PusherHttpClient.withDeadline`); then no timer of ours is needed, which saves two fibers per request.
  */
-const enforcesDeadline = (client: HttpClient.HttpClient, config: PusherConfig.Service): boolean =>
-  (client as unknown as { readonly [PusherConfig.ClientDeadlineId]?: unknown })[PusherConfig.ClientDeadlineId] ===
-    Duration.toMillis(config.timeout)
+const enforcesDeadline = (client: HttpClient.HttpClient, config: PusherConfig.Service): boolean => {
+  const deadline = PusherHttpClient.deadline(client)
+  return Option.isSome(deadline) && Duration.toMillis(deadline.value) === Duration.toMillis(config.timeout)
+}
 
 /**
  * Sends a signed request and decodes the answer: a non-2xx status, or soketi's 2xx `{"error", "code"}`,

@@ -1,4 +1,4 @@
-import { ClientDeadlineId } from "@effect-pusher/core/PusherConfig"
+import * as PusherHttpClient from "@effect-pusher/core/PusherHttpClient"
 import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Cookies from "@effect/platform/Cookies"
 import * as Headers from "@effect/platform/Headers"
@@ -319,5 +319,5 @@ export const make = (dispatcher: Undici.Dispatcher, settings: Settings): HttpCli
     Effect.succeed
   )
   // Tell effect-pusher's operations that this client enforces the deadline, so they add no timer of their own.
-  return settings.timeout === undefined ? client : Object.assign(client, { [ClientDeadlineId]: settings.timeout })
+  return settings.timeout === undefined ? client : PusherHttpClient.withDeadline(client, settings.timeout)
 }
