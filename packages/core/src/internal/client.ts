@@ -1,3 +1,4 @@
+import * as HttpStatus from "@effect-pusher/protocol/HttpStatus"
 import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -13,14 +14,7 @@ import * as ParseResult from "effect/ParseResult"
 import type * as Schema from "effect/Schema"
 import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
-import {
-  DecodeError,
-  HttpError,
-  httpErrorReason,
-  type PusherError,
-  TransportError,
-  type ValidationError
-} from "../PusherError.js"
+import { DecodeError, HttpError, type PusherError, TransportError, type ValidationError } from "../PusherError.js"
 import * as PusherHttpClient from "../PusherHttpClient.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
@@ -157,8 +151,8 @@ const interpret = <A>(
   text: string,
   decode: Decoder<A>
 ): Either.Either<A, PusherError> => {
-  if (status < 200 || status >= 300) {
-    return Either.left(new HttpError({ reason: httpErrorReason(status), method, path, status, body: text }))
+  if (!HttpStatus.isSuccess(status)) {
+    return Either.left(new HttpError({ reason: HttpStatus.reasonOf(status), method, path, status, body: text }))
   }
   let json: unknown
   try {
@@ -168,11 +162,10 @@ const interpret = <A>(
     return Either.left(new DecodeError({ method, path, status, body: text, issue: "the body is not JSON" }))
   }
   // soketi answers most errors with 200 and {"error": "...", "code": 4xx}.
-  if (typeof json === "object" && json !== null && !Array.isArray(json) && "error" in json) {
-    const code = (json as { code?: unknown }).code
-    const effective = typeof code === "number" && Number.isInteger(code) && code >= 400 && code <= 599 ? code : 400
+  const embedded = HttpStatus.embeddedErrorStatus(json)
+  if (embedded !== undefined) {
     return Either.left(
-      new HttpError({ reason: httpErrorReason(effective), method, path, status: effective, body: text })
+      new HttpError({ reason: HttpStatus.reasonOf(embedded), method, path, status: embedded, body: text })
     )
   }
   const decoded = decode(json)
