@@ -8,7 +8,7 @@
  * as do interruption and `Effect.timeout`: an interrupted request is aborted and its connection reset.
  * What it gives up: per-request spans and `traceparent` propagation, and streaming of large answers.
  * When you need those, provide `NodeHttpClient.layerUndici` from `@effect/platform-node` instead, at a
- * cost: in `pnpm bench`, effect-pusher over `layerUndici` sends 3-5× fewer triggers per second than over
+ * cost: in `pnpm bench`, effect-pusher over `layerUndici` sends about 3-6× fewer triggers per second than over
  * this client.
  *
  * @since 0.1.0

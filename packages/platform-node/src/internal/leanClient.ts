@@ -3,11 +3,12 @@
  * whole answer and resumes the waiting fiber once, one timer per request for the deadline, and no span,
  * abort controller or finalization registry per request.
  *
- * What it is worth, from `pnpm bench` (a local node:http server, Node 20, a shared 2-CPU machine, median of
- * 3 rounds): `NodeHttpClient.layerUndici` → this client under the same operations, triggers per second
- * 300 → 1,463 sequential (4.9×), 1,100 → 3,348 at concurrency 50 (3.0×), 670 → 3,427 at concurrency 200
- * (5.1×); client CPU per event 491 → 174 µs at concurrency 50. Against pusher@5.3.4 that is 0.27–0.46× with
- * the stock client and 1.34–1.53× with this one.
+ * What it is worth, from `pnpm bench` (a local node:http server, Node 20, a shared 2-CPU machine; two runs,
+ * each the median of 3 rounds): `NodeHttpClient.layerUndici` → this client under the same operations,
+ * triggers per second 300–613 → 1,463–1,701 sequential (2.8–4.9×), 1,096–1,100 → 3,348–4,129 at
+ * concurrency 50 (3.0–3.8×), 659–670 → 3,427–3,785 at concurrency 200 (5.1–5.7×); client CPU per event
+ * 467–491 → 157–174 µs at concurrency 50. Against pusher@5.3.4 that is 0.27–0.71× with the stock client
+ * and 1.34–1.96× with this one.
  *
  * @internal
  */
