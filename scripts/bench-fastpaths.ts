@@ -10,6 +10,8 @@
  *   nonce (node's `randomFillSync`, and Web Crypto's `getRandomValues` for the portable service);
  * - `internal/operation.ts`: no span under Effect's built-in tracer, against the span it would make
  *   (a tracer with the built-in's own `span` and `context`, which the skip does not recognize);
+ * - `internal/client.ts`: requests derived from a template that carries the headers, against building each
+ *   from options;
  * - `internal/client.ts`: no timer of ours when the client enforces the deadline itself (the lean client
  *   marked with `PusherHttpClient.withDeadline`), against `Effect.timeoutFail` per request, over an undici
  *   `MockAgent` answering `{}` (no network).
@@ -18,7 +20,9 @@
  */
 import { Pusher, PusherConfig, PusherCrypto, Webhook } from "@effect-pusher/core"
 import { NodePusherCrypto, NodePusherHttpClient } from "@effect-pusher/platform-node"
+import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
@@ -170,6 +174,37 @@ const spanCases: ReadonlyArray<Case> = [
   }
 ]
 
+// ---- request templates --------------------------------------------------------------------------------
+
+const signedUrl = "http://127.0.0.1/apps/1/events?auth_key=bench-key&auth_timestamp=1700000000&auth_version=1.0" +
+  "&body_md5=8d777f385d3dfec8815d20f7496026dc&auth_signature=" + "0".repeat(64)
+const requestBody = JSON.stringify({ name: "bench-event", channels: ["bench-channel"], data: "{\"i\":1}" })
+const libraryHeaders = { "x-pusher-library": "effect-pusher 0.1.0" }
+const template = HttpClientRequest.post("", { headers: libraryHeaders })
+
+const requestCases: ReadonlyArray<Case> = [{
+  name: "signed POST request built (ops/s)",
+  iterations: 300_000,
+  variants: [
+    ["HttpClientRequest.post(url, options)", (n) => {
+      for (let i = 0; i < n; i++) {
+        sink += HttpClientRequest.post(signedUrl, {
+          headers: libraryHeaders,
+          body: HttpBody.text(requestBody, "application/json")
+        }).url.length
+      }
+    }],
+    ["setUrl + setBody on a template (ours)", (n) => {
+      for (let i = 0; i < n; i++) {
+        sink += HttpClientRequest.setBody(
+          HttpClientRequest.setUrl(template, signedUrl),
+          HttpBody.text(requestBody, "application/json")
+        ).url.length
+      }
+    }]
+  ]
+}]
+
 // ---- deadline ------------------------------------------------------------------------------------------
 
 const mockAgent = new Undici.MockAgent()
@@ -227,9 +262,8 @@ const int = (n: number) => Math.round(n).toLocaleString("en-US")
 
 const main = async () => {
   const only = process.argv[2]
-  const cases = [...hmacCases, ...hmacOperationCases, ...randomCases, ...spanCases, ...deadlineCases].filter((c) =>
-    only === undefined || c.name.includes(only)
-  )
+  const cases = [...hmacCases, ...hmacOperationCases, ...randomCases, ...spanCases, ...requestCases, ...deadlineCases]
+    .filter((c) => only === undefined || c.name.includes(only))
   const lines = [
     `| measure (ops per CPU-second, median of ${rounds} interleaved rounds, min–max) | plain | fast path | ratio |`,
     "|---|---:|---:|---|"
