@@ -6,6 +6,7 @@
  */
 import { Pusher, PusherBatching } from "@effect-pusher/core"
 import { NodePusher } from "@effect-pusher/platform-node"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -89,6 +90,9 @@ const ourOptions = (port: number) => ({ ...credentials, host: "127.0.0.1", port,
 export const variants: Record<string, (port: number) => Run> = {
   "pusher@5.3.4": official,
   "effect-pusher": (port) => effect(NodePusher.layer(ourOptions(port))),
+  // The stock client of @effect/platform-node in place of the lean one: what the lean client is worth.
+  "effect-pusher over NodeHttpClient.layerUndici": (port) =>
+    effect(Layer.merge(NodePusher.layerWithoutHttpClient(ourOptions(port)), NodeHttpClient.layerUndici)),
   "effect-pusher, batching on": (port) =>
     effect(PusherBatching.layer().pipe(Layer.provideMerge(NodePusher.layer(ourOptions(port)))))
 }

@@ -30,7 +30,12 @@ const sequentialEvents = Math.max(100, Math.round(events / 5))
  * The trigger rows; names are keys of `variants` in bench-trigger.ts, and the first is the baseline that
  * the others are divided by. A "batching on" row is one more name here and one more entry there.
  */
-const triggerVariants = ["pusher@5.3.4", "effect-pusher", "effect-pusher, batching on"]
+const triggerVariants = [
+  "pusher@5.3.4",
+  "effect-pusher",
+  "effect-pusher over NodeHttpClient.layerUndici",
+  "effect-pusher, batching on"
+]
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
 

@@ -58,8 +58,10 @@ const fillRandom = <A extends Uint8Array>(bytes: A): A => {
 
 /**
  * A `randomBytes` that serves small draws (24-byte nonces) from a 4 KiB block filled by `fill`, the system
- * source: one call to it costs several times a nonce's share of a block. Each byte is handed out once and
- * wiped from the block as it goes; draws over 256 bytes go to `fill` directly.
+ * source, because one call to it costs far more than a nonce's share of a block: a 24-byte nonce per
+ * `randomFillSync` call → pooled, 23× the nonces per CPU-second; per `getRandomValues` call → pooled, 40×
+ * (`pnpm bench:fastpaths nonce`, Node 20). Each byte is handed out once and wiped from the block as it goes;
+ * draws over 256 bytes go to `fill` directly.
  *
  * @since 0.1.0
  * @category constructors

@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import * as HttpStatus from "@effect-pusher/protocol/HttpStatus"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
@@ -47,40 +48,15 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("@effec
  * `200 {"error", "code"}` answer).
  *
  * @since 0.1.0
- * @category models
+ * @category schemas
  */
-export type HttpErrorReason =
-  | "BadRequest"
-  | "Unauthorized"
-  | "Forbidden"
-  | "NotFound"
-  | "PayloadTooLarge"
-  | "TooManyRequests"
-  | "ServerError"
-  | "UnexpectedStatus"
+export const HttpErrorReason = Schema.Literal(...HttpStatus.reasons)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export const httpErrorReason = (status: number): HttpErrorReason => {
-  switch (status) {
-    case 400:
-      return "BadRequest"
-    case 401:
-      return "Unauthorized"
-    case 403:
-      return "Forbidden"
-    case 404:
-      return "NotFound"
-    case 413:
-      return "PayloadTooLarge"
-    case 429:
-      return "TooManyRequests"
-    default:
-      return status >= 500 ? "ServerError" : "UnexpectedStatus"
-  }
-}
+export type HttpErrorReason = typeof HttpErrorReason.Type
 
 /**
  * The server answered with an error status. `body` is the text it sent (it explains the refusal).
@@ -89,16 +65,7 @@ export const httpErrorReason = (status: number): HttpErrorReason => {
  * @category errors
  */
 export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/core/HttpError")("HttpError", {
-  reason: Schema.Literal(
-    "BadRequest",
-    "Unauthorized",
-    "Forbidden",
-    "NotFound",
-    "PayloadTooLarge",
-    "TooManyRequests",
-    "ServerError",
-    "UnexpectedStatus"
-  ),
+  reason: HttpErrorReason,
   method: Schema.String,
   path: Schema.String,
   status: Schema.Number,
@@ -226,7 +193,18 @@ export class WebhookError extends Schema.TaggedError<WebhookError>("@effect-push
 export type PusherError = ValidationError | HttpError | TransportError | DecodeError | EncryptionError
 
 /**
+ * Every error this library fails with: the {@link PusherError} of the operations and the
+ * {@link WebhookError} of webhook verification. {@link isPusherError} recognizes all of them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AnyPusherError = PusherError | WebhookError
+
+/**
+ * Whether a value is one of this library's errors ({@link AnyPusherError}), webhook errors included.
+ *
  * @since 0.1.0
  * @category guards
  */
-export const isPusherError = (u: unknown): u is PusherError | WebhookError => Predicate.hasProperty(u, TypeId)
+export const isPusherError = (u: unknown): u is AnyPusherError => Predicate.hasProperty(u, TypeId)

@@ -21,6 +21,11 @@ export * as PusherError from "./PusherError.js"
 /**
  * @since 0.1.0
  */
+export * as PusherHttpClient from "./PusherHttpClient.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as PusherBatching from "./PusherBatching.js"
 
 /**

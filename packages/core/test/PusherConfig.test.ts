@@ -334,3 +334,35 @@ describe("PusherConfig.layerConfig", () => {
       })
   )
 })
+
+describe("PusherConfig.fromEnv", () => {
+  it.effect("reports Effect's own ConfigErrors at the variable's path", () =>
+    Effect.gen(function*() {
+      const missing = yield* Effect.flip(readEnv({ PUSHER_APP_ID: "1" }))
+      expect(missing._op).toBe("Or")
+      expect(ConfigError.isMissingDataOnly(missing)).toBe(true)
+      expect(String(missing)).toContain("Missing data at PUSHER_KEY")
+      expect(String(missing)).toContain("Missing data at PUSHER_SECRET")
+      const invalid = yield* Effect.flip(
+        readEnv({ PUSHER_URL: `https://k:${secret}@h/apps/1`, PUSHER_TIMEOUT: "0 seconds" })
+      )
+      expect(invalid._op).toBe("InvalidData")
+      expect((invalid as ConfigError.InvalidData).path).toStrictEqual(["PUSHER_TIMEOUT"])
+      const badUrl = yield* Effect.flip(readEnv({ PUSHER_URL: `https://k%20:${secret}@h/apps/1` }))
+      expect((badUrl as ConfigError.InvalidData).path).toStrictEqual(["PUSHER_URL"])
+      expect(String(badUrl)).toContain("key must be")
+      expectHidden(badUrl, secret)
+    }))
+
+  it.effect("lets PUSHER_PORT and PUSHER_USE_TLS override the URL", () =>
+    Effect.gen(function*() {
+      const config = yield* readEnv({
+        PUSHER_URL: `https://k:${secret}@h:8443/apps/1`,
+        PUSHER_PORT: "6001",
+        PUSHER_USE_TLS: "false"
+      })
+      expect(config.baseUrl).toBe("http://h:6001")
+      const kept = yield* readEnv({ PUSHER_URL: `https://k:${secret}@h:8443/apps/1` })
+      expect(kept.baseUrl).toBe("https://h:8443")
+    }))
+})

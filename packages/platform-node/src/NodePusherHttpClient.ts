@@ -7,7 +7,9 @@
  * `retryTransient`, `mapRequest`, `followRedirects`, `HttpClientResponse.matchStatus`, `schemaBodyJson`),
  * as do interruption and `Effect.timeout`: an interrupted request is aborted and its connection reset.
  * What it gives up: per-request spans and `traceparent` propagation, and streaming of large answers.
- * When you need those, provide `NodeHttpClient.layerUndici` from `@effect/platform-node` instead.
+ * When you need those, provide `NodeHttpClient.layerUndici` from `@effect/platform-node` instead, at a
+ * cost: in `pnpm bench`, effect-pusher over `layerUndici` sends about 3-6× fewer triggers per second than over
+ * this client.
  *
  * @since 0.1.0
  */

@@ -1,3 +1,4 @@
+import { PusherHttpClient } from "@effect-pusher/core"
 import { NodePusherHttpClient } from "@effect-pusher/platform-node"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -6,9 +7,11 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestServer from "./utils/server.js"
@@ -33,6 +36,15 @@ const eventually = (check: () => boolean) =>
 const client = NodePusherHttpClient.make
 
 describe("NodePusherHttpClient", () => {
+  it.scoped("says that it enforces its timeout (PusherHttpClient.deadline), and only when it has one", () =>
+    Effect.gen(function*() {
+      assert.isTrue(Option.isNone(PusherHttpClient.deadline(yield* client())))
+      assert.deepStrictEqual(
+        PusherHttpClient.deadline(yield* client({ timeout: "3 seconds" })),
+        Option.some(Duration.seconds(3))
+      )
+    }))
+
   it.scopedLive("sends the method, path, query, headers and body, and exposes every body accessor", () =>
     Effect.gen(function*() {
       const server = yield* serve(json(201, `{"a":[1,2]}`, { "set-cookie": "session=abc; Path=/", "x-extra": "yes" }))
