@@ -1,12 +1,22 @@
 /**
  * @since 0.1.0
  */
+export * as Batch from "./Batch.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as ConfigUrl from "./ConfigUrl.js"
 
 /**
  * @since 0.1.0
  */
 export * as Encoding from "./Encoding.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Events from "./Events.js"
 
 /**
  * @since 0.1.0
