@@ -10,19 +10,16 @@
  *
  * @since 0.1.0
  */
+import type * as Events from "@effect-pusher/protocol/Events"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import type * as Schema from "effect/Schema"
 import * as Authorization from "./internal/authorization.js"
 import * as Client from "./internal/client.js"
 import * as Event from "./internal/event.js"
-import * as Operation from "./internal/operation.js"
 import * as Query from "./internal/query.js"
 import * as Results from "./internal/results.js"
-import * as PusherConfig from "./PusherConfig.js"
-import * as PusherCrypto from "./PusherCrypto.js"
+import type * as PusherConfig from "./PusherConfig.js"
 import type { EncryptionError, PusherError, ValidationError } from "./PusherError.js"
 
 // ---------------------------------------------------------------------------------------------------------
@@ -119,7 +116,7 @@ export interface User extends Schema.Schema.Type<typeof User> {}
  * @since 0.1.0
  * @category models
  */
-export type TriggerInfo = "subscription_count" | "user_count"
+export type TriggerInfo = (typeof Events.triggerInfo)[number]
 
 /**
  * @since 0.1.0
@@ -186,8 +183,6 @@ export type Requirements = PusherConfig.PusherConfig | HttpClient.HttpClient
 // HTTP operations
 // ---------------------------------------------------------------------------------------------------------
 
-const identity = <A>(a: A): A => a
-
 /**
  * Triggers `event` on one channel or up to 100 channels. `data` is sent as is when it is a string and as
  * JSON otherwise; on a `private-encrypted-` channel (which must then be the only one) it is sealed with
@@ -202,15 +197,7 @@ export const trigger = (
   data: unknown,
   options?: TriggerOptions
 ): Effect.Effect<TriggerResult, PusherError, Requirements> =>
-  Client.requestOperation(
-    "Pusher.trigger",
-    () => Event.readTrigger(channels, event, data, options),
-    (input, request, context) =>
-      Either.match(Event.prepareTrigger(request, input), {
-        onLeft: Effect.fail,
-        onRight: (prepared) => Event.send(request, context, prepared, Results.decodeTrigger, identity)
-      })
-  )
+  Client.requestOperation("Pusher.trigger", () => Event.readTrigger(channels, event, data, options), Event.trigger)
 
 /**
  * Triggers up to 10 events, each on one channel, in one request.
@@ -221,15 +208,7 @@ export const trigger = (
 export const triggerBatch = (
   events: ReadonlyArray<BatchEvent>
 ): Effect.Effect<TriggerBatchResult, PusherError, Requirements> =>
-  Client.requestOperation(
-    "Pusher.triggerBatch",
-    () => Event.readBatch(events),
-    (input, request) =>
-      Either.match(Event.prepareBatch(request, input), {
-        onLeft: Effect.fail,
-        onRight: (body) => Client.send(request, "POST", "/batch_events", [], body, Results.decodeBatch)
-      })
-  )
+  Client.requestOperation("Pusher.triggerBatch", () => Event.readBatch(events), Event.triggerBatch)
 
 /**
  * Sends an event to every connection of a signed-in user (the `#server-to-user-{userId}` channel). The data
@@ -246,26 +225,8 @@ export const sendToUser = (
   Client.requestOperation(
     "Pusher.sendToUser",
     (): Event.UserEventInput => ({ userId, name: event, data }),
-    (input, request, context) =>
-      Either.match(Event.prepareUserEvent(request, input), {
-        onLeft: Effect.fail,
-        onRight: (prepared) => Event.send(request, context, prepared, Results.ignoreBody, () => undefined)
-      })
+    Event.sendToUser
   )
-
-/** Sends a checked query request. */
-const query = <A>(
-  name: string,
-  read: () => Either.Either<Query.Request, ValidationError>,
-  method: "GET" | "POST",
-  body: string | undefined,
-  decode: Client.Decoder<A>
-): Effect.Effect<A, PusherError, Requirements> =>
-  Client.requestOperation(name, read, (checked, request) =>
-    Either.match(checked, {
-      onLeft: Effect.fail,
-      onRight: ({ params, path }) => Client.send(request, method, path, params, body, decode)
-    }))
 
 /**
  * Closes every connection of a signed-in user.
@@ -274,13 +235,7 @@ const query = <A>(
  * @category operations
  */
 export const terminateUserConnections = (userId: string): Effect.Effect<void, PusherError, Requirements> =>
-  query(
-    "Pusher.terminateUserConnections",
-    () => Query.terminateUserConnections(userId),
-    "POST",
-    "{}",
-    Results.ignoreBody
-  )
+  Query.operation("Pusher.terminateUserConnections", () => userId, Query.terminateUserConnections, Results.ignoreBody)
 
 /**
  * Lists occupied channels, optionally by name prefix and with attributes.
@@ -289,7 +244,7 @@ export const terminateUserConnections = (userId: string): Effect.Effect<void, Pu
  * @category operations
  */
 export const channels = (options?: ChannelsOptions): Effect.Effect<ChannelsResult, PusherError, Requirements> =>
-  query("Pusher.channels", () => Query.channels(Query.readChannels(options)), "GET", undefined, Results.decodeChannels)
+  Query.operation("Pusher.channels", () => Query.readChannels(options), Query.channels, Results.decodeChannels)
 
 /**
  * Reads one channel's state.
@@ -301,13 +256,7 @@ export const channel = (
   name: string,
   options?: ChannelOptions
 ): Effect.Effect<ChannelResult, PusherError, Requirements> =>
-  query(
-    "Pusher.channel",
-    () => Query.channel(Query.readChannel(name, options)),
-    "GET",
-    undefined,
-    Results.decodeChannel
-  )
+  Query.operation("Pusher.channel", () => Query.readChannel(name, options), Query.channel, Results.decodeChannel)
 
 /**
  * Lists the members of a presence channel.
@@ -316,10 +265,7 @@ export const channel = (
  * @category operations
  */
 export const users = (name: string): Effect.Effect<ReadonlyArray<User>, PusherError, Requirements> =>
-  Effect.map(
-    query("Pusher.users", () => Query.users(name), "GET", undefined, Results.decodeUsers),
-    (result) => result.users
-  )
+  Effect.map(Query.operation("Pusher.users", () => name, Query.users, Results.decodeUsers), (result) => result.users)
 
 /**
  * A signed GET of any endpoint; `path` is relative to `/apps/{appId}` (for example `/channels`). The
@@ -329,13 +275,7 @@ export const users = (name: string): Effect.Effect<ReadonlyArray<User>, PusherEr
  * @category operations
  */
 export const get = (path: string, params?: QueryParams): Effect.Effect<unknown, PusherError, Requirements> =>
-  query(
-    "Pusher.get",
-    () => Query.raw({ path, params: Query.readParams(params) }),
-    "GET",
-    undefined,
-    Results.decodeAnything
-  )
+  Query.operation("Pusher.get", () => Query.readRaw(path, params, undefined), Query.rawGet, Results.decodeAnything)
 
 /**
  * A signed POST of `body` (sent as JSON) to any endpoint; `path` is relative to `/apps/{appId}`. The answer
@@ -349,15 +289,7 @@ export const post = (
   body: unknown,
   params?: QueryParams
 ): Effect.Effect<unknown, PusherError, Requirements> =>
-  Client.requestOperation(
-    "Pusher.post",
-    () => ({ request: Query.raw({ path, params: Query.readParams(params) }), body }),
-    (input, request) =>
-      Either.match(Either.all([input.request, Query.jsonBody(input.body)]), {
-        onLeft: Effect.fail,
-        onRight: ([{ params, path }, json]) => Client.send(request, "POST", path, params, json, Results.decodeAnything)
-      })
-  )
+  Query.operation("Pusher.post", () => Query.readRaw(path, params, body), Query.rawPost, Results.decodeAnything)
 
 // ---------------------------------------------------------------------------------------------------------
 // Authorization and authentication (no HTTP)
@@ -417,19 +349,6 @@ export interface UserAuthentication {
   readonly user_data: string
 }
 
-/** Runs a signing operation: it needs the config and the crypto primitives only. */
-const signing = <S, A, E>(
-  name: string,
-  read: () => S,
-  body: (config: PusherConfig.Service, crypto: PusherCrypto.Service, snapshot: S) => Either.Either<A, E>
-): Effect.Effect<A, E | ValidationError, PusherConfig.PusherConfig> =>
-  Operation.operation(name, read, Operation.unreadableInput, (snapshot, context) =>
-    body(
-      Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig),
-      Context.get(context, PusherCrypto.PusherCrypto),
-      snapshot
-    ))
-
 /**
  * Authorizes a socket to subscribe to a private, presence or encrypted channel. Presence channels need
  * `presenceData`, which is signed and returned as `channel_data` exactly as serialized; encrypted channels
@@ -443,7 +362,7 @@ export const authorizeChannel = (
   channel: string,
   presenceData?: PresenceData
 ): Effect.Effect<ChannelAuthorization, ValidationError | EncryptionError, PusherConfig.PusherConfig> =>
-  signing(
+  Authorization.operation(
     "Pusher.authorizeChannel",
     () => Authorization.readChannel(socketId, channel, presenceData),
     Authorization.authorize
@@ -460,4 +379,8 @@ export const authenticateUser = (
   socketId: string,
   user: UserData
 ): Effect.Effect<UserAuthentication, ValidationError, PusherConfig.PusherConfig> =>
-  signing("Pusher.authenticateUser", () => Authorization.readUser(socketId, user), Authorization.authenticate)
+  Authorization.operation(
+    "Pusher.authenticateUser",
+    () => Authorization.readUser(socketId, user),
+    Authorization.authenticate
+  )

@@ -4,14 +4,17 @@ import * as Json from "@effect-pusher/protocol/Json"
 import * as Limits from "@effect-pusher/protocol/Limits"
 import * as Names from "@effect-pusher/protocol/Names"
 import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { ChannelAuthorization, UserAuthentication } from "../Pusher.js"
-import type * as PusherConfig from "../PusherConfig.js"
-import type * as PusherCrypto from "../PusherCrypto.js"
+import * as PusherConfig from "../PusherConfig.js"
+import * as PusherCrypto from "../PusherCrypto.js"
 import type { EncryptionError, ValidationError } from "../PusherError.js"
 import * as Encryption from "./encryption.js"
+import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
 import { toEither, toError } from "./validation.js"
 
@@ -197,3 +200,20 @@ export const authenticate = (
     user_data: userData
   }))
 }
+
+/**
+ * Runs a signing operation on a snapshot: it needs the config and the crypto primitives only.
+ *
+ * @internal
+ */
+export const operation = <S, A, E>(
+  name: string,
+  read: () => S,
+  body: (config: PusherConfig.Service, crypto: PusherCrypto.Service, snapshot: S) => Either.Either<A, E>
+): Effect.Effect<A, E | ValidationError, PusherConfig.PusherConfig> =>
+  Operation.operation(name, read, Operation.unreadableInput, (snapshot, context) =>
+    body(
+      Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig),
+      Context.get(context, PusherCrypto.PusherCrypto),
+      snapshot
+    ))

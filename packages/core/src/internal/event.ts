@@ -4,6 +4,7 @@ import * as Names from "@effect-pusher/protocol/Names"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { constVoid, identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as PusherBatching from "../PusherBatching.js"
 import type * as PusherConfig from "../PusherConfig.js"
@@ -13,7 +14,7 @@ import type * as Batcher from "./batcher.js"
 import * as Batching from "./batching.js"
 import * as Client from "./client.js"
 import * as Encryption from "./encryption.js"
-import type * as Results from "./results.js"
+import * as Results from "./results.js"
 import { toEither, toError } from "./validation.js"
 
 // The one preparation path of trigger, triggerBatch and sendToUser: snapshot, checks, data, body.
@@ -261,3 +262,37 @@ export const send = <A>(
       decode
     )
 }
+
+// ---- the operations' bodies, on their snapshots
+
+/** @internal */
+export const trigger = (
+  input: TriggerInput,
+  requestContext: Client.RequestContext,
+  context: Context.Context<never>
+): Effect.Effect<TriggerResult, PusherError> =>
+  Either.match(prepareTrigger(requestContext, input), {
+    onLeft: Effect.fail,
+    onRight: (prepared) => send(requestContext, context, prepared, Results.decodeTrigger, identity)
+  })
+
+/** @internal */
+export const triggerBatch = (
+  input: BatchInput,
+  requestContext: Client.RequestContext
+): Effect.Effect<Results.TriggerBatchResult, PusherError> =>
+  Either.match(prepareBatch(requestContext, input), {
+    onLeft: Effect.fail,
+    onRight: (body) => Client.send(requestContext, "POST", "/batch_events", [], body, Results.decodeBatch)
+  })
+
+/** @internal */
+export const sendToUser = (
+  input: UserEventInput,
+  requestContext: Client.RequestContext,
+  context: Context.Context<never>
+): Effect.Effect<void, PusherError> =>
+  Either.match(prepareUserEvent(requestContext, input), {
+    onLeft: Effect.fail,
+    onRight: (prepared) => send(requestContext, context, prepared, Results.ignoreBody, constVoid)
+  })

@@ -27,6 +27,9 @@ export const TriggerBatchResult = Schema.Struct({
 })
 
 /** @internal */
+export type TriggerBatchResult = Schema.Schema.Type<typeof TriggerBatchResult>
+
+/** @internal */
 export const ChannelsResult = Schema.Struct({
   channels: Schema.Record({ key: Schema.String, value: ChannelAttributes })
 })
