@@ -237,44 +237,33 @@ const submit = (
   )
 
 /**
- * Sends a prepared event: through the batcher of the context when there is one for this config and the
- * event names one channel, else as one `/events` request decoded with `decode`.
- *
- * @internal
+ * The body of an operation that sends one prepared event: through the batcher of the context when there is
+ * one for this config and the event names one channel, else as one `/events` request decoded with `decode`.
  */
-export const send = <A>(
-  requestContext: Client.RequestContext,
-  context: Context.Context<never>,
-  prepared: Prepared,
+const sending = <I, A>(
+  prepare: (keys: Keys, input: I) => Either.Either<Prepared, ValidationError | EncryptionError>,
   decode: Client.Decoder<A>,
   fromBatcher: (result: TriggerResult) => A
-): Effect.Effect<A, PusherError> => {
-  const channel = prepared.channels.length === 1 ? prepared.channels[0] : undefined
-  const batcher = channel === undefined ? undefined : batcherFor(requestContext, context)
-  return channel !== undefined && batcher !== undefined
-    ? Effect.map(submit(batcher, channel, prepared.event), fromBatcher)
-    : Client.send(
-      requestContext,
-      "POST",
-      "/events",
-      [],
-      Events.triggerBody(prepared.channels, prepared.event),
-      decode
-    )
-}
+) =>
+(input: I, requestContext: Client.RequestContext, context: Context.Context<never>): Effect.Effect<A, PusherError> =>
+  Either.match(prepare(requestContext, input), {
+    onLeft: Effect.fail,
+    onRight: ({ channels, event }) => {
+      const channel = channels.length === 1 ? channels[0] : undefined
+      const batcher = channel === undefined ? undefined : batcherFor(requestContext, context)
+      return channel !== undefined && batcher !== undefined
+        ? Effect.map(submit(batcher, channel, event), fromBatcher)
+        : Client.send(requestContext, "POST", "/events", [], Events.triggerBody(channels, event), decode)
+    }
+  })
 
 // ---- the operations' bodies, on their snapshots
 
 /** @internal */
-export const trigger = (
-  input: TriggerInput,
-  requestContext: Client.RequestContext,
-  context: Context.Context<never>
-): Effect.Effect<TriggerResult, PusherError> =>
-  Either.match(prepareTrigger(requestContext, input), {
-    onLeft: Effect.fail,
-    onRight: (prepared) => send(requestContext, context, prepared, Results.decodeTrigger, identity)
-  })
+export const trigger = sending(prepareTrigger, Results.decodeTrigger, identity)
+
+/** @internal */
+export const sendToUser = sending(prepareUserEvent, Results.ignoreBody, constVoid)
 
 /** @internal */
 export const triggerBatch = (
@@ -284,15 +273,4 @@ export const triggerBatch = (
   Either.match(prepareBatch(requestContext, input), {
     onLeft: Effect.fail,
     onRight: (body) => Client.send(requestContext, "POST", "/batch_events", [], body, Results.decodeBatch)
-  })
-
-/** @internal */
-export const sendToUser = (
-  input: UserEventInput,
-  requestContext: Client.RequestContext,
-  context: Context.Context<never>
-): Effect.Effect<void, PusherError> =>
-  Either.match(prepareUserEvent(requestContext, input), {
-    onLeft: Effect.fail,
-    onRight: (prepared) => send(requestContext, context, prepared, Results.ignoreBody, constVoid)
   })
