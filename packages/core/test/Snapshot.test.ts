@@ -11,7 +11,12 @@ import * as Layer from "effect/Layer"
 import { makeRecorder } from "./utils/recorder.js"
 
 const masterKeyBase64 = "zyrm8pvV2C9fJcBfhyXzvxbJVN/H7QLmbe0xJi1GhPU="
-const config = PusherConfig.layer({ appId: 1, key: "key", secret: "secret", encryptionMasterKeyBase64: masterKeyBase64 })
+const config = PusherConfig.layer({
+  appId: 1,
+  key: "key",
+  secret: "secret",
+  encryptionMasterKeyBase64: masterKeyBase64
+})
 
 /** A value that answers `first` on the first read and `then` on every later one, counting its reads. */
 const shifting = <A>(first: A, then: A) => {
