@@ -19,6 +19,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as Issue from "./internal/issue.js"
 import * as Operation from "./internal/operation.js"
 import * as Pusher from "./Pusher.js"
 import type * as PusherConfig from "./PusherConfig.js"
@@ -179,8 +180,8 @@ const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
   return (snapshot: Snapshot): Either.Either<A, ValidationError> =>
     Either.flatMap(fieldsOf(snapshot), (fields) =>
       Either.mapLeft(decode(fields), (issue) => {
-        const first = ParseResult.ArrayFormatter.formatIssueSync(issue)[0]
-        return new ValidationError({ field: first?.path.join(".") || "body", rule: first?.message ?? "is invalid" })
+        const leaf = Issue.firstLeaf(issue)
+        return new ValidationError({ field: leaf.path === "" ? "body" : leaf.path, rule: leaf.message })
       }))
 }
 
