@@ -10,20 +10,24 @@
  * @since 0.1.0
  */
 import * as Encoding from "@effect-pusher/protocol/Encoding"
+import type * as Failure from "@effect-pusher/protocol/Failure"
 import * as Headers from "@effect-pusher/protocol/Headers"
+import * as Json from "@effect-pusher/protocol/Json"
+import * as Names from "@effect-pusher/protocol/Names"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as Issue from "./internal/issue.js"
 import * as Operation from "./internal/operation.js"
-import * as V from "./internal/validation.js"
 import * as Pusher from "./Pusher.js"
 import type * as PusherConfig from "./PusherConfig.js"
 import type { EncryptionError } from "./PusherError.js"
 import { ValidationError } from "./PusherError.js"
 
-const ruleOf = (error: ValidationError | undefined): true | string => error === undefined ? true : error.rule
+// A Schema filter answers `true` or the message; the rule of a protocol failure is that message.
+const ruleOf = (failure: Failure.Failure | undefined): true | string => failure === undefined ? true : failure.rule
 
 /**
  * A socket id as Channels issues it: `1234.5678`.
@@ -32,7 +36,7 @@ const ruleOf = (error: ValidationError | undefined): true | string => error === 
  * @category schemas
  */
 export const SocketId = Schema.String.pipe(
-  Schema.filter((s) => ruleOf(V.checkSocketId("socket_id", s))),
+  Schema.filter((s) => ruleOf(Names.checkSocketId("socket_id", s))),
   Schema.annotations({ identifier: "SocketId" })
 )
 
@@ -43,7 +47,7 @@ export const SocketId = Schema.String.pipe(
  * @category schemas
  */
 export const ChannelName = Schema.String.pipe(
-  Schema.filter((s) => ruleOf(V.checkChannel("channel_name", s))),
+  Schema.filter((s) => ruleOf(Names.checkChannel("channel_name", s))),
   Schema.annotations({ identifier: "ChannelName" })
 )
 
@@ -102,33 +106,44 @@ const contentTypeOf = (headers: AuthHttpRequest["headers"]): string | undefined 
   return typeof value === "string" ? value : value?.[0]
 }
 
-const fromSearchParams = (params: URLSearchParams): Record<string, unknown> | ValidationError => {
-  const out: Record<string, unknown> = {}
-  for (const [name, value] of params) {
-    if (Object.prototype.hasOwnProperty.call(out, name)) {
-      return V.fail(name, "must be given once")
-    }
-    out[name] = value
+/**
+ * What the caller passed, each part read once: a form's fields as pairs, a parsed body's own fields copied,
+ * and the `Content-Type` only for a raw body, the only kind it says anything about.
+ */
+type Snapshot =
+  | { readonly _tag: "NotARequest" }
+  | { readonly _tag: "Raw"; readonly body: string | Uint8Array; readonly contentType: string | undefined }
+  | { readonly _tag: "Form"; readonly pairs: ReadonlyArray<readonly [string, string]> }
+  | { readonly _tag: "Parsed"; readonly body: unknown }
+
+const read = (request: AuthHttpRequest): Snapshot => {
+  if (typeof request !== "object" || request === null) return { _tag: "NotARequest" }
+  const body: unknown = request.body
+  if (body instanceof URLSearchParams) return { _tag: "Form", pairs: Array.from(body) }
+  if (typeof body === "string" || body instanceof Uint8Array) {
+    return { _tag: "Raw", body, contentType: contentTypeOf(request.headers) }
   }
-  return out
+  return { _tag: "Parsed", body: Json.isRecord(body) ? { ...body } : body }
 }
 
-/** The body's fields, from whichever form it came in. */
-const fieldsOf = (request: AuthHttpRequest): Record<string, unknown> | ValidationError => {
-  if (typeof request !== "object" || request === null) return V.fail("request", "must be { headers, body }")
-  let body = request.body
-  if (body instanceof URLSearchParams) return fromSearchParams(body)
-  if (body instanceof Uint8Array) {
-    const text = Encoding.utf8DecodeStrict(body)
-    if (text === undefined) return V.fail("body", "must be UTF-8")
-    body = text
+const fromPairs = (
+  pairs: Iterable<readonly [string, string]>
+): Either.Either<Record<string, unknown>, ValidationError> => {
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of pairs) {
+    if (Object.prototype.hasOwnProperty.call(out, name)) return fail(name, "must be given once")
+    out[name] = value
   }
-  if (typeof body !== "string") {
-    return typeof body === "object" && body !== null && !Array.isArray(body)
-      ? body as Record<string, unknown>
-      : V.fail("body", "must be a form or JSON object with socket_id")
-  }
-  const contentType = contentTypeOf(request.headers)
+  return Either.right(out)
+}
+
+const fail = (field: string, rule: string): Either.Either<never, ValidationError> =>
+  Either.left(new ValidationError({ field, rule }))
+
+/** A raw body's fields, as its `Content-Type` (or, without one, its first character) says. */
+const fromRaw = (raw: string | Uint8Array, contentType: string | undefined) => {
+  const body = typeof raw === "string" ? raw : Encoding.utf8DecodeStrict(raw)
+  if (body === undefined) return fail("body", "must be UTF-8")
   const mediaType = contentType === undefined ? undefined : Headers.mediaType(contentType)
   const json = mediaType === undefined || mediaType === ""
     ? body.trimStart().startsWith("{")
@@ -137,47 +152,59 @@ const fieldsOf = (request: AuthHttpRequest): Record<string, unknown> | Validatio
     : mediaType === "application/x-www-form-urlencoded"
     ? false
     : undefined
-  if (json === undefined) {
-    return V.fail("Content-Type", "must be application/x-www-form-urlencoded or application/json")
+  if (json === undefined) return fail("Content-Type", "must be application/x-www-form-urlencoded or application/json")
+  if (!json) return fromPairs(new URLSearchParams(body))
+  const parsed = Json.parseOrUndefined(body)
+  if (parsed === undefined) return fail("body", "must be a JSON object (it is not JSON)")
+  return Json.isRecord(parsed) ? Either.right(parsed) : fail("body", "must be a JSON object with socket_id")
+}
+
+/** The body's fields, from whichever form it came in. */
+const fieldsOf = (snapshot: Snapshot): Either.Either<Record<string, unknown>, ValidationError> => {
+  switch (snapshot._tag) {
+    case "NotARequest":
+      return fail("request", "must be { headers, body }")
+    case "Form":
+      return fromPairs(snapshot.pairs)
+    case "Raw":
+      return fromRaw(snapshot.body, snapshot.contentType)
+    case "Parsed":
+      return Json.isRecord(snapshot.body)
+        ? Either.right(snapshot.body)
+        : fail("body", "must be a form or JSON object with socket_id")
   }
-  if (!json) return fromSearchParams(new URLSearchParams(body))
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(body)
-  } catch {
-    return V.fail("body", "must be a JSON object (it is not JSON)")
-  }
-  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
-    ? parsed as Record<string, unknown>
-    : V.fail("body", "must be a JSON object with socket_id")
 }
 
 const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
   const decode = ParseResult.decodeUnknownEither(schema, { errors: "first" })
-  return (request: AuthHttpRequest): Either.Either<A, ValidationError> => {
-    const fields = fieldsOf(request)
-    if (fields instanceof ValidationError) return Either.left(fields)
-    return Either.mapLeft(decode(fields), (issue) => {
-      const first = ParseResult.ArrayFormatter.formatIssueSync(issue)[0]
-      return V.fail(first?.path.join(".") || "body", first?.message ?? "is invalid")
-    })
-  }
-}
-
-/** A request from an untyped caller can throw when read (a getter, a proxy): that is a ValidationError too. */
-const guarded = <A>(
-  decode: (request: AuthHttpRequest) => Either.Either<A, ValidationError>,
-  request: AuthHttpRequest
-): Either.Either<A, ValidationError> => {
-  try {
-    return decode(request)
-  } catch (cause) {
-    return Either.left(Operation.unreadableInput(cause))
-  }
+  return (snapshot: Snapshot): Either.Either<A, ValidationError> =>
+    Either.flatMap(fieldsOf(snapshot), (fields) =>
+      Either.mapLeft(decode(fields), (issue) => {
+        const leaf = Issue.firstLeaf(issue)
+        return new ValidationError({ field: leaf.path === "" ? "body" : leaf.path, rule: leaf.message })
+      }))
 }
 
 const decodeChannelEither = decoder(ChannelAuthRequest)
 const decodeUserEither = decoder(UserAuthRequest)
+
+/**
+ * Runs `body` on the decoded request: only reading the request is guarded (an untyped caller's getter or
+ * proxy can throw), decoding and what follows are ours.
+ */
+const withDecoded = <A, B, E, R>(
+  name: string,
+  request: AuthHttpRequest,
+  decode: (snapshot: Snapshot) => Either.Either<A, ValidationError>,
+  body: (decoded: A) => Effect.Effect<B, E, R>
+): Effect.Effect<B, E | ValidationError, R> =>
+  Operation.operation(
+    name,
+    () => read(request),
+    Operation.unreadableInput,
+    (snapshot): Effect.Effect<B, E | ValidationError, R> =>
+      Either.match(decode(snapshot), { onLeft: Effect.fail, onRight: body })
+  )
 
 /**
  * Decodes a channel authorization request (`socket_id`, `channel_name`).
@@ -186,7 +213,7 @@ const decodeUserEither = decoder(UserAuthRequest)
  * @category decoding
  */
 export const decodeChannel = (request: AuthHttpRequest): Effect.Effect<ChannelAuthRequest, ValidationError> =>
-  Effect.suspend(() => guarded(decodeChannelEither, request))
+  withDecoded("AuthRequest.decodeChannel", request, decodeChannelEither, Effect.succeed)
 
 /**
  * Decodes a user authentication request (`socket_id`).
@@ -195,7 +222,7 @@ export const decodeChannel = (request: AuthHttpRequest): Effect.Effect<ChannelAu
  * @category decoding
  */
 export const decodeUser = (request: AuthHttpRequest): Effect.Effect<UserAuthRequest, ValidationError> =>
-  Effect.suspend(() => guarded(decodeUserEither, request))
+  withDecoded("AuthRequest.decodeUser", request, decodeUserEither, Effect.succeed)
 
 /**
  * Decodes a channel authorization request and authorizes it. A presence channel needs `presenceData`: give
@@ -218,15 +245,14 @@ export const authorizeChannel = <E = never, R = never>(
   Pusher.ChannelAuthorization,
   ValidationError | EncryptionError | E,
   PusherConfig.PusherConfig | R
-> => {
-  const decoded = guarded(decodeChannelEither, request)
-  if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
-  const { channelName, socketId } = decoded.right
-  if (typeof presenceData !== "function") return Pusher.authorizeChannel(socketId, channelName, presenceData)
-  // Only presence channels carry presence data; the lookup is skipped for the others.
-  if (!channelName.startsWith("presence-")) return Pusher.authorizeChannel(socketId, channelName)
-  return Effect.flatMap(presenceData(decoded.right), (data) => Pusher.authorizeChannel(socketId, channelName, data))
-}
+> =>
+  withDecoded("AuthRequest.authorizeChannel", request, decodeChannelEither, (decoded) => {
+    const { channelName, socketId } = decoded
+    if (typeof presenceData !== "function") return Pusher.authorizeChannel(socketId, channelName, presenceData)
+    // Only presence channels carry presence data; the lookup is skipped for the others.
+    if (!Names.isPresence(channelName)) return Pusher.authorizeChannel(socketId, channelName)
+    return Effect.flatMap(presenceData(decoded), (data) => Pusher.authorizeChannel(socketId, channelName, data))
+  })
 
 /**
  * Decodes a user authentication request and signs the user in, given directly or as a function of the
@@ -238,13 +264,11 @@ export const authorizeChannel = <E = never, R = never>(
 export const authenticateUser = <E = never, R = never>(
   request: AuthHttpRequest,
   user: Pusher.UserData | ((request: UserAuthRequest) => Effect.Effect<Pusher.UserData, E, R>)
-): Effect.Effect<Pusher.UserAuthentication, ValidationError | E, PusherConfig.PusherConfig | R> => {
-  const decoded = guarded(decodeUserEither, request)
-  if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
-  const { socketId } = decoded.right
-  if (typeof user !== "function") return Pusher.authenticateUser(socketId, user)
-  return Effect.flatMap(user(decoded.right), (data) => Pusher.authenticateUser(socketId, data))
-}
+): Effect.Effect<Pusher.UserAuthentication, ValidationError | E, PusherConfig.PusherConfig | R> =>
+  withDecoded("AuthRequest.authenticateUser", request, decodeUserEither, (decoded) => {
+    if (typeof user !== "function") return Pusher.authenticateUser(decoded.socketId, user)
+    return Effect.flatMap(user(decoded), (data) => Pusher.authenticateUser(decoded.socketId, data))
+  })
 
 /**
  * The current `@effect/platform` server request as an {@link AuthHttpRequest}; a body that cannot be read
@@ -267,6 +291,6 @@ export const authenticateUser = <E = never, R = never>(
 export const fromServerRequest: Effect.Effect<AuthHttpRequest, ValidationError, HttpServerRequest.HttpServerRequest> =
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
     Effect.mapBoth(request.text, {
-      onFailure: () => V.fail("body", "could not be read"),
+      onFailure: () => new ValidationError({ field: "body", rule: "could not be read" }),
       onSuccess: (body): AuthHttpRequest => ({ headers: request.headers, body })
     }))

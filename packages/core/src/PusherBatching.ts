@@ -24,9 +24,11 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Batcher from "./internal/batcher.js"
+import * as Batching from "./internal/batching.js"
 import * as PusherConfig from "./PusherConfig.js"
 import * as PusherCrypto from "./PusherCrypto.js"
 import { ValidationError } from "./PusherError.js"
@@ -60,14 +62,13 @@ export interface Stats {
 }
 
 /**
- * A running batcher, as seen from outside: what it has sent so far.
+ * A running batcher, as seen from outside: opaque. Only `layer` makes one; read what it has sent with
+ * `stats`.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Service {
-  readonly stats: Stats
-}
+export interface Service extends Batching.Handle {}
 
 /**
  * The batcher of the current context, if any.
@@ -79,18 +80,18 @@ export class PusherBatching extends Context.Reference<PusherBatching>()("@effect
   defaultValue: (): Option.Option<Service> => Option.none()
 }) {}
 
-const check = (options: Options): Batcher.Options | ValidationError => {
+const check = (options: Options): Either.Either<Batcher.Options, ValidationError> => {
   const maxBatch = options.maxBatch ?? 10
   if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > 10) {
-    return new ValidationError({ field: "maxBatch", rule: "must be an integer from 1 to 10" })
+    return Either.left(new ValidationError({ field: "maxBatch", rule: "must be an integer from 1 to 10" }))
   }
   const maxWait = Duration.decodeUnknown(options.maxWait ?? Duration.zero)
-  if (Option.isNone(maxWait)) return new ValidationError({ field: "maxWait", rule: "must be a duration" })
+  if (Option.isNone(maxWait)) return Either.left(new ValidationError({ field: "maxWait", rule: "must be a duration" }))
   const maxInFlight = options.maxInFlight ?? 64
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
-    return new ValidationError({ field: "maxInFlight", rule: "must be a positive integer" })
+    return Either.left(new ValidationError({ field: "maxInFlight", rule: "must be a positive integer" }))
   }
-  return { maxBatch, maxWait: maxWait.value, maxInFlight }
+  return Either.right({ maxBatch, maxWait: maxWait.value, maxInFlight })
 }
 
 /**
@@ -107,14 +108,13 @@ export const layer = (
   Layer.scoped(
     PusherBatching,
     Effect.gen(function*() {
-      const checked = check(options)
-      if (checked instanceof ValidationError) return yield* Effect.fail(checked)
-      const env = {
+      const checked = yield* check(options)
+      const requestContext = {
         config: yield* PusherConfig.PusherConfig,
         crypto: yield* PusherCrypto.PusherCrypto,
         client: yield* HttpClient.HttpClient
       }
-      return Option.some<Service>(yield* Batcher.make(env, checked))
+      return Option.some<Service>(Batching.handle(yield* Batcher.make(requestContext, checked)))
     })
   )
 
@@ -128,6 +128,9 @@ export const stats: Effect.Effect<Stats> = Effect.map(
   PusherBatching,
   Option.match({
     onNone: () => ({ requests: 0, events: 0, isolated: 0 }),
-    onSome: (batcher) => ({ ...batcher.stats })
+    onSome: (service) => {
+      const batcher = Batching.batcherOf(service)
+      return batcher === undefined ? { requests: 0, events: 0, isolated: 0 } : { ...batcher.stats }
+    }
   })
 )

@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
 import { createHash } from "node:crypto"
@@ -73,6 +74,18 @@ const events = (server: ReturnType<typeof makeServer>): Array<WireEvent> =>
   )
 
 describe("PusherBatching", () => {
+  it.effect("a service only comes from the layer: a forged one does not type-check", () =>
+    Effect.gen(function*() {
+      const stats = { requests: 0, events: 0, isolated: 0 }
+      // @ts-expect-error a PusherBatching.Service is opaque: `{ stats }` is not one
+      const forged: PusherBatching.Service = { stats }
+      // Had it type-checked, it would be ignored rather than break triggers: its stats read as none.
+      const seen = yield* PusherBatching.stats.pipe(
+        Effect.provide(Layer.succeed(PusherBatching.PusherBatching, Option.some(forged)))
+      )
+      expect(seen).toEqual(stats)
+    }))
+
   it.effect("sends concurrent single-channel triggers as batches of at most 10", () => {
     const server = makeServer()
     return Effect.gen(function*() {

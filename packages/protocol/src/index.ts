@@ -1,6 +1,11 @@
 /**
  * @since 0.1.0
  */
+export * as Batch from "./Batch.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as ConfigUrl from "./ConfigUrl.js"
 
 /**
@@ -32,6 +37,11 @@ export * as EmulatorState from "./EmulatorState.js"
  * @since 0.1.0
  */
 export * as Encoding from "./Encoding.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Events from "./Events.js"
 
 /**
  * @since 0.1.0

@@ -1,3 +1,5 @@
+import * as Batch from "@effect-pusher/protocol/Batch"
+import * as Events from "@effect-pusher/protocol/Events"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -5,30 +7,16 @@ import * as Exit from "effect/Exit"
 import * as FiberSet from "effect/FiberSet"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
-import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type { PusherError } from "../PusherError.js"
 import * as Client from "./client.js"
 import * as Results from "./results.js"
 
-/**
- * One prepared event as it goes into a `batch_events` body.
- *
- * @internal
- */
-export interface WireEvent {
-  readonly channel: string
-  readonly name: string
-  readonly data: string
-  readonly socket_id?: string
-  readonly info?: string
-}
-
 /** @internal Per-event attributes, as decoded from the batch answer. */
-export type Attributes = Schema.Schema.Type<typeof Results.ChannelAttributes>
+export type Attributes = Results.ChannelAttributes
 
 interface Entry {
-  readonly event: WireEvent
+  readonly event: Events.WireEvent
   readonly resume: (effect: Effect.Effect<Attributes | undefined, PusherError>) => void
   /** Set once the entry left the queue for a batch. */
   taken: boolean
@@ -48,13 +36,11 @@ export interface Options {
 /** @internal */
 export interface Batcher {
   /** The config whose triggers this batcher sends; triggers under another config bypass it. */
-  readonly env: Client.Env
-  readonly submit: (event: WireEvent) => Effect.Effect<Attributes | undefined, PusherError>
+  readonly requestContext: Client.RequestContext
+  readonly submit: (event: Events.WireEvent) => Effect.Effect<Attributes | undefined, PusherError>
   /** Counts of what was sent, for tests and benchmarks. */
   readonly stats: { requests: number; events: number; isolated: number }
 }
-
-const decodeAnswer = Client.decoder(Results.TriggerBatchResult)
 
 /**
  * Builds a batcher whose lifetime is the scope: on close it stops batching new events, sends everything
@@ -62,9 +48,12 @@ const decodeAnswer = Client.decoder(Results.TriggerBatchResult)
  *
  * @internal
  */
-export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, never, Scope.Scope> =>
+export const make = (
+  requestContext: Client.RequestContext,
+  options: Options
+): Effect.Effect<Batcher, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const pending: Array<Entry> = []
+    let pending: Array<Entry> = []
     // Channels with an event in flight: their next events wait, so a channel's events keep their order.
     const busy = new Map<string, number>()
     const wake = yield* Queue.sliding<void>(1)
@@ -83,24 +72,16 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
       Queue.unsafeOffer(wake, undefined)
     }
 
-    /** Takes up to `maxBatch` events in queue order, skipping channels that must wait for an earlier event. */
+    /** Takes the next batch off the queue (see `Batch.plan`). */
     const takeBatch = (): Array<Entry> => {
-      const batch: Array<Entry> = []
-      const blocked = new Set<string>()
-      let write = 0
-      for (let read = 0; read < pending.length; read++) {
-        const entry = pending[read]!
-        if (entry.cancelled) continue
-        const channel = entry.event.channel
-        if (batch.length < options.maxBatch && !blocked.has(channel) && !busy.has(channel)) {
-          entry.taken = true
-          batch.push(entry)
-        } else {
-          blocked.add(channel)
-          pending[write++] = entry
-        }
-      }
-      pending.length = write
+      const { batch, rest } = Batch.plan(pending, {
+        maxBatch: options.maxBatch,
+        channelOf: (entry) => entry.event.channel,
+        busy: (channel) => busy.has(channel),
+        dropped: (entry) => entry.cancelled
+      })
+      for (const entry of batch) entry.taken = true
+      pending = rest
       return batch
     }
 
@@ -117,17 +98,17 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
       }
     }
 
-    const isRefusal = (exit: Exit.Exit<unknown, PusherError>) =>
+    const isolates = (size: number, exit: Exit.Exit<unknown, PusherError>) =>
       Exit.isFailure(exit) && Cause.failureOption(exit.cause).pipe(
-        Option.exists((error) => error._tag === "HttpError" && (error.status === 400 || error.status === 413))
+        Option.exists((error) => error._tag === "HttpError" && Batch.isolates(size, error.status))
       )
 
     const post = (batch: ReadonlyArray<Entry>) => {
       stats.requests++
       stats.events += batch.length
-      const body = JSON.stringify({ batch: batch.map((entry) => entry.event) })
+      const body = Events.batchBody(batch.map((entry) => entry.event))
       return Effect.map(
-        Client.send(env, "POST", "/batch_events", [], body, decodeAnswer),
+        Client.send(requestContext, "POST", "/batch_events", [], body, Results.decodeBatch),
         (answer) => answer.batch
       )
     }
@@ -141,7 +122,7 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
     const send = (batch: ReadonlyArray<Entry>): Effect.Effect<void> =>
       Effect.exit(post(batch)).pipe(
         Effect.flatMap((exit) => {
-          if (batch.length > 1 && isRefusal(exit)) {
+          if (isolates(batch.length, exit)) {
             stats.isolated++
             return Effect.forEach(
               batch,
@@ -156,7 +137,7 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
         ),
         Effect.ensuring(Effect.sync(() => {
           for (const entry of batch) {
-            const count = busy.get(entry.event.channel)! - 1
+            const count = (busy.get(entry.event.channel) ?? 1) - 1
             if (count === 0) busy.delete(entry.event.channel)
             else busy.set(entry.event.channel, count)
           }
@@ -217,7 +198,7 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
       })
     )
 
-    const enqueue = (event: WireEvent) =>
+    const enqueue = (event: Events.WireEvent) =>
       Effect.async<Attributes | undefined, PusherError>((resume) => {
         const entry: Entry = { event, resume, taken: false, cancelled: false, settled: false }
         pending.push(entry)
@@ -230,11 +211,13 @@ export const make = (env: Client.Env, options: Options): Effect.Effect<Batcher, 
         })
       })
 
-    const submit = (event: WireEvent): Effect.Effect<Attributes | undefined, PusherError> =>
+    const submit = (event: Events.WireEvent): Effect.Effect<Attributes | undefined, PusherError> =>
       closed
-        ? Effect.map(post([{ event, resume: () => {}, taken: true, cancelled: false, settled: true }]), (answer) =>
-          answer?.[0])
+        ? Effect.map(
+          post([{ event, resume: () => {}, taken: true, cancelled: false, settled: true }]),
+          (answer) => answer?.[0]
+        )
         : enqueue(event)
 
-    return { env, submit, stats } satisfies Batcher
+    return { requestContext, submit, stats } satisfies Batcher
   })

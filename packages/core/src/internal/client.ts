@@ -37,33 +37,30 @@ export type Decoder<A> = (u: unknown) => Either.Either<A, ParseResult.ParseIssue
 /** @internal */
 export const decoder = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => ParseResult.decodeUnknownEither(schema)
 
-/** @internal Everything a signed request needs, read once from the context. */
-export interface Env {
+/** @internal Everything a signed request needs, read once from the fiber's context. */
+export interface RequestContext {
   readonly config: PusherConfig.Service
   readonly crypto: PusherCrypto.Service
   readonly client: HttpClient.HttpClient
 }
 
 /**
- * Runs a public operation with the config, the crypto primitives and the HTTP client, read in one step
- * (see `Operation.operation` for its span).
+ * Runs a public operation (see `Operation.operation`: `read` snapshots the caller's input, and only that
+ * read is guarded) with the config, the crypto primitives and the HTTP client.
  *
  * @internal
  */
-export const withEnv = <A, E, R>(
+export const requestOperation = <S, A, E, R>(
   name: string,
-  f: (env: Env, context: Context.Context<never>) => Effect.Effect<A, E, R>
+  read: () => S,
+  body: (snapshot: S, request: RequestContext, context: Context.Context<never>) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | ValidationError, R | PusherConfig.PusherConfig | HttpClient.HttpClient> =>
-  Operation.legacyOperation(
-    name,
-    (context) =>
-      f({
-        config: Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig),
-        crypto: Context.get(context, PusherCrypto.PusherCrypto),
-        client: Context.get(context as Context.Context<HttpClient.HttpClient>, HttpClient.HttpClient)
-      }, context),
-    Operation.unreadableInput
-  )
+  Operation.operation(name, read, Operation.unreadableInput, (snapshot, context) =>
+    body(snapshot, {
+      config: Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig),
+      crypto: Context.get(context, PusherCrypto.PusherCrypto),
+      client: Context.get(context as Context.Context<HttpClient.HttpClient>, HttpClient.HttpClient)
+    }, context))
 
 const timeoutError = (config: PusherConfig.Service, method: string, path: string) =>
   new TransportError({
@@ -111,7 +108,7 @@ const enforcesDeadline = (client: HttpClient.HttpClient, config: PusherConfig.Se
  * @internal
  */
 export const send = <A>(
-  env: Env,
+  requestContext: RequestContext,
   method: "GET" | "POST",
   path: string,
   params: ReadonlyArray<readonly [string, string]>,
@@ -119,7 +116,7 @@ export const send = <A>(
   decode: Decoder<A>
 ): Effect.Effect<A, PusherError> =>
   Effect.clockWith((clock) => {
-    const { client, config, crypto } = env
+    const { client, config, crypto } = requestContext
     const fullPath = config.pathPrefix + path
     const timestamp = Math.floor(clock.unsafeCurrentTimeMillis() / 1000)
     const query = ProtocolSigning.signedQuery(

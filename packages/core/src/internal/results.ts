@@ -1,6 +1,8 @@
+import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
+import * as Client from "./client.js"
 
-// The answer schemas shared by Pusher.ts and the batcher (which Pusher.ts imports), published by Pusher.ts.
+// Every answer schema of the REST API, and the decoders compiled from them; `Pusher.ts` publishes the schemas.
 
 /** @internal */
 export const ChannelAttributes = Schema.Struct({
@@ -8,7 +10,54 @@ export const ChannelAttributes = Schema.Struct({
   userCount: Schema.optional(Schema.NonNegativeInt).pipe(Schema.fromKey("user_count"))
 })
 
+/** @internal Per-channel attributes, as decoded. */
+export type ChannelAttributes = Schema.Schema.Type<typeof ChannelAttributes>
+
+/** @internal */
+export const TriggerResult = Schema.Struct({
+  channels: Schema.optional(Schema.Record({ key: Schema.String, value: ChannelAttributes }))
+})
+
+/** @internal */
+export type TriggerResult = Schema.Schema.Type<typeof TriggerResult>
+
 /** @internal */
 export const TriggerBatchResult = Schema.Struct({
   batch: Schema.optional(Schema.Array(ChannelAttributes))
 })
+
+/** @internal */
+export type TriggerBatchResult = Schema.Schema.Type<typeof TriggerBatchResult>
+
+/** @internal */
+export const ChannelsResult = Schema.Struct({
+  channels: Schema.Record({ key: Schema.String, value: ChannelAttributes })
+})
+
+/** @internal */
+export const ChannelResult = Schema.Struct({
+  occupied: Schema.Boolean,
+  ...ChannelAttributes.fields,
+  cache: Schema.optional(Schema.Struct({ data: Schema.String, ttl: Schema.Number }))
+})
+
+/** @internal */
+export const User = Schema.Struct({ id: Schema.String })
+
+/** @internal */
+export const UsersResult = Schema.Struct({ users: Schema.Array(User) })
+
+/** @internal */
+export const decodeTrigger = Client.decoder(TriggerResult)
+/** @internal */
+export const decodeBatch = Client.decoder(TriggerBatchResult)
+/** @internal */
+export const decodeChannels = Client.decoder(ChannelsResult)
+/** @internal */
+export const decodeChannel = Client.decoder(ChannelResult)
+/** @internal */
+export const decodeUsers = Client.decoder(UsersResult)
+/** @internal */
+export const decodeAnything = Client.decoder(Schema.Unknown)
+/** @internal An answer whose body carries nothing the caller needs. */
+export const ignoreBody: Client.Decoder<void> = () => Either.void

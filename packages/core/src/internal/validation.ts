@@ -2,22 +2,15 @@ import type * as Failure from "@effect-pusher/protocol/Failure"
 import * as Json from "@effect-pusher/protocol/Json"
 import * as Limits from "@effect-pusher/protocol/Limits"
 import * as Names from "@effect-pusher/protocol/Names"
-import * as Query from "@effect-pusher/protocol/Query"
 import * as Either from "effect/Either"
 import { ValidationError } from "../PusherError.js"
 
-/** @internal */
-export const channelNamePattern = Names.channelNamePattern
-/** @internal */
-export const maxNameLength = Limits.maxNameLength
 /** @internal */
 export const maxChannelsPerTrigger = Limits.maxChannelsPerTrigger
 /** @internal */
 export const maxEventsPerBatch = Limits.maxEventsPerBatch
 /** @internal */
 export const serverToUserPrefix = Limits.serverToUserPrefix
-/** @internal */
-export const encryptedPrefix = Limits.encryptedPrefix
 
 /** @internal A plain object (not null, not an array). */
 export const isRecord = Json.isRecord
@@ -57,20 +50,4 @@ export const checkSocketId = (field: string, socketId: unknown) => lift(Names.ch
 /** @internal */
 export const checkUserId = (field: string, userId: unknown) => lift(Names.checkUserId(field, userId))
 /** @internal */
-export const checkPathSegment = (field: string, segment: string) => lift(Names.checkPathSegment(field, segment))
-/** @internal */
 export const serializeData = (field: string, data: unknown) => liftResult(Json.serializeData(field, data))
-/** @internal */
-export const toJson = (field: string, value: unknown) => liftResult(Json.toJson(field, value))
-/** @internal */
-export const checkPayloadSize = (field: string, serialized: string, maxBytes: number) =>
-  lift(Json.checkPayloadSize(field, serialized, maxBytes))
-/** @internal */
-export const checkInfo = <A extends string>(field: string, info: unknown, allowed: ReadonlyArray<A>) => {
-  const result = Query.checkInfo(field, info, allowed)
-  return result.ok ? result.value?.joined : new ValidationError(result.error)
-}
-/** @internal */
-export const checkParams = (field: string, params: unknown) => liftResult(Query.checkParams(field, params))
-/** @internal */
-export const checkPath = (field: string, path: unknown) => lift(Query.checkPath(field, path))

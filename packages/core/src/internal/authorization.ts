@@ -1,0 +1,219 @@
+import * as Encoding from "@effect-pusher/protocol/Encoding"
+import * as Events from "@effect-pusher/protocol/Events"
+import * as Json from "@effect-pusher/protocol/Json"
+import * as Limits from "@effect-pusher/protocol/Limits"
+import * as Names from "@effect-pusher/protocol/Names"
+import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type { ChannelAuthorization, UserAuthentication } from "../Pusher.js"
+import * as PusherConfig from "../PusherConfig.js"
+import * as PusherCrypto from "../PusherCrypto.js"
+import type { EncryptionError, ValidationError } from "../PusherError.js"
+import * as Encryption from "./encryption.js"
+import * as Operation from "./operation.js"
+import * as Signing from "./signing.js"
+import { toEither, toError } from "./validation.js"
+
+// Channel authorization and user authentication: the presence and user data checks, and the signatures.
+
+/** @internal */
+export const PresenceData = Schema.Struct({
+  user_id: Schema.String.pipe(Schema.minLength(1)),
+  user_info: Schema.optional(Schema.Unknown)
+})
+
+/** @internal */
+export const UserData = Schema.Struct({
+  id: Schema.String.pipe(Schema.minLength(1)),
+  user_info: Schema.optional(Schema.Unknown),
+  watchlist: Schema.optional(
+    Schema.Array(Schema.String.pipe(Schema.minLength(1))).pipe(Schema.maxItems(Limits.maxWatchlistSize))
+  )
+})
+
+const strictOptions = { onExcessProperty: "error", errors: "first" } as const
+const validatePresenceData = ParseResult.validateEither(PresenceData, strictOptions)
+const validateUserData = ParseResult.validateEither(UserData, strictOptions)
+
+const isPlainRecord = (u: unknown): u is Record<string, unknown> => {
+  if (typeof u !== "object" || u === null) return false
+  const proto = Object.getPrototypeOf(u)
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * A plain object's own properties, each read once (and a watchlist array copied), so that what is checked is
+ * what is signed; anything else as is, for the schema to judge.
+ */
+const readData = (u: unknown): unknown => {
+  if (!isPlainRecord(u)) return u
+  const copy: Record<string, unknown> = { ...u }
+  if (Array.isArray(copy.watchlist)) copy.watchlist = copy.watchlist.slice()
+  return copy
+}
+
+/**
+ * The common shape of presence data, recognized without Schema's interpreter (authorization is a hot path):
+ * `true` only for values that `PresenceData` accepts, so the Schema stays the definition and decides, and
+ * explains, everything else.
+ */
+const isSimplePresenceData = (u: unknown): boolean => {
+  if (!isPlainRecord(u)) return false
+  const id = u.user_id
+  if (typeof id !== "string" || id.length === 0) return false
+  for (const key in u) if (key !== "user_id" && key !== "user_info") return false
+  return Object.getOwnPropertySymbols(u).length === 0
+}
+
+const isSimpleUserData = (u: unknown): boolean => {
+  if (!isPlainRecord(u)) return false
+  const id = u.id
+  if (typeof id !== "string" || id.length === 0) return false
+  for (const key in u) {
+    if (key === "watchlist") {
+      const list = u.watchlist
+      if (list === undefined) continue
+      if (!Array.isArray(list) || list.length > Limits.maxWatchlistSize) return false
+      for (let i = 0; i < list.length; i++) if (typeof list[i] !== "string" || list[i].length === 0) return false
+    } else if (key !== "id" && key !== "user_info") return false
+  }
+  return Object.getOwnPropertySymbols(u).length === 0
+}
+
+const schemaFailure = (field: string, issue: ParseResult.ParseIssue): ValidationError =>
+  toError({ field, rule: ParseResult.TreeFormatter.formatIssueSync(issue).replace(/\s*\n\s*/g, " ") })
+
+const presenceDataError = (u: unknown): ValidationError | undefined => {
+  if (isSimplePresenceData(u)) return undefined
+  const checked = validatePresenceData(u)
+  return Either.isLeft(checked) ? schemaFailure("presenceData", checked.left) : undefined
+}
+
+const userDataError = (u: unknown): ValidationError | undefined => {
+  if (isSimpleUserData(u)) return undefined
+  const checked = validateUserData(u)
+  return Either.isLeft(checked) ? schemaFailure("user", checked.left) : undefined
+}
+
+/** A user's id and watchlist as user ids (the schema has checked their shape). */
+const userIdsError = (user: unknown): ValidationError | undefined => {
+  if (typeof user !== "object" || user === null) return undefined
+  const idFailure = Names.checkUserId("user.id", Reflect.get(user, "id"))
+  if (idFailure !== undefined) return toError(idFailure)
+  const watchlist: unknown = Reflect.get(user, "watchlist")
+  if (!Array.isArray(watchlist)) return undefined
+  for (let i = 0; i < watchlist.length; i++) {
+    const failure = Names.checkUserId(`user.watchlist[${i}]`, watchlist[i])
+    if (failure !== undefined) return toError(failure)
+  }
+  return undefined
+}
+
+const fail = (field: string, rule: string): Either.Either<never, ValidationError> =>
+  Either.left(toError({ field, rule }))
+
+/** @internal What `authorizeChannel` was given, each read once. */
+export interface ChannelInput {
+  readonly socketId: unknown
+  readonly channel: unknown
+  readonly presenceData: unknown
+}
+
+/** @internal */
+export const readChannel = (socketId: unknown, channel: unknown, presenceData: unknown): ChannelInput => ({
+  socketId,
+  channel,
+  presenceData: readData(presenceData)
+})
+
+/** @internal */
+export const authorize = (
+  config: PusherConfig.Service,
+  crypto: PusherCrypto.Service,
+  input: ChannelInput
+): Either.Either<ChannelAuthorization, ValidationError | EncryptionError> => {
+  const socketId = toEither(Events.checkSocketId("socketId", input.socketId))
+  if (Either.isLeft(socketId)) return Either.left(socketId.left)
+  const checked = toEither(Events.checkChannel("channel", input.channel))
+  if (Either.isLeft(checked)) return Either.left(checked.left)
+  const channel = checked.right
+  if (Names.isPresence(channel)) {
+    if (input.presenceData === undefined) {
+      return fail("presenceData", "is required for a presence- channel ({ user_id, user_info? })")
+    }
+    const error = presenceDataError(input.presenceData)
+    if (error !== undefined) return Either.left(error)
+    return Either.map(toEither(Json.toJson("presenceData", input.presenceData)), (channelData) => ({
+      auth: ProtocolSigning.channelAuth(
+        config.key,
+        Signing.signer(config, crypto),
+        socketId.right,
+        channel,
+        channelData
+      ),
+      channel_data: channelData
+    }))
+  }
+  if (!channel.startsWith(Limits.privatePrefix)) {
+    return fail("channel", "is public: only private- and presence- channels need authorization")
+  }
+  if (input.presenceData !== undefined) return fail("presenceData", "is only for presence- channels")
+  const auth = ProtocolSigning.channelAuth(
+    config.key,
+    Signing.signer(config, crypto),
+    socketId.right,
+    channel,
+    undefined
+  )
+  if (!Names.isEncrypted(channel)) return Either.right({ auth })
+  return Either.map(Encryption.masterKeyFor(config, channel), (masterKey) => ({
+    auth,
+    shared_secret: Encoding.base64Encode(Encryption.channelKey(crypto, masterKey, channel))
+  }))
+}
+
+/** @internal What `authenticateUser` was given, each read once. */
+export interface UserInput {
+  readonly socketId: unknown
+  readonly user: unknown
+}
+
+/** @internal */
+export const readUser = (socketId: unknown, user: unknown): UserInput => ({ socketId, user: readData(user) })
+
+/** @internal */
+export const authenticate = (
+  config: PusherConfig.Service,
+  crypto: PusherCrypto.Service,
+  input: UserInput
+): Either.Either<UserAuthentication, ValidationError> => {
+  const socketId = toEither(Events.checkSocketId("socketId", input.socketId))
+  if (Either.isLeft(socketId)) return Either.left(socketId.left)
+  const error = userDataError(input.user) ?? userIdsError(input.user)
+  if (error !== undefined) return Either.left(error)
+  return Either.map(toEither(Json.toJson("user", input.user)), (userData) => ({
+    auth: ProtocolSigning.userAuth(config.key, Signing.signer(config, crypto), socketId.right, userData),
+    user_data: userData
+  }))
+}
+
+/**
+ * Runs a signing operation on a snapshot: it needs the config and the crypto primitives only.
+ *
+ * @internal
+ */
+export const operation = <S, A, E>(
+  name: string,
+  read: () => S,
+  body: (config: PusherConfig.Service, crypto: PusherCrypto.Service, snapshot: S) => Either.Either<A, E>
+): Effect.Effect<A, E | ValidationError, PusherConfig.PusherConfig> =>
+  Operation.operation(name, read, Operation.unreadableInput, (snapshot, context) =>
+    body(
+      Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig),
+      Context.get(context, PusherCrypto.PusherCrypto),
+      snapshot
+    ))

@@ -1,0 +1,62 @@
+/**
+ * Batch planning: how queued single-channel events are grouped into `batch_events` requests of at most 10
+ * events, keeping each channel's events in order. Plain functions over plain data; the queue, the timers
+ * and the requests in flight belong to the caller.
+ *
+ * @since 0.1.0
+ */
+import * as Limits from "./Limits.js"
+
+/**
+ * A plan: the events of the next request, and what stays queued (in queue order).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Plan<A> {
+  readonly batch: Array<A>
+  readonly rest: Array<A>
+}
+
+/**
+ * Takes up to `maxBatch` events (at most 10) in queue order. An event whose channel is `busy` (an earlier
+ * event of it is in a request in flight) waits, and so does every later event of that channel, so a
+ * channel's events are sent in order. Events that are `dropped` (their caller has gone) leave the queue.
+ *
+ * @since 0.1.0
+ * @category planning
+ */
+export const plan = <A>(
+  queue: ReadonlyArray<A>,
+  options: {
+    readonly maxBatch: number
+    readonly channelOf: (event: A) => string
+    readonly busy: (channel: string) => boolean
+    readonly dropped: (event: A) => boolean
+  }
+): Plan<A> => {
+  const max = Math.min(options.maxBatch, Limits.maxEventsPerBatch)
+  const batch: Array<A> = []
+  const rest: Array<A> = []
+  const blocked = new Set<string>()
+  for (const event of queue) {
+    if (options.dropped(event)) continue
+    const channel = options.channelOf(event)
+    if (batch.length < max && !blocked.has(channel) && !options.busy(channel)) {
+      batch.push(event)
+    } else {
+      blocked.add(channel)
+      rest.push(event)
+    }
+  }
+  return { batch, rest }
+}
+
+/**
+ * Whether a refused batch is resent one event at a time: Channels answers 400 or 413 for a whole batch when
+ * any one event is at fault, without saying which, so each event then gets its own answer.
+ *
+ * @since 0.1.0
+ * @category planning
+ */
+export const isolates = (size: number, status: number): boolean => size > 1 && (status === 400 || status === 413)

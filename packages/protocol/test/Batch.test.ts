@@ -1,0 +1,72 @@
+import { describe, expect, it } from "@effect/vitest"
+import fc from "fast-check"
+import * as Batch from "../src/Batch.js"
+
+interface Queued {
+  readonly id: number
+  readonly channel: string
+  readonly dropped?: boolean
+}
+
+const options = (maxBatch: number, busy: ReadonlySet<string> = new Set()) => ({
+  maxBatch,
+  channelOf: (event: Queued) => event.channel,
+  busy: (channel: string) => busy.has(channel),
+  dropped: (event: Queued) => event.dropped === true
+})
+
+const queue = (...channels: ReadonlyArray<string>): Array<Queued> => channels.map((channel, id) => ({ id, channel }))
+
+const ids = (events: ReadonlyArray<Queued>) => events.map((event) => event.id)
+
+describe("plan", () => {
+  it("takes events in queue order, up to maxBatch", () => {
+    const plan = Batch.plan(queue("a", "b", "c", "d"), options(3))
+    expect([ids(plan.batch), ids(plan.rest)]).toEqual([[0, 1, 2], [3]])
+  })
+
+  it("never more than 10, whatever maxBatch says", () => {
+    const plan = Batch.plan(queue(...Array.from({ length: 15 }, (_, i) => `c${i}`)), options(50))
+    expect(plan.batch).toHaveLength(10)
+    expect(plan.rest).toHaveLength(5)
+  })
+
+  it("a busy channel's events wait, and so do the later events of a channel that had to wait", () => {
+    const plan = Batch.plan(queue("a", "busy", "b", "busy", "a"), options(2, new Set(["busy"])))
+    // a and b fill the batch; the second a waits (the batch is full) and keeps its place after the first.
+    expect([ids(plan.batch), ids(plan.rest)]).toEqual([[0, 2], [1, 3, 4]])
+  })
+
+  it("dropped events leave the queue", () => {
+    const events = [{ id: 0, channel: "a", dropped: true }, { id: 1, channel: "a" }]
+    const plan = Batch.plan(events, options(10))
+    expect([ids(plan.batch), ids(plan.rest)]).toEqual([[1], []])
+  })
+
+  it("keeps each channel's order across the batch and the rest (fast-check)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom("a", "b", "c", "d"), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.subarray(["a", "b", "c", "d"]),
+        (channels, maxBatch, busy) => {
+          const plan = Batch.plan(queue(...channels), options(maxBatch, new Set(busy)))
+          expect(plan.batch.length).toBeLessThanOrEqual(maxBatch)
+          expect([...ids(plan.batch), ...ids(plan.rest)].sort((x, y) => x - y)).toEqual(ids(queue(...channels)))
+          for (const event of plan.batch) {
+            expect(busy).not.toContain(event.channel)
+            // Nothing of its channel stays queued before it.
+            expect(plan.rest.some((other) => other.channel === event.channel && other.id < event.id)).toBe(false)
+          }
+        }
+      )
+    )
+  })
+})
+
+describe("isolates", () => {
+  it("a batch of several refused with 400 or 413 is resent event by event", () => {
+    expect([Batch.isolates(2, 400), Batch.isolates(2, 413), Batch.isolates(1, 400), Batch.isolates(2, 401)])
+      .toEqual([true, true, false, false])
+  })
+})
