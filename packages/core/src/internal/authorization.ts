@@ -14,6 +14,7 @@ import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
 import type { EncryptionError, ValidationError } from "../PusherError.js"
 import * as Encryption from "./encryption.js"
+import * as Issue from "./issue.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
 import { toEither, toError } from "./validation.js"
@@ -84,8 +85,10 @@ const isSimpleUserData = (u: unknown): boolean => {
   return Object.getOwnPropertySymbols(u).length === 0
 }
 
-const schemaFailure = (field: string, issue: ParseResult.ParseIssue): ValidationError =>
-  toError({ field, rule: ParseResult.TreeFormatter.formatIssueSync(issue).replace(/\s*\n\s*/g, " ") })
+const schemaFailure = (field: string, issue: ParseResult.ParseIssue): ValidationError => {
+  const leaf = Issue.firstLeaf(issue)
+  return toError({ field: leaf.path === "" ? field : `${field}.${leaf.path}`, rule: leaf.message })
+}
 
 const presenceDataError = (u: unknown): ValidationError | undefined => {
   if (isSimplePresenceData(u)) return undefined

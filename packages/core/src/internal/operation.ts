@@ -44,35 +44,6 @@ export const operation = <S, A, E, R, E2>(
   })
 
 /**
- * The former shape of {@link operation}, which guards the whole body: being replaced, file by file, by
- * `operation` with a snapshot.
- *
- * @internal
- */
-export const legacyOperation = <A, E, R, E2>(
-  name: string,
-  body: (context: Context.Context<never>) => Effect.Effect<A, E, R>,
-  onThrow: (cause: unknown) => E2
-): Effect.Effect<A, E | E2, R> =>
-  Effect.withFiberRuntime<A, E | E2, R>((fiber) =>
-    fiber.currentTracer === builtInTracer || !fiber.getFiberRef(FiberRef.currentTracerEnabled)
-      ? guarded(body, fiber.currentContext, onThrow)
-      : Effect.withSpan(Effect.suspend(() => guarded(body, fiber.currentContext, onThrow)), name, spanOptions)
-  )
-
-const guarded = <A, E, R, E2>(
-  body: (context: Context.Context<never>) => Effect.Effect<A, E, R>,
-  context: Context.Context<never>,
-  onThrow: (cause: unknown) => E2
-): Effect.Effect<A, E | E2, R> => {
-  try {
-    return body(context)
-  } catch (cause) {
-    return Effect.fail(onThrow(cause))
-  }
-}
-
-/**
  * The `ValidationError` for an input that threw while being read.
  *
  * @internal
