@@ -78,8 +78,8 @@ describe("authorizeChannel", () => {
     ["public channel", "1.2", "news", undefined, "channel"],
     ["presence channel without data", "1.2", "presence-a", undefined, "presenceData"],
     ["private channel with presence data", "1.2", "private-a", { user_id: "u" }, "presenceData"],
-    ["empty user id", "1.2", "presence-a", { user_id: "" }, "presenceData"],
-    ["extra presence key", "1.2", "presence-a", { user_id: "u", admin: true }, "presenceData"],
+    ["empty user id", "1.2", "presence-a", { user_id: "" }, "presenceData.user_id"],
+    ["extra presence key", "1.2", "presence-a", { user_id: "u", admin: true }, "presenceData.admin"],
     ["bad socket id", "1.2\n", "private-a", undefined, "socketId"],
     ["bad channel", "1.2", "private-a b", undefined, "channel"]
   ])("rejects a %s with a ValidationError", (_, socketId, channel, data, field) => {
@@ -175,6 +175,6 @@ describe("differential against pusher@5.3.4", () => {
   it("rejects a watchlist of more than 100 user ids, which pusher signs", () => {
     const user = { id: "u", watchlist: Array.from({ length: 101 }, (_, i) => `w${i}`) }
     const result = run(Pusher.authenticateUser("1.2", user), layer)
-    expect(Either.isLeft(result) && result.left._tag === "ValidationError" && result.left.field).toBe("user")
+    expect(Either.isLeft(result) && result.left._tag === "ValidationError" && result.left.field).toBe("user.watchlist")
   })
 })
