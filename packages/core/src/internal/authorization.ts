@@ -69,7 +69,10 @@ const readData = (u: unknown): unknown => {
 /**
  * The common shape of presence data, recognized without Schema's interpreter (authorization is a hot path):
  * `true` only for values that `PresenceData` accepts, so the Schema stays the definition and decides, and
- * explains, everything else. Other keys need no look since any is allowed.
+ * explains, everything else. Other keys need no look since any is allowed. Measured on the bench's member
+ * `{ user_id: "ada", user_info: { name } }`: Schema validation ~300k ops/s (3.3 µs), this check over 2M
+ * ops/s; `authorizeChannel` presence, before → after extra keys and numeric ids: median 57k → 67k ops/s
+ * (three interleaved runs each, loaded machine: the gain is in the noise, the point is "not slower").
  */
 const isSimplePresenceData = (u: unknown): boolean => {
   if (!isPlainRecord(u)) return false
