@@ -225,8 +225,9 @@ export const decodeUser = (request: AuthHttpRequest): Effect.Effect<UserAuthRequ
   withDecoded("AuthRequest.decodeUser", request, decodeUserEither, Effect.succeed)
 
 /**
- * Decodes a channel authorization request and authorizes it. A presence channel needs `presenceData`: give
- * it directly, or as a function of the decoded request (typically looking up the session's user).
+ * Decodes a channel authorization request and authorizes it. A presence channel takes `presenceData`: give
+ * it directly, or as a function of the decoded request (typically looking up the session's user); without
+ * it (or when the function answers `undefined`) the member is the user signed in with `authenticateUser`.
  *
  * @example
  * ```ts

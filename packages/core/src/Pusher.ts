@@ -296,7 +296,10 @@ export const post = (
 // ---------------------------------------------------------------------------------------------------------
 
 /**
- * What a presence channel member tells the others: a user id and optional public info.
+ * What a presence channel member tells the others: a `user_id` (a non-empty string of at most 128
+ * characters, or a safe integer, signed as given: `42` stays a JSON number), optional public `user_info`,
+ * and any other keys, signed as given in the caller's key order, like pusher@5.3.4. `authorizeChannel` also
+ * checks Pusher's 1 KB limit on the user object: at most 1024 bytes of UTF-8 JSON.
  *
  * @since 0.1.0
  * @category schemas
@@ -310,8 +313,11 @@ export const PresenceData: typeof Authorization.PresenceData = Authorization.Pre
 export interface PresenceData extends Schema.Schema.Type<typeof PresenceData> {}
 
 /**
- * The user of a sign-in (`authenticateUser`): a non-empty id, optional info and an optional watchlist of
- * up to 100 user ids.
+ * The user of a sign-in (`authenticateUser`): an `id`, optional `user_info`, an optional `watchlist` of up to
+ * 100 user ids, and any other fields (`{ id: "123", name: "John Smith" }`), signed as given in the caller's
+ * key order, like pusher@5.3.4. The id and watchlist entries are user ids (1-200 characters of the channel
+ * alphabet, not `.` or `..`): deliberately stricter than pusher@5.3.4, since a user id also names the
+ * user's `#server-to-user-` channel and a URL path segment.
  *
  * @since 0.1.0
  * @category schemas
@@ -350,9 +356,10 @@ export interface UserAuthentication {
 }
 
 /**
- * Authorizes a socket to subscribe to a private, presence or encrypted channel. Presence channels need
- * `presenceData`, which is signed and returned as `channel_data` exactly as serialized; encrypted channels
- * also get the channel's `shared_secret`.
+ * Authorizes a socket to subscribe to a private, presence or encrypted channel. On a presence channel,
+ * `presenceData` is signed and returned as `channel_data` exactly as serialized; without it, the channel is
+ * signed alone (`socket_id:channel`, as pusher@5.3.4 does) and the member is the user signed in with
+ * {@link authenticateUser}. Encrypted channels also get the channel's `shared_secret`.
  *
  * @since 0.1.0
  * @category authorization

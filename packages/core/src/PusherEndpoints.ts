@@ -33,7 +33,10 @@ import * as Webhook from "./Webhook.js"
 export type ChannelDecision = Data.TaggedEnum<{
   /** Refuse: the endpoint answers 403 and pusher-js reports a subscription error. */
   Deny: { readonly reason?: string | undefined }
-  /** Allow a private (or encrypted) channel. */
+  /**
+   * Allow a private (or encrypted) channel; on a presence channel, allow the user signed in with
+   * `authenticateUser` as the member (no presence data is signed).
+   */
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a variant without fields
   Allow: {}
   /** Allow a presence channel as this member. */

@@ -76,10 +76,13 @@ describe("authorizeChannel", () => {
 
   it.each([
     ["public channel", "1.2", "news", undefined, "channel"],
-    ["presence channel without data", "1.2", "presence-a", undefined, "presenceData"],
     ["private channel with presence data", "1.2", "private-a", { user_id: "u" }, "presenceData"],
     ["empty user id", "1.2", "presence-a", { user_id: "" }, "presenceData.user_id"],
-    ["extra presence key", "1.2", "presence-a", { user_id: "u", admin: true }, "presenceData.admin"],
+    ["user id over 128 characters", "1.2", "presence-a", { user_id: "u".repeat(129) }, "presenceData.user_id"],
+    ["fractional user id", "1.2", "presence-a", { user_id: 4.2 }, "presenceData.user_id"],
+    ["user id beyond 2^53", "1.2", "presence-a", { user_id: 2 ** 53 }, "presenceData.user_id"],
+    ["boolean user id", "1.2", "presence-a", { user_id: true }, "presenceData.user_id"],
+    ["user object over 1 KB", "1.2", "presence-a", { user_id: "u", user_info: "é".repeat(500) }, "presenceData"],
     ["bad socket id", "1.2\n", "private-a", undefined, "socketId"],
     ["bad channel", "1.2", "private-a b", undefined, "channel"]
   ])("rejects a %s with a ValidationError", (_, socketId, channel, data, field) => {
@@ -92,21 +95,61 @@ describe("authorizeChannel", () => {
     expect(Either.isLeft(result) && result.left._tag).toBe("EncryptionError")
   })
 
-  it("accepts exactly the presence data that the PresenceData schema accepts", () => {
+  it("accepts exactly the presence data that the PresenceData schema accepts, within 1 KB of JSON", () => {
     const validate = ParseResult.validateEither(Pusher.PresenceData, { onExcessProperty: "error" })
+    const fitsOneKilobyte = (data: unknown) => new TextEncoder().encode(JSON.stringify(data)).length <= 1024
     const candidate = fc.oneof(
-      fc.record({ user_id: fc.oneof(fc.string(), fc.integer()), user_info: fc.jsonValue() }, {
-        requiredKeys: []
-      }),
+      fc.record({
+        user_id: fc.oneof(
+          fc.string({ maxLength: 140 }),
+          fc.integer(),
+          fc.double(),
+          fc.constantFrom(2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, "u".repeat(128), "u".repeat(129))
+        ),
+        user_info: fc.jsonValue()
+      }, { requiredKeys: [] }),
       fc.dictionary(fc.constantFrom("user_id", "user_info", "id", "x"), fc.oneof(fc.string(), fc.jsonValue())),
-      fc.anything()
+      fc.anything().filter((u) => u !== undefined)
     )
     fc.assert(
       fc.property(candidate, (data) => {
         const result = run(Pusher.authorizeChannel("1.2", "presence-a", data as Pusher.PresenceData))
-        expect(Either.isRight(result)).toBe(Either.isRight(validate(data)))
+        expect(Either.isRight(result)).toBe(Either.isRight(validate(data)) && fitsOneKilobyte(data))
       }),
-      { numRuns: 300 }
+      { numRuns: 500 }
+    )
+  })
+
+  it("signs a presence channel without presence data as the channel alone", () => {
+    const result = Either.getOrThrow(run(Pusher.authorizeChannel("1.2", "presence-a")))
+    const config = Effect.runSync(PusherConfig.make({ appId: 1, key: "aaaa", secret: "tofu" }))
+    expect(result).toStrictEqual({
+      auth: channelSignature(config, PusherCrypto.portable, "1.2", "presence-a", undefined)
+    })
+  })
+
+  it("accepts exactly the users that the UserData schema accepts and whose ids are user ids", () => {
+    const validate = ParseResult.validateEither(Pusher.UserData, { onExcessProperty: "error" })
+    const userIdPattern = /^[A-Za-z0-9_\-=@,.;]{1,200}$/
+    const isUserId = (id: unknown) => typeof id === "string" && userIdPattern.test(id) && id !== "." && id !== ".."
+    const candidate = fc.oneof(
+      fc.record({
+        id: fc.oneof(fc.string({ maxLength: 5 }), fc.integer()),
+        user_info: fc.jsonValue(),
+        watchlist: fc.oneof(fc.array(fc.string({ maxLength: 3 }), { maxLength: 102 }), fc.jsonValue()),
+        name: fc.jsonValue()
+      }, { requiredKeys: [] }),
+      fc.anything()
+    )
+    fc.assert(
+      fc.property(candidate, (user) => {
+        const result = run(Pusher.authenticateUser("1.2", user as Pusher.UserData))
+        const valid = validate(user)
+        const expected = Either.isRight(valid) && isUserId(valid.right.id) &&
+          (valid.right.watchlist ?? []).every(isUserId)
+        expect(Either.isRight(result)).toBe(expected)
+      }),
+      { numRuns: 500 }
     )
   })
 })

@@ -86,6 +86,11 @@ export * as Signing from "./Signing.js"
 /**
  * @since 0.1.0
  */
+export * as Users from "./Users.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Webhook from "./Webhook.js"
 
 /**

@@ -4,6 +4,7 @@ import * as Json from "@effect-pusher/protocol/Json"
 import * as Limits from "@effect-pusher/protocol/Limits"
 import * as Names from "@effect-pusher/protocol/Names"
 import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
+import * as Users from "@effect-pusher/protocol/Users"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -21,11 +22,19 @@ import { toEither, toError } from "./validation.js"
 
 // Channel authorization and user authentication: the presence and user data checks, and the signatures.
 
+// Presence and user data are the caller's payload: keys beyond the documented ones are signed as given, in the
+// caller's order (as pusher@5.3.4 and the other official libraries do), so both schemas take any other key.
+const anyOtherKey = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
 /** @internal */
 export const PresenceData = Schema.Struct({
-  user_id: Schema.String.pipe(Schema.minLength(1)),
+  user_id: Schema.Union(Schema.String, Schema.Number).annotations({
+    message: () => ({ message: "must be a string or a safe integer", override: true })
+  }).pipe(
+    Schema.filter((userId) => Users.checkPresenceUserId("user_id", userId)?.rule)
+  ),
   user_info: Schema.optional(Schema.Unknown)
-})
+}, anyOtherKey)
 
 /** @internal */
 export const UserData = Schema.Struct({
@@ -34,7 +43,7 @@ export const UserData = Schema.Struct({
   watchlist: Schema.optional(
     Schema.Array(Schema.String.pipe(Schema.minLength(1))).pipe(Schema.maxItems(Limits.maxWatchlistSize))
   )
-})
+}, anyOtherKey)
 
 const strictOptions = { onExcessProperty: "error", errors: "first" } as const
 const validatePresenceData = ParseResult.validateEither(PresenceData, strictOptions)
@@ -60,27 +69,28 @@ const readData = (u: unknown): unknown => {
 /**
  * The common shape of presence data, recognized without Schema's interpreter (authorization is a hot path):
  * `true` only for values that `PresenceData` accepts, so the Schema stays the definition and decides, and
- * explains, everything else.
+ * explains, everything else. Other keys need no look since any is allowed. Measured on the bench's member
+ * `{ user_id: "ada", user_info: { name } }`: Schema validation ~300k ops/s (3.3 µs), this check over 2M
+ * ops/s; `authorizeChannel` presence, before → after extra keys and numeric ids: median 57k → 67k ops/s
+ * (three interleaved runs each, loaded machine: the gain is in the noise, the point is "not slower").
  */
 const isSimplePresenceData = (u: unknown): boolean => {
   if (!isPlainRecord(u)) return false
   const id = u.user_id
-  if (typeof id !== "string" || id.length === 0) return false
-  for (const key in u) if (key !== "user_id" && key !== "user_info") return false
-  return Object.getOwnPropertySymbols(u).length === 0
+  const simpleId = typeof id === "string"
+    ? id.length > 0 && id.length <= Users.maxPresenceUserIdLength
+    : Number.isSafeInteger(id)
+  return simpleId && Object.getOwnPropertySymbols(u).length === 0
 }
 
 const isSimpleUserData = (u: unknown): boolean => {
   if (!isPlainRecord(u)) return false
   const id = u.id
   if (typeof id !== "string" || id.length === 0) return false
-  for (const key in u) {
-    if (key === "watchlist") {
-      const list = u.watchlist
-      if (list === undefined) continue
-      if (!Array.isArray(list) || list.length > Limits.maxWatchlistSize) return false
-      for (let i = 0; i < list.length; i++) if (typeof list[i] !== "string" || list[i].length === 0) return false
-    } else if (key !== "id" && key !== "user_info") return false
+  const list = u.watchlist
+  if (list !== undefined) {
+    if (!Array.isArray(list) || list.length > Limits.maxWatchlistSize) return false
+    for (let i = 0; i < list.length; i++) if (typeof list[i] !== "string" || list[i].length === 0) return false
   }
   return Object.getOwnPropertySymbols(u).length === 0
 }
@@ -144,39 +154,32 @@ export const authorize = (
   const checked = toEither(Events.checkChannel("channel", input.channel))
   if (Either.isLeft(checked)) return Either.left(checked.left)
   const channel = checked.right
-  if (Names.isPresence(channel)) {
-    if (input.presenceData === undefined) {
-      return fail("presenceData", "is required for a presence- channel ({ user_id, user_info? })")
-    }
-    const error = presenceDataError(input.presenceData)
-    if (error !== undefined) return Either.left(error)
-    return Either.map(toEither(Json.toJson("presenceData", input.presenceData)), (channelData) => ({
-      auth: ProtocolSigning.channelAuth(
-        config.key,
-        Signing.signer(config, crypto),
-        socketId.right,
-        channel,
-        channelData
-      ),
-      channel_data: channelData
-    }))
-  }
-  if (!channel.startsWith(Limits.privatePrefix)) {
+  const presence = Names.isPresence(channel)
+  if (!presence && !channel.startsWith(Limits.privatePrefix)) {
     return fail("channel", "is public: only private- and presence- channels need authorization")
   }
-  if (input.presenceData !== undefined) return fail("presenceData", "is only for presence- channels")
-  const auth = ProtocolSigning.channelAuth(
-    config.key,
-    Signing.signer(config, crypto),
-    socketId.right,
-    channel,
-    undefined
-  )
-  if (!Names.isEncrypted(channel)) return Either.right({ auth })
-  return Either.map(Encryption.masterKeyFor(config, channel), (masterKey) => ({
-    auth,
-    shared_secret: Encoding.base64Encode(Encryption.channelKey(crypto, masterKey, channel))
-  }))
+  const signer = Signing.signer(config, crypto)
+  // A presence channel without presence data is signed as pusher@5.3.4 signs it (`socket_id:channel`): the
+  // member is then the user signed in with `authenticateUser`.
+  if (input.presenceData === undefined) {
+    const auth = ProtocolSigning.channelAuth(config.key, signer, socketId.right, channel, undefined)
+    if (!Names.isEncrypted(channel)) return Either.right({ auth })
+    return Either.map(Encryption.masterKeyFor(config, channel), (masterKey) => ({
+      auth,
+      shared_secret: Encoding.base64Encode(Encryption.channelKey(crypto, masterKey, channel))
+    }))
+  }
+  if (!presence) return fail("presenceData", "is only for presence- channels")
+  const error = presenceDataError(input.presenceData)
+  if (error !== undefined) return Either.left(error)
+  return Either.flatMap(toEither(Json.toJson("presenceData", input.presenceData)), (channelData) => {
+    const tooLarge = Users.checkPresenceDataSize("presenceData", channelData)
+    if (tooLarge !== undefined) return Either.left(toError(tooLarge))
+    return Either.right({
+      auth: ProtocolSigning.channelAuth(config.key, signer, socketId.right, channel, channelData),
+      channel_data: channelData
+    })
+  })
 }
 
 /** @internal What `authenticateUser` was given, each read once. */
