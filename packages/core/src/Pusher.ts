@@ -269,7 +269,8 @@ export const users = (name: string): Effect.Effect<ReadonlyArray<User>, PusherEr
 
 /**
  * A signed GET of any endpoint; `path` is relative to `/apps/{appId}` (for example `/channels`). The
- * answer is the parsed JSON body.
+ * answer is the parsed JSON body. Parameter values may hold any character (spaces, non-ASCII, `& # + %`):
+ * they are signed as given and percent-encoded on the wire.
  *
  * @since 0.1.0
  * @category operations
@@ -278,15 +279,16 @@ export const get = (path: string, params?: QueryParams): Effect.Effect<unknown, 
   Query.operation("Pusher.get", () => Query.readRaw(path, params, undefined), Query.rawGet, Results.decodeAnything)
 
 /**
- * A signed POST of `body` (sent as JSON) to any endpoint; `path` is relative to `/apps/{appId}`. The answer
- * is the parsed JSON body.
+ * A signed POST of `body` (sent as JSON) to any endpoint; `path` is relative to `/apps/{appId}`. Without a
+ * body (`undefined`) it is an empty POST, as pusher-http-node sends. The answer is the parsed JSON body.
+ * Parameter values may hold any character: they are signed as given and percent-encoded on the wire.
  *
  * @since 0.1.0
  * @category operations
  */
 export const post = (
   path: string,
-  body: unknown,
+  body?: unknown,
   params?: QueryParams
 ): Effect.Effect<unknown, PusherError, Requirements> =>
   Query.operation("Pusher.post", () => Query.readRaw(path, params, body), Query.rawPost, Results.decodeAnything)

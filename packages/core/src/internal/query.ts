@@ -162,10 +162,18 @@ const raw = (input: RawInput): Either.Either<readonly [string, Array<Query.Param
 export const rawGet = (input: RawInput): Either.Either<Request, ValidationError> =>
   Either.map(raw(input), ([path, params]) => get(path, params))
 
-/** @internal A raw POST, its body sent as JSON. */
+/**
+ * @internal A raw POST, its body sent as JSON; without a body (`undefined`), an empty POST with no
+ * `body_md5`, as pusher-http-node sends one.
+ */
 export const rawPost = (input: RawInput): Either.Either<Request, ValidationError> =>
   Either.flatMap(
     raw(input),
     ([path, params]) =>
-      Either.map(toEither(Json.toJson("body", input.body)), (body): Request => ({ method: "POST", path, params, body }))
+      input.body === undefined
+        ? Either.right({ method: "POST", path, params, body: undefined })
+        : Either.map(
+          toEither(Json.toJson("body", input.body)),
+          (body): Request => ({ method: "POST", path, params, body })
+        )
   )
