@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { describe, err, fail, type Failure, ok, type Result } from "./Failure.js"
+import type { KeyTable } from "./Json.js"
 
 /**
  * One query parameter, as signed.
@@ -38,6 +39,25 @@ export const checkInfo = <A extends string>(
   }
   return ok({ attributes, joined: attributes.join(",") })
 }
+
+/**
+ * The one table of keys the options of `channels` accept; `filter_by_prefix` is the query parameter's name.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const channelsOptionKeys: KeyTable = {
+  accepted: ["filterByPrefix", "info"],
+  replacements: { filter_by_prefix: "filterByPrefix", prefix: "filterByPrefix" }
+}
+
+/**
+ * The one table of keys the options of `channel` accept.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const channelOptionKeys: KeyTable = { accepted: ["info"], replacements: {} }
 
 const paramKeyPattern = /^[A-Za-z0-9_\-.]+$/
 
