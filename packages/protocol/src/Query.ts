@@ -61,10 +61,12 @@ export const channelOptionKeys: KeyTable = { accepted: ["info"], replacements: {
 
 const paramKeyPattern = /^[A-Za-z0-9_\-.]+$/
 
-// What a WHATWG URL leaves raw in the query of an http(s) URL (printable ASCII but `" # < > '`), less the
-// three characters a server would read back differently: `&` (a new pair), `+` (a space) and `%` (an escape).
-const needsEncoding = /[^\x21\x24\x28-\x2A\x2C-\x3B\x3D\x3F-\x7E]/
-const needsEncodingAll = /[^\x21\x24\x28-\x2A\x2C-\x3B\x3D\x3F-\x7E]/gu
+// What pusher-http-node's URL keeps raw on the wire: printable ASCII but what a WHATWG URL escapes in an
+// http(s) query (`" # < > '`) and what node-fetch's legacy `url.parse` escapes after it (`\ ^ \` { | }`);
+// less the three characters a server would read back differently: `&` (a new pair), `+` (a space) and `%`
+// (an escape).
+const needsEncoding = /[^\x21\x24\x28-\x2A\x2C-\x3B\x3D\x3F-\x5B\x5D\x5F\x61-\x7A\x7E]/
+const needsEncodingAll = /[^\x21\x24\x28-\x2A\x2C-\x3B\x3D\x3F-\x5B\x5D\x5F\x61-\x7A\x7E]/gu
 
 const escape = (c: string): string => {
   const code = c.charCodeAt(0)
@@ -75,8 +77,9 @@ const escape = (c: string): string => {
 }
 
 /**
- * A query key or value as it goes on the wire: spaces, controls, non-ASCII, `" # < > '` (which a WHATWG URL
- * escapes too, so the request is byte-identical to pusher-http-node's wherever its URL arrives intact) and
+ * A query key or value as it goes on the wire: spaces, controls, non-ASCII, `" # < > ' \ ^ \` { | }` (which
+ * pusher-http-node's HTTP client escapes too, so the request is byte-identical to its own wherever its URL
+ * arrives intact) and
  * `& + %` (which would otherwise split the pair, turn into a space or decode as an escape) are
  * percent-encoded as UTF-8; every other character is kept, so a value that needs nothing is returned as is.
  *
