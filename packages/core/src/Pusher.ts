@@ -119,18 +119,25 @@ export interface User extends Schema.Schema.Type<typeof User> {}
 export type TriggerInfo = (typeof Events.triggerInfo)[number]
 
 /**
+ * The options of `trigger`. Any other key fails with a `ValidationError` naming it, so none is ignored.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TriggerOptions {
   /** The socket that triggered the event, which will not receive it. */
   readonly socketId?: string | undefined
+  /**
+   * pusher-http-node's spelling of `socketId`, accepted as is for code that migrates; giving both is a
+   * `ValidationError`.
+   */
+  readonly socket_id?: string | undefined
   /** Attributes to report for each channel in the result. */
   readonly info?: ReadonlyArray<TriggerInfo> | undefined
 }
 
 /**
- * One event of a batch.
+ * One event of a batch. Any other key fails with a `ValidationError` naming it, so none is ignored.
  *
  * @since 0.1.0
  * @category models
@@ -139,11 +146,20 @@ export interface BatchEvent {
   readonly channel: string
   readonly name: string
   readonly data: unknown
+  /** The socket that triggered the event, which will not receive it. */
   readonly socketId?: string | undefined
+  /**
+   * pusher-http-node's spelling of `socketId` (`{ channel, name, data, socket_id }`), accepted as is;
+   * giving both is a `ValidationError`.
+   */
+  readonly socket_id?: string | undefined
   readonly info?: ReadonlyArray<TriggerInfo> | undefined
 }
 
 /**
+ * The options of `channels`. Any other key fails with a `ValidationError` naming it (`filter_by_prefix`:
+ * use `filterByPrefix`).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -155,6 +171,8 @@ export interface ChannelsOptions {
 }
 
 /**
+ * The options of `channel`. Any other key fails with a `ValidationError` naming it.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -269,7 +287,8 @@ export const users = (name: string): Effect.Effect<ReadonlyArray<User>, PusherEr
 
 /**
  * A signed GET of any endpoint; `path` is relative to `/apps/{appId}` (for example `/channels`). The
- * answer is the parsed JSON body.
+ * answer is the parsed JSON body. Parameter values may hold any character (spaces, non-ASCII, `& # + %`):
+ * they are signed as given and percent-encoded on the wire.
  *
  * @since 0.1.0
  * @category operations
@@ -278,15 +297,16 @@ export const get = (path: string, params?: QueryParams): Effect.Effect<unknown, 
   Query.operation("Pusher.get", () => Query.readRaw(path, params, undefined), Query.rawGet, Results.decodeAnything)
 
 /**
- * A signed POST of `body` (sent as JSON) to any endpoint; `path` is relative to `/apps/{appId}`. The answer
- * is the parsed JSON body.
+ * A signed POST of `body` (sent as JSON) to any endpoint; `path` is relative to `/apps/{appId}`. Without a
+ * body (`undefined`) it is an empty POST, as pusher-http-node sends. The answer is the parsed JSON body.
+ * Parameter values may hold any character: they are signed as given and percent-encoded on the wire.
  *
  * @since 0.1.0
  * @category operations
  */
 export const post = (
   path: string,
-  body: unknown,
+  body?: unknown,
   params?: QueryParams
 ): Effect.Effect<unknown, PusherError, Requirements> =>
   Query.operation("Pusher.post", () => Query.readRaw(path, params, body), Query.rawPost, Results.decodeAnything)

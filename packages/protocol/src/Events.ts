@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { err, fail, type Failure, ok, reject, type Result } from "./Failure.js"
+import * as Json from "./Json.js"
 import * as Limits from "./Limits.js"
 import * as Names from "./Names.js"
 import * as Query from "./Query.js"
@@ -70,7 +71,40 @@ const checked = (
 export const triggerInfo = ["subscription_count", "user_count"] as const
 
 /**
- * What the caller gave for an event's own fields, unchecked.
+ * The one table of keys a trigger's options accept; `socket_id` is pusher-http-node's spelling of
+ * `socketId`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const triggerOptionKeys: Json.KeyTable = {
+  accepted: ["socketId", "socket_id", "info"],
+  replacements: { socketID: "socketId" }
+}
+
+/**
+ * The one table of keys a batch event accepts; `socket_id` is pusher-http-node's spelling of `socketId`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const batchEventKeys: Json.KeyTable = {
+  accepted: ["channel", "name", "data", "socketId", "socket_id", "info"],
+  replacements: { socketID: "socketId", event: "name", channels: "channel (a batch event has one channel)" }
+}
+
+/**
+ * The keys of an event that has no options (`sendToUser`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const noOptionKeys: Json.KeyTable = { accepted: [], replacements: {} }
+
+/**
+ * What the caller gave for an event's own fields, unchecked. `keys` are the own keys of the object that
+ * carried `socketId` and `info` (trigger options, a batch event), checked against its table; `undefined`
+ * when that was not an object.
  *
  * @since 0.1.0
  * @category models
@@ -78,16 +112,21 @@ export const triggerInfo = ["subscription_count", "user_count"] as const
 export interface EventInput {
   readonly name: unknown
   readonly socketId: unknown
+  /** pusher-http-node's spelling of `socketId`. */
+  readonly socket_id: unknown
   readonly info: unknown
+  readonly keys: ReadonlyArray<string> | undefined
 }
 
 /**
- * How a failure names each field of an event (`event`, `options.socketId`, `events[2].name`, ...).
+ * How a failure names each field of an event (`event`, `options.socketId`, `events[2].name`, ...);
+ * `options` names the object that carries the options (`options`, `events[2]`).
  *
  * @since 0.1.0
  * @category models
  */
 export interface EventFieldNames {
+  readonly options: string
   readonly name: string
   readonly data: string
   readonly socketId: string
@@ -106,18 +145,40 @@ export interface CheckedEvent {
   readonly info: string | undefined
 }
 
+/** `socketId` or its official spelling `socket_id`: one of them, never both. */
+const socketIdOf = (fields: EventFieldNames, input: EventInput): Result<unknown> => {
+  if (input.socket_id === undefined) return ok(input.socketId)
+  if (input.socketId !== undefined) {
+    return reject(
+      fields.socketId,
+      `and ${fields.options}.socket_id are two spellings of one setting: give only one`
+    )
+  }
+  return ok(input.socket_id)
+}
+
 /**
- * The checks every event shares, in this order: its name, its socket id (when given), its `info` list.
+ * The checks every event shares, in this order: its keys against their table (no key is ignored), its
+ * name, its socket id (when given, as `socketId` or `socket_id`), its `info` list.
  *
  * @since 0.1.0
  * @category checks
  */
-export const checkEvent = (fields: EventFieldNames, input: EventInput): Result<CheckedEvent> => {
+export const checkEvent = (
+  fields: EventFieldNames,
+  input: EventInput,
+  keys: Json.KeyTable
+): Result<CheckedEvent> => {
+  const unknownKey = Json.checkKeys(fields.options, input.keys, keys)
+  if (unknownKey !== undefined) return err(unknownKey)
   const name = checked(Names.checkEventName, fields.name, input.name)
   if (!name.ok) return name
+  const given = socketIdOf(fields, input)
+  if (!given.ok) return given
   let socketId: string | undefined
-  if (input.socketId !== undefined) {
-    const id = checkSocketId(fields.socketId, input.socketId)
+  if (given.value !== undefined) {
+    const field = input.socket_id === undefined ? fields.socketId : `${fields.options}.socket_id`
+    const id = checkSocketId(field, given.value)
     if (!id.ok) return id
     socketId = id.value
   }

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import * as Json from "./Json.js"
 
 /**
  * Every reason a request can be refused for, from its status.
@@ -60,13 +61,16 @@ export const isSuccess = (status: number): boolean => status >= 200 && status < 
 
 /**
  * soketi answers most errors with status 200 and `{"error": "...", "code": 4xx}`: the status such an
- * answer stands for, or `undefined` for a genuine success body.
+ * answer stands for, or `undefined` for a genuine success body. Only that shape counts — a string `error`
+ * and a numeric `code` — so a success body that merely has an `error` key (`{"result":"ok","error":null}`)
+ * stays a success. A `code` outside 400-599 stands for 400.
  *
  * @since 0.1.0
  * @category classification
  */
 export const embeddedErrorStatus = (json: unknown): number | undefined => {
-  if (typeof json !== "object" || json === null || Array.isArray(json) || !("error" in json)) return undefined
-  const code = (json as { readonly code?: unknown }).code
-  return typeof code === "number" && Number.isInteger(code) && code >= 400 && code <= 599 ? code : 400
+  if (!Json.isRecord(json)) return undefined
+  const { code, error } = json
+  if (typeof error !== "string" || typeof code !== "number") return undefined
+  return Number.isInteger(code) && code >= 400 && code <= 599 ? code : 400
 }

@@ -70,3 +70,53 @@ export const parseOrUndefined = (text: string): unknown => {
  */
 export const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * An option bag's own keys, as read: `[]` for no bag (`undefined` or `null`), `undefined` when what was
+ * given is not an object (for {@link checkKeys} to refuse).
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const keysOf = (bag: unknown): ReadonlyArray<string> | undefined =>
+  bag === undefined || bag === null ? [] : typeof bag === "object" ? Object.keys(bag) : undefined
+
+/**
+ * The one table of keys an option bag accepts (which every later option joins), and the spellings of other
+ * libraries that have a replacement here, for the failure to name it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface KeyTable {
+  readonly accepted: ReadonlyArray<string>
+  readonly replacements: Readonly<Record<string, string>>
+}
+
+/**
+ * An option bag's keys against its table, so that no key a caller passes is ignored: the first key not
+ * accepted fails as `field.key`, naming its replacement when the table has one. `keys` is `undefined` when
+ * the bag was not an object. Never applied inside payloads (event data, presence or user data), which are
+ * the caller's own.
+ *
+ * @since 0.1.0
+ * @category checks
+ */
+export const checkKeys = (
+  field: string,
+  keys: ReadonlyArray<string> | undefined,
+  table: KeyTable
+): Failure | undefined => {
+  if (keys === undefined) return fail(field, "must be an object")
+  for (const key of keys) {
+    if (table.accepted.includes(key)) continue
+    const replacement = Object.hasOwn(table.replacements, key) ? table.replacements[key] : undefined
+    return fail(
+      `${field}.${key}`,
+      replacement === undefined
+        ? `is not a known key (known: ${table.accepted.join(", ")})`
+        : `is not a known key: use ${replacement}`
+    )
+  }
+  return undefined
+}

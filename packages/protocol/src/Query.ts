@@ -1,11 +1,13 @@
 /**
- * Query parameters and paths of signed requests: `info` lists, a raw request's parameters and path. They are
- * signed exactly as sent (Channels signs them unencoded), so they are restricted to characters that need no
+ * Query parameters and paths of signed requests: `info` lists, a raw request's parameters and path. Channels
+ * signs the decoded `k=v` pairs, so a parameter value may be any string: it is signed unencoded and
+ * percent-encoded on the wire ({@link encodeValue}). Paths stay restricted to characters that need no
  * URL-encoding.
  *
  * @since 0.1.0
  */
 import { describe, err, fail, type Failure, ok, type Result } from "./Failure.js"
+import type { KeyTable } from "./Json.js"
 
 /**
  * One query parameter, as signed.
@@ -38,8 +40,54 @@ export const checkInfo = <A extends string>(
   return ok({ attributes, joined: attributes.join(",") })
 }
 
+/**
+ * The one table of keys the options of `channels` accept; `filter_by_prefix` is the query parameter's name.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const channelsOptionKeys: KeyTable = {
+  accepted: ["filterByPrefix", "info"],
+  replacements: { filter_by_prefix: "filterByPrefix", prefix: "filterByPrefix" }
+}
+
+/**
+ * The one table of keys the options of `channel` accept.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const channelOptionKeys: KeyTable = { accepted: ["info"], replacements: {} }
+
 const paramKeyPattern = /^[A-Za-z0-9_\-.]+$/
-const paramValuePattern = /^[A-Za-z0-9_\-=@,.;:]*$/
+
+// What pusher-http-node's URL keeps raw on the wire: printable ASCII but what a WHATWG URL escapes in an
+// http(s) query (`" # < > '`) and what node-fetch's legacy `url.parse` escapes after it (`\ ^ \` { | }`);
+// less the three characters a server would read back differently: `&` (a new pair), `+` (a space) and `%`
+// (an escape).
+const needsEncoding = /[^\x21\x24\x28-\x2A\x2C-\x3B\x3D\x3F-\x5B\x5D\x5F\x61-\x7A\x7E]/
+const needsEncodingAll = /[^\x21\x24\x28-\x2A\x2C-\x3B\x3D\x3F-\x5B\x5D\x5F\x61-\x7A\x7E]/gu
+
+const escape = (c: string): string => {
+  const code = c.charCodeAt(0)
+  if (code < 0x80) return `%${code < 0x10 ? "0" : ""}${code.toString(16).toUpperCase()}`
+  // A lone surrogate is sent as U+FFFD, as a WHATWG URL does and as UTF-8 signing reads it.
+  if (c.length === 1 && code >= 0xd800 && code <= 0xdfff) return "%EF%BF%BD"
+  return encodeURIComponent(c)
+}
+
+/**
+ * A query key or value as it goes on the wire: spaces, controls, non-ASCII, `" # < > ' \ ^ \` { | }` (which
+ * pusher-http-node's HTTP client escapes too, so the request is byte-identical to its own wherever its URL
+ * arrives intact) and
+ * `& + %` (which would otherwise split the pair, turn into a space or decode as an escape) are
+ * percent-encoded as UTF-8; every other character is kept, so a value that needs nothing is returned as is.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encodeValue = (value: string): string =>
+  needsEncoding.test(value) ? value.replace(needsEncodingAll, escape) : value
 
 /**
  * Parameter names that request signing sets itself.
@@ -57,7 +105,8 @@ export const reservedParams: ReadonlySet<string> = new Set([
 
 /**
  * A raw request's parameters: a record of strings, finite numbers, booleans or arrays of strings and numbers
- * (joined with `,`); `undefined` values are left out.
+ * (joined with `,`); `undefined` values are left out. Values may hold any character: they are signed as
+ * given and percent-encoded on the wire (see {@link encodeValue}).
  *
  * @since 0.1.0
  * @category checks
@@ -81,9 +130,6 @@ export const checkParams = (field: string, params: unknown): Result<Array<Param>
       text = value.join(",")
     } else {
       return err(fail(`${field}.${key}`, "must be a string, a finite number, a boolean or an array of those"))
-    }
-    if (!paramValuePattern.test(text)) {
-      return err(fail(`${field}.${key}`, "may contain only A-Z a-z 0-9 _ - = @ , . ; : (it is signed unencoded)"))
     }
     out.push([key, text])
   }

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { Param } from "./Query.js"
+import { encodeValue, type Param } from "./Query.js"
 
 /**
  * HMAC-SHA256 of a UTF-8 message with the app secret, as lowercase hex.
@@ -44,9 +44,17 @@ export const canonicalQuery = (pairs: Array<Param>): string =>
 export const stringToSign = (method: string, fullPath: string, query: string): string =>
   `${method}\n${fullPath}\n${query}`
 
+/** Whether some key or value must be percent-encoded on the wire (most requests have none). */
+const needsEncoding = (pairs: ReadonlyArray<Param>): boolean => {
+  for (const [key, value] of pairs) if (encodeValue(key) !== key || encodeValue(value) !== value) return true
+  return false
+}
+
 /**
  * The signed query string of SPEC §2: `auth_*` and `body_md5` plus the caller's parameters, sorted by key,
- * joined unencoded, then `&auth_signature=`. `fullPath` starts with `/apps/{appId}`.
+ * then `&auth_signature=`. `fullPath` starts with `/apps/{appId}`. The signature covers the pairs joined
+ * unencoded (as Channels decodes them); the string returned, which goes on the wire, has each key and value
+ * percent-encoded by `Query.encodeValue` — the same string whenever no parameter needs encoding.
  *
  * @since 0.1.0
  * @category signing
@@ -60,6 +68,7 @@ export const signedQuery = (
   timestampSeconds: number
 ): string => {
   let query: string
+  let wire: string | undefined
   const base = `auth_key=${signer.key}&auth_timestamp=${timestampSeconds}&auth_version=1.0`
   const md5 = body === undefined || body === "" ? undefined : signer.md5Hex(body)
   if (params.length === 0) {
@@ -74,8 +83,9 @@ export const signedQuery = (
     ]
     if (md5 !== undefined) all.push(["body_md5", md5])
     query = canonicalQuery(all)
+    if (needsEncoding(params)) wire = all.map(([k, v]) => `${encodeValue(k)}=${encodeValue(v)}`).join("&")
   }
-  return `${query}&auth_signature=${signer.sign(stringToSign(method, fullPath, query))}`
+  return `${wire ?? query}&auth_signature=${signer.sign(stringToSign(method, fullPath, query))}`
 }
 
 /**

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Events from "../src/Events.js"
 
-const fields = { name: "name", data: "data", socketId: "socketId", info: "info" }
+const fields = { options: "options", name: "name", data: "data", socketId: "socketId", info: "info" }
+const table = Events.triggerOptionKeys
+const input = (event: Partial<Events.EventInput>): Events.EventInput => ({
+  name: "e",
+  socketId: undefined,
+  socket_id: undefined,
+  info: undefined,
+  keys: [],
+  ...event
+})
 
 describe("checkTriggerChannels", () => {
   it("takes one name or 1 to 100 names, and names the failing one", () => {
@@ -41,19 +50,48 @@ describe("checkTriggerChannels", () => {
 })
 
 describe("checkEvent", () => {
-  it("checks name, then socket id, then info", () => {
-    expect(Events.checkEvent(fields, { name: "e", socketId: undefined, info: undefined })).toEqual({
+  it("checks keys, then name, then socket id, then info", () => {
+    expect(Events.checkEvent(fields, input({}), table)).toEqual({
       ok: true,
       value: { name: "e", socketId: undefined, info: undefined }
     })
-    expect(Events.checkEvent(fields, { name: "e", socketId: "1.2", info: ["user_count", "subscription_count"] }))
+    expect(Events.checkEvent(fields, input({ socketId: "1.2", info: ["user_count", "subscription_count"] }), table))
       .toEqual({ ok: true, value: { name: "e", socketId: "1.2", info: "user_count,subscription_count" } })
     const failures = [
-      Events.checkEvent(fields, { name: "", socketId: "bad", info: ["bad"] }),
-      Events.checkEvent(fields, { name: "e", socketId: "bad", info: ["bad"] }),
-      Events.checkEvent(fields, { name: "e", socketId: "1.2", info: ["cache"] })
+      Events.checkEvent(fields, input({ name: "", socketId: "bad", info: ["bad"], keys: ["foo"] }), table),
+      Events.checkEvent(fields, input({ name: "", socketId: "bad", info: ["bad"] }), table),
+      Events.checkEvent(fields, input({ socketId: "bad", info: ["bad"] }), table),
+      Events.checkEvent(fields, input({ socketId: "1.2", info: ["cache"] }), table)
     ].map((result) => result.ok ? undefined : result.error.field)
-    expect(failures).toEqual(["name", "socketId", "info[0]"])
+    expect(failures).toEqual(["options.foo", "name", "socketId", "info[0]"])
+  })
+
+  it("takes socket_id as the official spelling of socketId, never both", () => {
+    expect(Events.checkEvent(fields, input({ socket_id: "1.2", keys: ["socket_id"] }), table)).toEqual({
+      ok: true,
+      value: { name: "e", socketId: "1.2", info: undefined }
+    })
+    const bad = Events.checkEvent(fields, input({ socket_id: "x", keys: ["socket_id"] }), table)
+    expect(bad.ok ? undefined : bad.error.field).toBe("options.socket_id")
+    expect(Events.checkEvent(fields, input({ socketId: "1.2", socket_id: "1.2" }), table)).toEqual({
+      ok: false,
+      error: { field: "socketId", rule: "and options.socket_id are two spellings of one setting: give only one" }
+    })
+  })
+
+  it("names an unknown key, and its replacement when there is one", () => {
+    expect(Events.checkEvent(fields, input({ keys: ["socketId", "foo"] }), table)).toEqual({
+      ok: false,
+      error: { field: "options.foo", rule: "is not a known key (known: socketId, socket_id, info)" }
+    })
+    expect(Events.checkEvent(fields, input({ keys: ["socketID"] }), table)).toEqual({
+      ok: false,
+      error: { field: "options.socketID", rule: "is not a known key: use socketId" }
+    })
+    expect(Events.checkEvent(fields, input({ keys: undefined }), table)).toEqual({
+      ok: false,
+      error: { field: "options", rule: "must be an object" }
+    })
   })
 })
 

@@ -70,11 +70,12 @@ const prepareData = (
 const prepareEvent = (
   keys: Keys,
   fields: Events.EventFieldNames,
+  table: Json.KeyTable,
   input: EventInput,
   encrypted: string | undefined
 ): Either.Either<Events.EventFields, ValidationError | EncryptionError> =>
   Either.flatMap(
-    toEither(Events.checkEvent(fields, input)),
+    toEither(Events.checkEvent(fields, input, table)),
     (checked) =>
       Either.map(prepareData(keys, fields.data, encrypted, input.data), (data) => ({
         name: checked.name,
@@ -91,21 +92,30 @@ export interface TriggerInput extends EventInput {
   readonly channels: unknown
 }
 
-/** @internal */
+/**
+ * @internal The options are read key by key (`Reflect.get`, so a value that is not an object reads as
+ * nothing), with their own keys for the table check.
+ */
 export const readTrigger = (
   channels: unknown,
   event: unknown,
   data: unknown,
-  options: { readonly socketId?: unknown; readonly info?: unknown } | undefined
-): TriggerInput => ({
-  channels: readList(channels),
-  name: event,
-  data,
-  socketId: options?.socketId,
-  info: readList(options?.info)
-})
+  options: unknown
+): TriggerInput => {
+  const bag = typeof options === "object" && options !== null ? options : undefined
+  return {
+    channels: readList(channels),
+    name: event,
+    data,
+    socketId: bag === undefined ? undefined : Reflect.get(bag, "socketId"),
+    socket_id: bag === undefined ? undefined : Reflect.get(bag, "socket_id"),
+    info: readList(bag === undefined ? undefined : Reflect.get(bag, "info")),
+    keys: Json.keysOf(options)
+  }
+}
 
 const triggerFields: Events.EventFieldNames = {
+  options: "options",
   name: "event",
   data: "data",
   socketId: "options.socketId",
@@ -120,7 +130,10 @@ export const prepareTrigger = (
   Either.flatMap(
     toEither(Events.checkTriggerChannels(input.channels)),
     ({ channels, encrypted }) =>
-      Either.map(prepareEvent(keys, triggerFields, input, encrypted), (event) => ({ channels, event }))
+      Either.map(
+        prepareEvent(keys, triggerFields, Events.triggerOptionKeys, input, encrypted),
+        (event) => ({ channels, event })
+      )
   )
 
 // ---- triggerBatch
@@ -141,7 +154,9 @@ const readItem = (item: unknown): BatchItem =>
       name: Reflect.get(item, "name"),
       data: Reflect.get(item, "data"),
       socketId: Reflect.get(item, "socketId"),
-      info: readList(Reflect.get(item, "info"))
+      socket_id: Reflect.get(item, "socket_id"),
+      info: readList(Reflect.get(item, "info")),
+      keys: Object.keys(item)
     }
     : null
 
@@ -154,6 +169,7 @@ export const readBatch = (events: unknown): BatchInput => {
 }
 
 const batchFields = (field: string): Events.EventFieldNames => ({
+  options: field,
   name: `${field}.name`,
   data: `${field}.data`,
   socketId: `${field}.socketId`,
@@ -172,10 +188,13 @@ export const prepareBatch = (
     const field = `events[${i}]`
     const item = input.items[i]
     if (item === undefined || item === null) return Either.left(toError({ field, rule: "must be an event object" }))
+    // Unknown keys first: a misspelled `channel` would otherwise be reported as a missing channel.
+    const unknownKey = Json.checkKeys(field, item.keys, Events.batchEventKeys)
+    if (unknownKey !== undefined) return Either.left(toError(unknownKey))
     const channel = toEither(Events.checkChannel(`${field}.channel`, item.channel))
     if (Either.isLeft(channel)) return Either.left(channel.left)
     const encrypted = Names.isEncrypted(channel.right) ? channel.right : undefined
-    const event = prepareEvent(keys, batchFields(field), item, encrypted)
+    const event = prepareEvent(keys, batchFields(field), Events.batchEventKeys, item, encrypted)
     if (Either.isLeft(event)) return Either.left(event.left)
     batch.push(Events.wireEvent(channel.right, event.right))
   }
@@ -191,7 +210,13 @@ export interface UserEventInput {
   readonly data: unknown
 }
 
-const userFields: Events.EventFieldNames = { name: "event", data: "data", socketId: "socketId", info: "info" }
+const userFields: Events.EventFieldNames = {
+  options: "options",
+  name: "event",
+  data: "data",
+  socketId: "socketId",
+  info: "info"
+}
 
 /** @internal An event to a user's `#server-to-user-` channel: never encrypted, no socket id, no info. */
 export const prepareUserEvent = (
@@ -202,7 +227,13 @@ export const prepareUserEvent = (
     toEither(Events.checkUserId("userId", input.userId)),
     (userId) =>
       Either.map(
-        prepareEvent(keys, userFields, { ...input, socketId: undefined, info: undefined }, undefined),
+        prepareEvent(
+          keys,
+          userFields,
+          Events.noOptionKeys,
+          { ...input, socketId: undefined, socket_id: undefined, info: undefined, keys: [] },
+          undefined
+        ),
         (event) => ({ channels: [Events.userChannel(userId)], event })
       )
   )

@@ -50,27 +50,37 @@ const get = (path: string, params: ReadonlyArray<Query.Param>): Request => ({
   body: undefined
 })
 
-/** @internal */
+/** @internal `keys`: the options' own keys, `undefined` when the options are not an object. */
 export interface InfoInput {
   readonly name: unknown
   readonly info: unknown
+  readonly keys: ReadonlyArray<string> | undefined
 }
 
 /** @internal */
 export interface ChannelsInput {
   readonly prefix: unknown
   readonly info: unknown
+  readonly keys: ReadonlyArray<string> | undefined
 }
 
+/** An option of a bag, read once; a bag that is not an object reads as nothing (its keys check refuses it). */
+const option = (bag: unknown, key: string): unknown =>
+  typeof bag === "object" && bag !== null ? Reflect.get(bag, key) : undefined
+
 /** @internal */
-export const readChannels = (
-  options: { readonly filterByPrefix?: unknown; readonly info?: unknown } | undefined
-): ChannelsInput => ({ prefix: options?.filterByPrefix, info: readList(options?.info) })
+export const readChannels = (options: unknown): ChannelsInput => ({
+  prefix: option(options, "filterByPrefix"),
+  info: readList(option(options, "info")),
+  keys: Json.keysOf(options)
+})
 
 const channelsInfo = ["user_count", "subscription_count"] as const
 
 /** @internal `GET /channels`: `user_count` needs a `presence-` prefix. */
 export const channels = (input: ChannelsInput): Either.Either<Request, ValidationError> => {
+  const unknownKey = Json.checkKeys("options", input.keys, Query.channelsOptionKeys)
+  if (unknownKey !== undefined) return Either.left(toError(unknownKey))
   const params: Array<Query.Param> = []
   let prefix = ""
   if (input.prefix !== undefined) {
@@ -92,9 +102,10 @@ export const channels = (input: ChannelsInput): Either.Either<Request, Validatio
 }
 
 /** @internal */
-export const readChannel = (name: unknown, options: { readonly info?: unknown } | undefined): InfoInput => ({
+export const readChannel = (name: unknown, options: unknown): InfoInput => ({
   name,
-  info: readList(options?.info)
+  info: readList(option(options, "info")),
+  keys: Json.keysOf(options)
 })
 
 const channelInfo = ["user_count", "subscription_count", "cache"] as const
@@ -109,7 +120,13 @@ const channelName = (field: string, name: unknown): Either.Either<string, Valida
 /** @internal `GET /channels/{name}`: `user_count` is for presence channels only. */
 export const channel = (input: InfoInput): Either.Either<Request, ValidationError> =>
   Either.flatMap(
-    channelName("name", input.name),
+    Either.flatMap(
+      channelName("name", input.name),
+      (name) => {
+        const unknownKey = Json.checkKeys("options", input.keys, Query.channelOptionKeys)
+        return unknownKey === undefined ? Either.right(name) : Either.left(toError(unknownKey))
+      }
+    ),
     (name) =>
       Either.flatMap(toEither(Query.checkInfo("options.info", input.info, channelInfo)), (info) => {
         if (info === undefined) return Either.right(get(`/channels/${name}`, []))
@@ -162,10 +179,18 @@ const raw = (input: RawInput): Either.Either<readonly [string, Array<Query.Param
 export const rawGet = (input: RawInput): Either.Either<Request, ValidationError> =>
   Either.map(raw(input), ([path, params]) => get(path, params))
 
-/** @internal A raw POST, its body sent as JSON. */
+/**
+ * @internal A raw POST, its body sent as JSON; without a body (`undefined`), an empty POST with no
+ * `body_md5`, as pusher-http-node sends one.
+ */
 export const rawPost = (input: RawInput): Either.Either<Request, ValidationError> =>
   Either.flatMap(
     raw(input),
     ([path, params]) =>
-      Either.map(toEither(Json.toJson("body", input.body)), (body): Request => ({ method: "POST", path, params, body }))
+      input.body === undefined
+        ? Either.right({ method: "POST", path, params, body: undefined })
+        : Either.map(
+          toEither(Json.toJson("body", input.body)),
+          (body): Request => ({ method: "POST", path, params, body })
+        )
   )

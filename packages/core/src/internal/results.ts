@@ -34,11 +34,16 @@ export const ChannelsResult = Schema.Struct({
   channels: Schema.Record({ key: Schema.String, value: ChannelAttributes })
 })
 
-/** @internal */
+/**
+ * `cache` is absent unless asked for; an empty cache channel answers `"cache": null` (as the docs say),
+ * which decodes as absent too, so the type stays `cache?: { data, ttl }`.
+ *
+ * @internal
+ */
 export const ChannelResult = Schema.Struct({
   occupied: Schema.Boolean,
   ...ChannelAttributes.fields,
-  cache: Schema.optional(Schema.Struct({ data: Schema.String, ttl: Schema.Number }))
+  cache: Schema.optionalWith(Schema.Struct({ data: Schema.String, ttl: Schema.Number }), { nullable: true })
 })
 
 /** @internal */
