@@ -135,12 +135,16 @@ export const defaultMaxPayloadBytes = 10_240
 export const defaultTimeout: Duration.Duration = Duration.seconds(10)
 
 /**
+ * Events per batch on the multi-tenant clusters, the default of `maxEventsPerBatch`.
+ *
  * @since 0.1.0
  * @category constants
  */
 export const defaultMaxEventsPerBatch: number = Limits.maxEventsPerBatch
 
 /**
+ * Watchlist entries the standard plans allow, the default of `maxWatchlistSize`.
+ *
  * @since 0.1.0
  * @category constants
  */
