@@ -2,8 +2,9 @@
  * Automatic batching of concurrent triggers into `batch_events` requests.
  *
  * With this layer in the context, `Pusher.trigger` to a single channel and `Pusher.sendToUser` no longer
- * send one request each: their events wait in a queue and go out as `batch_events` requests of up to 10
- * events, as soon as 10 are waiting or when the current burst ends (the end of the tick, or `maxWait`).
+ * send one request each: their events wait in a queue and go out as `batch_events` requests of up to
+ * `maxBatch` events (default: `PusherConfig`'s `maxEventsPerBatch`, 10 unless configured), as soon as that many
+ * are waiting or when the current burst ends (the end of the tick, or `maxWait`).
  * Every caller still gets its own result or its own typed error:
  *
  * - validation (and encryption) happens before queueing, so one bad event never poisons a batch;
@@ -38,7 +39,10 @@ import { ValidationError } from "./PusherError.js"
  * @category models
  */
 export interface Options {
-  /** Events per `batch_events` request, 1 to 10 (the Channels limit). Default 10. */
+  /**
+   * Events per `batch_events` request, 1 to `PusherConfig`'s `maxEventsPerBatch` (the app's limit, 10 on the
+   * multi-tenant clusters). Default `maxEventsPerBatch`.
+   */
   readonly maxBatch?: number | undefined
   /** How long the first queued event waits for others. Default 0: until the end of the current tick. */
   readonly maxWait?: Duration.DurationInput | undefined
@@ -80,10 +84,15 @@ export class PusherBatching extends Context.Reference<PusherBatching>()("@effect
   defaultValue: (): Option.Option<Service> => Option.none()
 }) {}
 
-const check = (options: Options): Either.Either<Batcher.Options, ValidationError> => {
-  const maxBatch = options.maxBatch ?? 10
-  if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > 10) {
-    return Either.left(new ValidationError({ field: "maxBatch", rule: "must be an integer from 1 to 10" }))
+const check = (options: Options, maxEventsPerBatch: number): Either.Either<Batcher.Options, ValidationError> => {
+  const maxBatch = options.maxBatch ?? maxEventsPerBatch
+  if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > maxEventsPerBatch) {
+    return Either.left(
+      new ValidationError({
+        field: "maxBatch",
+        rule: `must be an integer from 1 to ${maxEventsPerBatch} (PusherConfig maxEventsPerBatch)`
+      })
+    )
   }
   const maxWait = Duration.decodeUnknown(options.maxWait ?? Duration.zero)
   if (Option.isNone(maxWait)) return Either.left(new ValidationError({ field: "maxWait", rule: "must be a duration" }))
@@ -108,9 +117,10 @@ export const layer = (
   Layer.scoped(
     PusherBatching,
     Effect.gen(function*() {
-      const checked = yield* check(options)
+      const config = yield* PusherConfig.PusherConfig
+      const checked = yield* check(options, config.maxEventsPerBatch)
       const requestContext = {
-        config: yield* PusherConfig.PusherConfig,
+        config,
         crypto: yield* PusherCrypto.PusherCrypto,
         client: yield* HttpClient.HttpClient
       }

@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import * as Limits from "@effect-pusher/protocol/Limits"
 import type * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -18,6 +19,7 @@ import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import type * as Redacted from "effect/Redacted"
 import * as ConfigEnv from "./internal/configEnv.js"
+import * as ConfigKeys from "./internal/configKeys.js"
 import * as Rules from "./internal/configRules.js"
 
 /**
@@ -52,6 +54,10 @@ export interface Service {
   readonly timeout: Duration.Duration
   readonly encryptionMasterKey: Option.Option<Redacted.Redacted<Uint8Array>>
   readonly maxPayloadBytes: number
+  /** Events one `triggerBatch` (and one `PusherBatching` request) may carry. */
+  readonly maxEventsPerBatch: number
+  /** User ids one `authenticateUser` watchlist may hold. */
+  readonly maxWatchlistSize: number
   /** Tokens besides `key`/`secret` whose webhooks are accepted. */
   readonly webhookTokens: ReadonlyArray<Token>
 }
@@ -63,7 +69,9 @@ export interface Service {
 export class PusherConfig extends Context.Tag("@effect-pusher/core/PusherConfig")<PusherConfig, Service>() {}
 
 /**
- * What a user writes; secrets may be given as plain strings or as `Redacted`.
+ * What a user writes; secrets may be given as plain strings or as `Redacted`. The official library's
+ * spellings (`scheme`, `encrypted`, `encryptionMasterKey`, a string `port`, `host:port`) are accepted too;
+ * two spellings of one setting together, or any other key, fail with a `ConfigError` naming the key.
  *
  * @since 0.1.0
  * @category models
@@ -74,18 +82,34 @@ export interface Options {
   readonly secret: string | Redacted.Redacted<string>
   /** `mt1`, `eu`, ...: the host becomes `api-{cluster}.pusher.com`. Not together with `host`. */
   readonly cluster?: string | undefined
-  /** A bare host name such as `127.0.0.1` or `soketi.internal`. Defaults to `api-mt1.pusher.com`. */
+  /**
+   * A host name such as `127.0.0.1` or `soketi.internal`, optionally with its port (`localhost:6001`).
+   * Defaults to `api-mt1.pusher.com`.
+   */
   readonly host?: string | undefined
-  /** Defaults to 443 with TLS and 80 without. */
-  readonly port?: number | undefined
+  /** A number or a numeric string (`"6001"`). Defaults to 443 with TLS and 80 without. */
+  readonly port?: number | string | undefined
   /** Defaults to `true` (https). */
   readonly useTLS?: boolean | undefined
+  /** The official library's spelling of `useTLS`: `"https"` or `"http"`. Not together with `useTLS`. */
+  readonly scheme?: "http" | "https" | undefined
+  /** Deprecated spelling of `useTLS` (as in the official library). Not together with `useTLS` or `scheme`. */
+  readonly encrypted?: boolean | undefined
   /** Per-request timeout, default 10 seconds. */
   readonly timeout?: Duration.DurationInput | undefined
   /** Base64 of exactly 32 bytes; enables `private-encrypted-` channels. */
   readonly encryptionMasterKeyBase64?: string | Redacted.Redacted<string> | undefined
+  /**
+   * The official library's raw key: a string of exactly 32 bytes. Not together with
+   * `encryptionMasterKeyBase64`, which is preferred (it can hold any byte).
+   */
+  readonly encryptionMasterKey?: string | Redacted.Redacted<string> | undefined
   /** The event data limit in UTF-8 bytes, default 10,240; dedicated clusters allow more. */
   readonly maxPayloadBytes?: number | undefined
+  /** Events per `triggerBatch` and per `PusherBatching` request, default 10; dedicated clusters allow more. */
+  readonly maxEventsPerBatch?: number | undefined
+  /** User ids per `authenticateUser` watchlist, default 100 (plan-dependent). */
+  readonly maxWatchlistSize?: number | undefined
   /** More tokens whose signed webhooks are accepted. */
   readonly webhookTokens?:
     | ReadonlyArray<{ readonly key: string; readonly secret: string | Redacted.Redacted<string> }>
@@ -110,11 +134,47 @@ export const defaultMaxPayloadBytes = 10_240
  */
 export const defaultTimeout: Duration.Duration = Duration.seconds(10)
 
+/**
+ * Events per batch on the multi-tenant clusters, the default of `maxEventsPerBatch`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxEventsPerBatch: number = Limits.maxEventsPerBatch
+
+/**
+ * Watchlist entries the standard plans allow, the default of `maxWatchlistSize`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxWatchlistSize: number = Limits.maxWatchlistSize
+
 const invalid = (field: string, rule: string) => ConfigError.InvalidData([field], `${field} ${rule}`)
 
 /** A field's answer, its failure named after the option. */
 const named = <A>(field: string, checked: Rules.Checked<A>): Either.Either<A, ConfigError.ConfigError> =>
   Either.mapLeft(checked, (rule) => invalid(field, rule))
+
+/** Any key outside the one table, or two spellings of one setting, fails; values are never shown. */
+const keysError = (options: Options): Either.Either<void, ConfigError.ConfigError> => {
+  for (const key of Object.keys(options)) {
+    if (!ConfigKeys.accepted.has(key)) return Either.left(invalid(key, ConfigKeys.unknownRule(key)))
+  }
+  for (const [first, second, rule] of ConfigKeys.sameSetting) {
+    if (options[first] !== undefined && options[second] !== undefined) {
+      return Either.left(invalid(first, `and ${second} ${rule}`))
+    }
+  }
+  return Either.void
+}
+
+/** The scheme, from whichever of `scheme`, `useTLS` or `encrypted` was given (at most one, see `keysError`). */
+const schemeOf = (options: Options): Either.Either<"http" | "https", ConfigError.ConfigError> => {
+  if (options.scheme !== undefined) return named("scheme", Rules.scheme(options.scheme))
+  const [field, value] = options.encrypted !== undefined ? ["encrypted", options.encrypted] : ["useTLS", options.useTLS]
+  return Either.map(named(field, Rules.useTLS(value ?? true)), (tls) => tls ? "https" : "http")
+}
 
 /**
  * Decodes an encryption master key: strict base64 of exactly 32 bytes. The key itself never appears in
@@ -136,29 +196,46 @@ export const decodeMasterKey = (
  */
 export const validate = (options: Options): Either.Either<Service, ConfigError.ConfigError> =>
   Either.gen(function*() {
+    yield* keysError(options)
     const appId = yield* named("appId", Rules.appId(options.appId))
     const key = yield* named("key", Rules.key(options.key))
     const secret = yield* named("secret", Rules.secret(options.secret))
     if (options.host !== undefined && options.cluster !== undefined) {
       return yield* Either.left(invalid("host", `and cluster ${Rules.hostAndCluster}`))
     }
-    const host = options.cluster !== undefined
-      ? `api-${yield* named("cluster", Rules.cluster(options.cluster))}.pusher.com`
+    const place = options.cluster !== undefined
+      ? { host: `api-${yield* named("cluster", Rules.cluster(options.cluster))}.pusher.com`, port: undefined }
       : options.host !== undefined
-      ? yield* named("host", Rules.host(options.host))
-      : defaultHost
-    const useTLS = yield* named("useTLS", Rules.useTLS(options.useTLS ?? true))
-    const scheme = useTLS ? "https" : "http"
-    const defaultPort = useTLS ? 443 : 80
-    const port = yield* named("port", Rules.port(options.port ?? defaultPort))
+      ? yield* named("host", Rules.hostParts(options.host))
+      : { host: defaultHost, port: undefined }
+    const host = place.host
+    const scheme = yield* schemeOf(options)
+    const defaultPort = scheme === "https" ? 443 : 80
+    const given = options.port === undefined ? undefined : yield* named("port", Rules.port(options.port))
+    if (given !== undefined && place.port !== undefined && given !== place.port) {
+      return yield* Either.left(
+        invalid("port", `${given} and the port in host (${place.port}) differ: give the port once`)
+      )
+    }
+    const port = given ?? place.port ?? defaultPort
     const timeout = yield* named("timeout", Rules.timeout(options.timeout ?? defaultTimeout))
     const maxPayloadBytes = yield* named(
       "maxPayloadBytes",
       Rules.maxPayloadBytes(options.maxPayloadBytes ?? defaultMaxPayloadBytes)
     )
-    const encryptionMasterKey = options.encryptionMasterKeyBase64 === undefined
-      ? Option.none()
-      : Option.some(yield* decodeMasterKey(options.encryptionMasterKeyBase64))
+    const maxEventsPerBatch = yield* named(
+      "maxEventsPerBatch",
+      Rules.positiveInteger(options.maxEventsPerBatch ?? defaultMaxEventsPerBatch)
+    )
+    const maxWatchlistSize = yield* named(
+      "maxWatchlistSize",
+      Rules.positiveInteger(options.maxWatchlistSize ?? defaultMaxWatchlistSize)
+    )
+    const encryptionMasterKey = options.encryptionMasterKeyBase64 !== undefined
+      ? Option.some(yield* decodeMasterKey(options.encryptionMasterKeyBase64))
+      : options.encryptionMasterKey !== undefined
+      ? Option.some(yield* named("encryptionMasterKey", Rules.rawMasterKey(options.encryptionMasterKey)))
+      : Option.none()
     const extra: unknown = options.webhookTokens ?? []
     if (!Array.isArray(extra)) {
       return yield* Either.left(invalid("webhookTokens", "must be an array of { key, secret }"))
@@ -187,6 +264,8 @@ export const validate = (options: Options): Either.Either<Service, ConfigError.C
       timeout,
       encryptionMasterKey,
       maxPayloadBytes,
+      maxEventsPerBatch,
+      maxWatchlistSize,
       webhookTokens
     } satisfies Service
   })
@@ -222,7 +301,7 @@ export const optionsFromUrl = (
  */
 export const layerFromUrl = (
   url: string | Redacted.Redacted<string>,
-  options?: Omit<Options, "appId" | "key" | "secret" | "host" | "cluster" | "port" | "useTLS">
+  options?: Omit<Options, "appId" | "key" | "secret" | "host" | "cluster" | "port" | "useTLS" | "scheme" | "encrypted">
 ): Layer.Layer<PusherConfig, ConfigError.ConfigError> =>
   Layer.effect(
     PusherConfig,
@@ -233,7 +312,8 @@ export const layerFromUrl = (
  * Reads the configuration from the environment (or any `ConfigProvider`): `PUSHER_URL`, or else
  * `PUSHER_APP_ID`, `PUSHER_KEY`, `PUSHER_SECRET` with optional `PUSHER_CLUSTER`, `PUSHER_HOST`; and in
  * both cases optional `PUSHER_PORT`, `PUSHER_USE_TLS`, `PUSHER_ENCRYPTION_MASTER_KEY_BASE64`,
- * `PUSHER_TIMEOUT` and `PUSHER_MAX_PAYLOAD_BYTES`. A missing or invalid variable fails with Effect's own
+ * `PUSHER_TIMEOUT`, `PUSHER_MAX_PAYLOAD_BYTES`, `PUSHER_MAX_EVENTS_PER_BATCH` and
+ * `PUSHER_MAX_WATCHLIST_SIZE`. A missing or invalid variable fails with Effect's own
  * `ConfigError` at that variable's path.
  *
  * @since 0.1.0

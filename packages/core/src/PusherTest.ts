@@ -328,6 +328,10 @@ export interface Options extends Partial<PusherConfig.Options> {
   readonly cacheTtlSeconds?: number | undefined
 }
 
+const appOptions = (
+  { cacheTtlSeconds: _ttl, subscriptionCountWebhooks: _webhooks, ...app }: Options
+): Partial<PusherConfig.Options> => app
+
 /**
  * Builds an emulator for an app. Its time is the `Clock` of whoever calls it.
  *
@@ -336,7 +340,8 @@ export interface Options extends Partial<PusherConfig.Options> {
  */
 export const make = (options?: Options): Effect.Effect<Service, ConfigError.ConfigError> =>
   Effect.flatMap(
-    PusherConfig.make({ ...defaultApp, ...options }),
+    // The emulator's own settings are not config options (which refuse unknown keys).
+    PusherConfig.make({ ...defaultApp, ...appOptions(options ?? {}) }),
     (config) =>
       Effect.flatMap(PusherCrypto.current, (crypto) =>
         EmulatorService.make(config, crypto, {

@@ -124,6 +124,28 @@ describe("PusherBatching", () => {
     }).pipe(Effect.provide(withBatching(server, { maxBatch: 2 })))
   })
 
+  it.effect("plans batches with the config's maxEventsPerBatch, which also bounds maxBatch", () => {
+    const server = makeServer()
+    const dedicated = PusherConfig.layer({ appId: 1, key: "key", secret: "secret", maxEventsPerBatch: 15 })
+    const batching = (options?: PusherBatching.Options) =>
+      PusherBatching.layer(options).pipe(Layer.provideMerge(Layer.merge(dedicated, server.client)))
+    const twenty = Array.from({ length: 20 }, (_, i) => i)
+    return Effect.gen(function*() {
+      yield* Effect.forEach(twenty, (i) => Pusher.trigger(`c${i}`, "e", i), { concurrency: "unbounded" }).pipe(
+        Effect.provide(batching())
+      )
+      expect(server.sent.map((s) => s.body.batch!.length)).toEqual([15, 5])
+      server.sent.length = 0
+      yield* Effect.forEach(twenty, (i) => Pusher.trigger(`c${i}`, "e", i), { concurrency: "unbounded" }).pipe(
+        Effect.provide(batching({ maxBatch: 12 }))
+      )
+      expect(server.sent.map((s) => s.body.batch!.length)).toEqual([12, 8])
+      const exit = yield* Effect.exit(Layer.build(batching({ maxBatch: 16 })).pipe(Effect.scoped))
+      assert(Exit.isFailure(exit))
+      expect(JSON.stringify(exit.cause)).toContain("from 1 to 15")
+    })
+  })
+
   it.effect("rejects bad options with a ValidationError", () =>
     Effect.gen(function*() {
       const server = makeServer()

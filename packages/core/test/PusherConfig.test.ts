@@ -99,13 +99,72 @@ describe("PusherConfig.layer", () => {
       expect(ipv6.baseUrl).toBe("http://[::1]:8080")
     }))
 
+  it.effect("accepts the official spellings: scheme, encrypted, encryptionMasterKey, a string port, host:port", () =>
+    Effect.gen(function*() {
+      const http = yield* PusherConfig.make({ ...base, scheme: "http", host: "localhost:6001" })
+      expect([http.scheme, http.host, http.port, http.baseUrl]).toStrictEqual([
+        "http",
+        "localhost",
+        6001,
+        "http://localhost:6001"
+      ])
+      const https = yield* PusherConfig.make({ ...base, scheme: "https", port: "8443" })
+      expect([https.scheme, https.port, https.baseUrl]).toStrictEqual([
+        "https",
+        8443,
+        "https://api-mt1.pusher.com:8443"
+      ])
+      const encrypted = yield* PusherConfig.make({ ...base, encrypted: false })
+      expect(encrypted.baseUrl).toBe("http://api-mt1.pusher.com")
+      const same = yield* PusherConfig.make({ ...base, host: "[::1]:6001", port: "6001", useTLS: false })
+      expect([same.host, same.port, same.baseUrl]).toStrictEqual(["[::1]", 6001, "http://[::1]:6001"])
+      const raw = "0123456789abcdef0123456789abcdef"
+      const keyed = yield* PusherConfig.make({ ...base, encryptionMasterKey: raw })
+      expect(Option.map(keyed.encryptionMasterKey, Redacted.value)).toStrictEqual(
+        Option.some(new TextEncoder().encode(raw))
+      )
+      expectHidden(keyed, raw)
+      const redacted = yield* PusherConfig.make({ ...base, encryptionMasterKey: Redacted.make(raw) })
+      expect(redacted.encryptionMasterKey).toStrictEqual(keyed.encryptionMasterKey)
+    }))
+
+  it.effect("sets maxEventsPerBatch and maxWatchlistSize, defaulting to 10 and 100", () =>
+    Effect.gen(function*() {
+      const defaults = yield* PusherConfig.make(base)
+      expect([defaults.maxEventsPerBatch, defaults.maxWatchlistSize]).toStrictEqual([10, 100])
+      const dedicated = yield* PusherConfig.make({ ...base, maxEventsPerBatch: 50, maxWatchlistSize: 1000 })
+      expect([dedicated.maxEventsPerBatch, dedicated.maxWatchlistSize]).toStrictEqual([50, 1000])
+    }))
+
+  it.effect("names both keys of one setting, the replacement of a known foreign key, and which of host or cluster to drop", () =>
+    Effect.gen(function*() {
+      const both = String(yield* failure({ scheme: "http", useTLS: false }))
+      expect(both).toContain("scheme")
+      expect(both).toContain("useTLS")
+      const keys = String(yield* failure({ encryptionMasterKey: "x".repeat(32), encryptionMasterKeyBase64: masterKey }))
+      expect(keys).toContain("encryptionMasterKeyBase64")
+      expectHidden(keys, "x".repeat(32), masterKey)
+      expect(String(yield* failure({ agent: {} }))).toContain("HttpClient")
+      expect(String(yield* failure({ appKey: "k" }))).toContain("use key")
+      expect(String(yield* failure({ bogus: 1 }))).toContain("known: appId")
+      const place = String(yield* failure({ host: "h", cluster: "eu" }))
+      expect(place).toContain("drop cluster")
+      expect(place).toContain("drop host")
+      const ports = String(yield* failure({ host: "localhost:6001", port: "6002" }))
+      expect(ports).toContain("6001")
+      expect(ports).toContain("6002")
+    }))
+
   const bad: ReadonlyArray<readonly [string, Record<string, unknown>, string]> = [
     ["host and cluster together", { host: "h", cluster: "eu" }, "host"],
     ["port 0", { port: 0 }, "port"],
     ["port 65536", { port: 65536 }, "port"],
     ["a fractional port", { port: 80.5 }, "port"],
     ["a NaN port", { port: Number.NaN }, "port"],
-    ["a string port", { port: "80" }, "port"],
+    ["a non-numeric string port", { port: "80a" }, "port"],
+    ["a string port out of range", { port: "70000" }, "port"],
+    ["a string port with a sign", { port: "+80" }, "port"],
+    ["an empty string port", { port: "" }, "port"],
     ["an empty appId", { appId: "" }, "appId"],
     ["a negative appId", { appId: -1 }, "appId"],
     ["a fractional appId", { appId: 1.5 }, "appId"],
@@ -120,7 +179,35 @@ describe("PusherConfig.layer", () => {
     ["an empty Redacted secret", { secret: Redacted.make("") }, "secret"],
     ["a non-string secret", { secret: 5 }, "secret"],
     ["a host with a scheme", { host: "https://api.example.com" }, "host"],
-    ["a host with a port", { host: "example.com:80" }, "host"],
+    ["a host with port 0", { host: "example.com:0" }, "host"],
+    ["a host with a port out of range", { host: "example.com:65536" }, "host"],
+    ["a host with an empty port", { host: "example.com:" }, "host"],
+    ["a host whose port differs from port", { host: "localhost:6001", port: 6002 }, "port"],
+    ["a scheme other than http and https", { scheme: "ws" }, "scheme"],
+    ["an uppercase scheme", { scheme: "HTTPS" }, "scheme"],
+    ["a non-boolean encrypted", { encrypted: "yes" }, "encrypted"],
+    ["scheme and useTLS together", { scheme: "http", useTLS: false }, "scheme"],
+    ["scheme and encrypted together", { scheme: "https", encrypted: true }, "scheme"],
+    ["useTLS and encrypted together", { useTLS: true, encrypted: true }, "useTLS"],
+    [
+      "both master key spellings together",
+      { encryptionMasterKey: "a".repeat(32), encryptionMasterKeyBase64: masterKey },
+      "encryptionMasterKey"
+    ],
+    ["a raw master key of 31 characters", { encryptionMasterKey: "a".repeat(31) }, "encryptionMasterKey"],
+    ["a raw master key of 32 characters but 33 bytes", {
+      encryptionMasterKey: "ą" + "a".repeat(31)
+    }, "encryptionMasterKey"],
+    ["a non-string raw master key", { encryptionMasterKey: 32 }, "encryptionMasterKey"],
+    ["an unknown key", { foo: "bar" }, "foo"],
+    ["pusher's agent", { agent: {} }, "agent"],
+    ["an unknown key whose value is undefined", { appKey: undefined }, "appKey"],
+    ["python's ssl", { ssl: true }, "ssl"],
+    ["a zero maxEventsPerBatch", { maxEventsPerBatch: 0 }, "maxEventsPerBatch"],
+    ["a fractional maxEventsPerBatch", { maxEventsPerBatch: 2.5 }, "maxEventsPerBatch"],
+    ["a string maxEventsPerBatch", { maxEventsPerBatch: "10" }, "maxEventsPerBatch"],
+    ["an unsafe maxWatchlistSize", { maxWatchlistSize: 2 ** 53 }, "maxWatchlistSize"],
+    ["a negative maxWatchlistSize", { maxWatchlistSize: -1 }, "maxWatchlistSize"],
     ["a host with a path", { host: "example.com/x" }, "host"],
     ["an empty host", { host: "" }, "host"],
     ["a host with a space", { host: "a b" }, "host"],
@@ -188,6 +275,8 @@ describe("PusherConfig.layer", () => {
       expect((error as ConfigError.InvalidData).path).toStrictEqual([field])
       const fromLayer = yield* Effect.flip(read(PusherConfig.layer({ ...base, ...options } as PusherConfig.Options)))
       expect(fromLayer).toStrictEqual(error)
+      const raw = options.encryptionMasterKey
+      if (typeof raw === "string") expectHidden(error, raw)
       const key = options.encryptionMasterKeyBase64
       if (key !== undefined) {
         expectHidden(error, typeof key === "string" ? key.trim() : Redacted.value(key as Redacted.Redacted<string>))
@@ -309,6 +398,12 @@ describe("PusherConfig.layerConfig", () => {
     ["an empty PUSHER_SECRET", { ...app, PUSHER_SECRET: "" }, "PUSHER_SECRET"],
     ["a bad PUSHER_APP_ID", { ...app, PUSHER_APP_ID: "a/b" }, "PUSHER_APP_ID"],
     ["a bad PUSHER_TIMEOUT", { ...app, PUSHER_TIMEOUT: "0 seconds" }, "PUSHER_TIMEOUT"],
+    ["a zero PUSHER_MAX_EVENTS_PER_BATCH", { ...app, PUSHER_MAX_EVENTS_PER_BATCH: "0" }, "PUSHER_MAX_EVENTS_PER_BATCH"],
+    [
+      "a non-numeric PUSHER_MAX_WATCHLIST_SIZE",
+      { ...app, PUSHER_MAX_WATCHLIST_SIZE: "many" },
+      "PUSHER_MAX_WATCHLIST_SIZE"
+    ],
     ["a bad PUSHER_URL", { PUSHER_URL: `https://k:${secret}@h/nope` }, "PUSHER_URL"],
     ["a bad key in PUSHER_URL", { PUSHER_URL: `https://k%20:${secret}@h/apps/1` }, "PUSHER_URL"],
     [
@@ -352,6 +447,31 @@ describe("PusherConfig.fromEnv", () => {
       expect((badUrl as ConfigError.InvalidData).path).toStrictEqual(["PUSHER_URL"])
       expect(String(badUrl)).toContain("key must be")
       expectHidden(badUrl, secret)
+    }))
+
+  it.effect("reads PUSHER_MAX_EVENTS_PER_BATCH and PUSHER_MAX_WATCHLIST_SIZE, defaulting to 10 and 100", () =>
+    Effect.gen(function*() {
+      const url = `https://k:${secret}@h/apps/1`
+      const set = yield* readEnv({
+        PUSHER_URL: url,
+        PUSHER_MAX_EVENTS_PER_BATCH: "20",
+        PUSHER_MAX_WATCHLIST_SIZE: "500"
+      })
+      expect([set.maxEventsPerBatch, set.maxWatchlistSize]).toStrictEqual([20, 500])
+      const unset = yield* readEnv({ PUSHER_URL: url })
+      expect([unset.maxEventsPerBatch, unset.maxWatchlistSize]).toStrictEqual([10, 100])
+    }))
+
+  it.effect("accepts PUSHER_HOST with a port", () =>
+    Effect.gen(function*() {
+      const config = yield* readEnv({
+        PUSHER_APP_ID: "1",
+        PUSHER_KEY: "k",
+        PUSHER_SECRET: secret,
+        PUSHER_HOST: "localhost:6001",
+        PUSHER_USE_TLS: "false"
+      })
+      expect([config.host, config.port, config.baseUrl]).toStrictEqual(["localhost", 6001, "http://localhost:6001"])
     }))
 
   it.effect("lets PUSHER_PORT and PUSHER_USE_TLS override the URL", () =>

@@ -106,6 +106,8 @@ export const serveService = (
         port,
         useTLS: false,
         maxPayloadBytes: service.config.maxPayloadBytes,
+        maxEventsPerBatch: service.config.maxEventsPerBatch,
+        maxWatchlistSize: service.config.maxWatchlistSize,
         timeout: service.config.timeout
       },
       pusherOptions: { appId, key, secret: Redacted.value(secret), host: hostname, port: String(port), useTLS: false }

@@ -1,6 +1,6 @@
 /**
- * Batch planning: how queued single-channel events are grouped into `batch_events` requests of at most 10
- * events, keeping each channel's events in order. Plain functions over plain data; the queue, the timers
+ * Batch planning: how queued single-channel events are grouped into `batch_events` requests of at most
+ * `maxEventsPerBatch` events, keeping each channel's events in order. Plain functions over plain data; the queue, the timers
  * and the requests in flight belong to the caller.
  *
  * @since 0.1.0
@@ -19,7 +19,7 @@ export interface Plan<A> {
 }
 
 /**
- * Takes up to `maxBatch` events (at most 10) in queue order. An event whose channel is `busy` (an earlier
+ * Takes up to `maxBatch` events (at most `maxEventsPerBatch`, default 10) in queue order. An event whose channel is `busy` (an earlier
  * event of it is in a request in flight) waits, and so does every later event of that channel, so a
  * channel's events are sent in order. Events that are `dropped` (their caller has gone) leave the queue.
  *
@@ -30,12 +30,14 @@ export const plan = <A>(
   queue: ReadonlyArray<A>,
   options: {
     readonly maxBatch: number
+    /** The app's limit per request (a config option); default the multi-tenant clusters' 10. */
+    readonly maxEventsPerBatch?: number | undefined
     readonly channelOf: (event: A) => string
     readonly busy: (channel: string) => boolean
     readonly dropped: (event: A) => boolean
   }
 ): Plan<A> => {
-  const max = Math.min(options.maxBatch, Limits.maxEventsPerBatch)
+  const max = Math.min(options.maxBatch, options.maxEventsPerBatch ?? Limits.maxEventsPerBatch)
   const batch: Array<A> = []
   const rest: Array<A> = []
   const blocked = new Set<string>()

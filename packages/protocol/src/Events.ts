@@ -243,16 +243,20 @@ export const checkTriggerChannels = (channels: unknown): Result<TriggerChannels>
 }
 
 /**
- * The events of a batch: an array of 1 to 10.
+ * The events of a batch: an array of 1 to `max` (the app's limit, 10 on the multi-tenant clusters).
  *
  * @since 0.1.0
  * @category checks
  */
-export const checkBatchSize = (field: string, events: unknown): Failure | undefined => {
+export const checkBatchSize = (
+  field: string,
+  events: unknown,
+  max: number = Limits.maxEventsPerBatch
+): Failure | undefined => {
   if (!Array.isArray(events)) return fail(field, "must be an array of events")
   if (events.length === 0) return fail(field, "must contain at least one event")
-  if (events.length > Limits.maxEventsPerBatch) {
-    return fail(field, `must contain at most ${Limits.maxEventsPerBatch} events, got ${events.length}`)
+  if (events.length > max) {
+    return fail(field, `must contain at most ${max} events, got ${events.length}`)
   }
   return undefined
 }

@@ -21,7 +21,8 @@ export const maxNameLength = 200
 export const maxChannelsPerTrigger = 100
 
 /**
- * Events one `batch_events` request may carry on the multi-tenant clusters.
+ * Events one `batch_events` request may carry on the multi-tenant clusters (dedicated clusters may allow more:
+ * core's `PusherConfig` option `maxEventsPerBatch`, whose default this is).
  *
  * @since 0.1.0
  * @category limits
@@ -37,7 +38,8 @@ export const maxEventsPerBatch = 10
 export const defaultMaxPayloadBytes = 10_240
 
 /**
- * Users one sign-in may watch.
+ * Users one sign-in may watch on the standard plans (the default of core's `PusherConfig` option
+ * `maxWatchlistSize`).
  *
  * @since 0.1.0
  * @category limits

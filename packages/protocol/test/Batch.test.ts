@@ -31,6 +31,12 @@ describe("plan", () => {
     expect(plan.rest).toHaveLength(5)
   })
 
+  it("never more than the app's maxEventsPerBatch when one is given", () => {
+    const fifteen = queue(...Array.from({ length: 15 }, (_, i) => `c${i}`))
+    expect(Batch.plan(fifteen, { ...options(50), maxEventsPerBatch: 12 }).batch).toHaveLength(12)
+    expect(Batch.plan(fifteen, { ...options(50), maxEventsPerBatch: 20 }).batch).toHaveLength(15)
+  })
+
   it("a busy channel's events wait, and so do the later events of a channel that had to wait", () => {
     const plan = Batch.plan(queue("a", "busy", "b", "busy", "a"), options(2, new Set(["busy"])))
     // a and b fill the batch; the second a waits (the batch is full) and keeps its place after the first.

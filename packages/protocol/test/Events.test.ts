@@ -130,5 +130,9 @@ describe("bodies", () => {
       "must contain at most 10 events, got 11"
     )
     expect(Events.checkBatchSize("events", "x")?.rule).toBe("must be an array of events")
+    expect(Events.checkBatchSize("events", Array.from({ length: 11 }), 20)).toBeUndefined()
+    expect(Events.checkBatchSize("events", Array.from({ length: 21 }), 20)?.rule).toBe(
+      "must contain at most 20 events, got 21"
+    )
   })
 })

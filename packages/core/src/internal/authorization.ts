@@ -41,7 +41,7 @@ export const UserData = Schema.Struct({
   id: Schema.String.pipe(Schema.minLength(1)),
   user_info: Schema.optional(Schema.Unknown),
   watchlist: Schema.optional(
-    Schema.Array(Schema.String.pipe(Schema.minLength(1))).pipe(Schema.maxItems(Limits.maxWatchlistSize))
+    Schema.Array(Schema.String.pipe(Schema.minLength(1)))
   )
 }, anyOtherKey)
 
@@ -89,7 +89,7 @@ const isSimpleUserData = (u: unknown): boolean => {
   if (typeof id !== "string" || id.length === 0) return false
   const list = u.watchlist
   if (list !== undefined) {
-    if (!Array.isArray(list) || list.length > Limits.maxWatchlistSize) return false
+    if (!Array.isArray(list)) return false
     for (let i = 0; i < list.length; i++) if (typeof list[i] !== "string" || list[i].length === 0) return false
   }
   return Object.getOwnPropertySymbols(u).length === 0
@@ -112,13 +112,19 @@ const userDataError = (u: unknown): ValidationError | undefined => {
   return Either.isLeft(checked) ? schemaFailure("user", checked.left) : undefined
 }
 
-/** A user's id and watchlist as user ids (the schema has checked their shape). */
-const userIdsError = (user: unknown): ValidationError | undefined => {
+/** A user's id and watchlist as user ids (the schema has checked their shape), the watchlist within the config's size. */
+const userIdsError = (user: unknown, maxWatchlistSize: number): ValidationError | undefined => {
   if (typeof user !== "object" || user === null) return undefined
   const idFailure = Names.checkUserId("user.id", Reflect.get(user, "id"))
   if (idFailure !== undefined) return toError(idFailure)
   const watchlist: unknown = Reflect.get(user, "watchlist")
   if (!Array.isArray(watchlist)) return undefined
+  if (watchlist.length > maxWatchlistSize) {
+    return toError({
+      field: "user.watchlist",
+      rule: `must hold at most ${maxWatchlistSize} user ids, got ${watchlist.length}`
+    })
+  }
   for (let i = 0; i < watchlist.length; i++) {
     const failure = Names.checkUserId(`user.watchlist[${i}]`, watchlist[i])
     if (failure !== undefined) return toError(failure)
@@ -199,7 +205,7 @@ export const authenticate = (
 ): Either.Either<UserAuthentication, ValidationError> => {
   const socketId = toEither(Events.checkSocketId("socketId", input.socketId))
   if (Either.isLeft(socketId)) return Either.left(socketId.left)
-  const error = userDataError(input.user) ?? userIdsError(input.user)
+  const error = userDataError(input.user) ?? userIdsError(input.user, config.maxWatchlistSize)
   if (error !== undefined) return Either.left(error)
   return Either.map(toEither(Json.toJson("user", input.user)), (userData) => ({
     auth: ProtocolSigning.userAuth(config.key, Signing.signer(config, crypto), socketId.right, userData),

@@ -76,6 +76,7 @@ export const make = (
     const takeBatch = (): Array<Entry> => {
       const { batch, rest } = Batch.plan(pending, {
         maxBatch: options.maxBatch,
+        maxEventsPerBatch: requestContext.config.maxEventsPerBatch,
         channelOf: (entry) => entry.event.channel,
         busy: (channel) => busy.has(channel),
         dropped: (entry) => entry.cancelled

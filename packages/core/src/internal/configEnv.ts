@@ -63,7 +63,9 @@ const overrides = Config.all({
     )
   ),
   timeout: optional(checked("PUSHER_TIMEOUT", Config.duration(), Rules.timeout)),
-  maxPayloadBytes: optional(checked("PUSHER_MAX_PAYLOAD_BYTES", Config.integer(), Rules.maxPayloadBytes))
+  maxPayloadBytes: optional(checked("PUSHER_MAX_PAYLOAD_BYTES", Config.integer(), Rules.maxPayloadBytes)),
+  maxEventsPerBatch: optional(checked("PUSHER_MAX_EVENTS_PER_BATCH", Config.integer(), Rules.positiveInteger)),
+  maxWatchlistSize: optional(checked("PUSHER_MAX_WATCHLIST_SIZE", Config.integer(), Rules.positiveInteger))
 })
 
 /** @internal */

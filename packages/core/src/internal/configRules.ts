@@ -18,7 +18,9 @@ export type Checked<A> = Either.Either<A, string>
 const appIdPattern = /^[A-Za-z0-9_\-.]{1,100}$/
 const keyPattern = /^[A-Za-z0-9_\-.]{1,200}$/
 const clusterPattern = /^[a-z0-9-]{1,63}$/
-const hostPattern = /^(?:[A-Za-z0-9_\-.]{1,253}|\[[0-9A-Fa-f:.]+\])$/
+// A host name or bracketed IPv6 address, optionally followed by `:port` (the official library accepts both).
+const hostPattern = /^([A-Za-z0-9_\-.]{1,253}|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?$/
+const portPattern = /^[0-9]{1,5}$/
 
 // Timers hold at most 2^31 - 1 ms (about 24.8 days); beyond that they fire at once.
 const maxTimeout = Duration.days(24)
@@ -50,24 +52,45 @@ export const secret = (value: unknown): Checked<Redacted.Redacted<string>> => {
 /** @internal */
 export const cluster = matching(clusterPattern, "must be a cluster name such as mt1 or eu")
 
+const hostRule = "must be a host name, optionally with :port (no scheme or path: use scheme or useTLS for that)"
+
 /** @internal */
-export const host = matching(
-  hostPattern,
-  "must be a bare host name (no scheme, port or path: use useTLS and port for those)"
-)
+export const host = matching(hostPattern, hostRule)
+
+/** @internal A host split from the port it may carry (`localhost:6001`). */
+export interface HostParts {
+  readonly host: string
+  readonly port: number | undefined
+}
+
+/** @internal */
+export const hostParts = (value: unknown): Checked<HostParts> => {
+  const match = typeof value === "string" ? hostPattern.exec(value) : null
+  if (match === null) return Either.left(hostRule)
+  const name = match[1] ?? ""
+  if (match[2] === undefined) return Either.right({ host: name, port: undefined })
+  return Either.map(Either.mapLeft(port(Number(match[2])), () => hostRule), (port) => ({ host: name, port }))
+}
 
 /** @internal What a host set beside a cluster breaks, after the names of both. */
-export const hostAndCluster = "cannot both be set: the cluster only chooses the host"
+export const hostAndCluster =
+  "cannot both be set: the cluster only chooses the host api-{cluster}.pusher.com (drop cluster to talk to host, or drop host to use the cluster)"
 
 /** @internal */
 export const useTLS = (value: unknown): Checked<boolean> =>
   typeof value === "boolean" ? Either.right(value) : Either.left("must be a boolean")
 
-/** @internal */
-export const port = (value: unknown): Checked<number> =>
-  typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535
-    ? Either.right(value)
-    : Either.left("must be an integer from 1 to 65535")
+/** @internal `http` or `https`, the official library's spelling of `useTLS`. */
+export const scheme = (value: unknown): Checked<"http" | "https"> =>
+  value === "http" || value === "https" ? Either.right(value) : Either.left(`must be "http" or "https"`)
+
+/** @internal A port as a number or a numeric string (the server library spec allows a string). */
+export const port = (value: unknown): Checked<number> => {
+  const number = typeof value === "string" && portPattern.test(value) ? Number(value) : value
+  return typeof number === "number" && Number.isInteger(number) && number >= 1 && number <= 65535
+    ? Either.right(number)
+    : Either.left("must be an integer from 1 to 65535, as a number or a numeric string")
+}
 
 /** @internal */
 export const timeout = (value: Duration.DurationInput): Checked<Duration.Duration> => {
@@ -78,11 +101,14 @@ export const timeout = (value: Duration.DurationInput): Checked<Duration.Duratio
     : Either.left("must be a positive duration of at most 24 days")
 }
 
-/** @internal */
-export const maxPayloadBytes = (value: unknown): Checked<number> =>
+/** @internal A positive safe integer: the limits that depend on the plan or the cluster. */
+export const positiveInteger = (value: unknown): Checked<number> =>
   typeof value === "number" && Number.isSafeInteger(value) && value >= 1
     ? Either.right(value)
     : Either.left("must be a positive integer")
+
+/** @internal */
+export const maxPayloadBytes = positiveInteger
 
 /** @internal An encryption master key: strict base64 of exactly 32 bytes. The rule never shows the key. */
 export const masterKey = (value: unknown): Checked<Redacted.Redacted<Uint8Array>> => {
@@ -90,6 +116,21 @@ export const masterKey = (value: unknown): Checked<Redacted.Redacted<Uint8Array>
   if (typeof text !== "string") return Either.left("must be a string")
   const decoded = Encryption.decodeMasterKeyBase64(text)
   return decoded.ok ? Either.right(Redacted.make(decoded.value)) : Either.left(decoded.error)
+}
+
+const utf8 = new TextEncoder()
+
+/**
+ * @internal The official library's `encryptionMasterKey`: the raw key as a string of exactly 32 bytes (in
+ * UTF-8, as `Buffer.from` reads it). The rule never shows the key.
+ */
+export const rawMasterKey = (value: unknown): Checked<Redacted.Redacted<Uint8Array>> => {
+  const text = reveal(value)
+  if (typeof text !== "string") return Either.left("must be a string")
+  const bytes = utf8.encode(text)
+  return bytes.length === 32
+    ? Either.right(Redacted.make(bytes))
+    : Either.left("must be exactly 32 bytes (32 ASCII characters); or give encryptionMasterKeyBase64 instead")
 }
 
 /** @internal The parts of a `PUSHER_URL`, the secret already `Redacted`. The rule never shows the URL. */

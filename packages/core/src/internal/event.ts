@@ -181,7 +181,7 @@ export const prepareBatch = (
   keys: Keys,
   input: BatchInput
 ): Either.Either<string, ValidationError | EncryptionError> => {
-  const sizeFailure = Events.checkBatchSize("events", input.events)
+  const sizeFailure = Events.checkBatchSize("events", input.events, keys.config.maxEventsPerBatch)
   if (sizeFailure !== undefined) return Either.left(toError(sizeFailure))
   const batch: Array<Events.WireEvent> = []
   for (let i = 0; i < input.items.length; i++) {
