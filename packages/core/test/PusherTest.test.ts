@@ -112,6 +112,16 @@ describe("PusherTest", () => {
         ])
       }).pipe(Effect.provide(PusherTest.layer())))
 
+    it.effect("a batch follows the app's maxEventsPerBatch", () =>
+      Effect.gen(function*() {
+        const emulator = yield* PusherTest.PusherTest
+        const events = Array.from({ length: 15 }, (_, i) => ({ channel: `c${i}`, name: "e", data: i }))
+        yield* Pusher.triggerBatch(events)
+        expect((yield* emulator.events).length).toBe(15)
+        const tooMany = yield* Effect.flip(Pusher.triggerBatch([...events, ...events]))
+        expect(tooMany._tag).toBe("ValidationError")
+      }).pipe(Effect.provide(PusherTest.layer({ maxEventsPerBatch: 20 }))))
+
     it.effect("PusherBatching's batches are recorded event by event", () =>
       Effect.gen(function*() {
         const emulator = yield* PusherTest.PusherTest

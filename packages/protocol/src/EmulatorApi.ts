@@ -334,20 +334,25 @@ export const checkTrigger = (body: string, maxPayloadBytes: number): Result<Even
 }
 
 /**
- * The body of `POST /batch_events`: 1-10 events of one channel each.
+ * The body of `POST /batch_events`: 1 to `maxEventsPerBatch` (10 on multi-tenant plans) events of one channel
+ * each.
  *
  * @since 0.1.0
  * @category validation
  */
-export const checkBatch = (body: string, maxPayloadBytes: number): Result<ReadonlyArray<EventRequest>, Reply> => {
+export const checkBatch = (
+  body: string,
+  maxPayloadBytes: number,
+  maxEventsPerBatch: number = Limits.maxEventsPerBatch
+): Result<ReadonlyArray<EventRequest>, Reply> => {
   const json = Json.parseOrUndefined(body)
   if (!Json.isRecord(json) || !Array.isArray(json.batch)) {
     return err(text(400, "The body must be a JSON object with a batch array"))
   }
   const batch: ReadonlyArray<unknown> = json.batch
   if (batch.length === 0) return err(refuse(fail("batch", "must contain at least one event")))
-  if (batch.length > Limits.maxEventsPerBatch) {
-    const rule = `must contain at most ${Limits.maxEventsPerBatch} events per batch, got ${batch.length}`
+  if (batch.length > maxEventsPerBatch) {
+    const rule = `must contain at most ${maxEventsPerBatch} events per batch, got ${batch.length}`
     return err(refuse(fail("batch", rule)))
   }
   const events: Array<EventRequest> = []

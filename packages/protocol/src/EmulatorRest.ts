@@ -21,6 +21,8 @@ import * as Limits from "./Limits.js"
 export interface App extends EmulatorApi.Verifier {
   readonly appId: string
   readonly maxPayloadBytes: number
+  /** Events per `batch_events` request (the app's plan; 10 on multi-tenant plans). */
+  readonly maxEventsPerBatch?: number | undefined
   readonly cacheTtlSeconds: number
 }
 
@@ -104,7 +106,7 @@ const trigger = (state: EmulatorState.State, app: App, body: string, nowMillis: 
 }
 
 const batch = (state: EmulatorState.State, app: App, body: string, nowMillis: number): Outcome => {
-  const checked = EmulatorApi.checkBatch(body, app.maxPayloadBytes)
+  const checked = EmulatorApi.checkBatch(body, app.maxPayloadBytes, app.maxEventsPerBatch)
   if (!checked.ok) return replied(state, checked.error)
   const events = checked.value
   const [next, published] = publishAll(state, "batch_events", events, nowMillis)

@@ -57,6 +57,7 @@ export const make = (
           timingSafeEqual: crypto.timingSafeEqual,
           appId: config.appId,
           maxPayloadBytes: config.maxPayloadBytes,
+          maxEventsPerBatch: config.maxEventsPerBatch,
           cacheTtlSeconds: settings.cacheTtlSeconds
         },
         settings,
