@@ -6,14 +6,9 @@
  * Compared with pusher-http-node, header names are case-insensitive, `Content-Type` is compared by media
  * type (`application/json; charset=utf-8` is accepted), a missing header is a typed error rather than a
  * throw, and event kinds this library does not know arrive as `UnknownEvent` instead of breaking the
- * receiver.
- *
- * A correctly signed webhook whose envelope is valid (a JSON object, `time_ms` a number when given, `events`
- * an array of objects with a string `name`) is never refused for its content: Pusher retries a refused
- * webhook for minutes and then drops every event in it. An event of a known kind that does not match its
- * kind arrives as an `UnknownEvent` with a `reason`; a numeric presence `user_id` decodes as its string;
- * a body without `time_ms` is accepted unless `maxAge` is set. Client events are written by end users'
- * browsers, so {@link clientEvents} drops one whose data does not decode, with a warning, by default.
+ * receiver. A signed webhook whose envelope is valid is never refused for its content (Pusher would retry
+ * it, then drop all its events): an event that does not match its kind is an `UnknownEvent` with a
+ * `reason`. Client events come from browsers: {@link clientEvents} drops bad ones with a warning by default.
  *
  * The rules are `@effect-pusher/protocol`'s `Webhook` (headers, signature) and `WebhookEvents`
  * (wire format).

@@ -294,7 +294,10 @@ const malformed = (u: Readonly<Record<string, unknown>>, name: string): UnknownE
  * Hand-rolled rather than interpreted from a schema. Core's `WebhookPayload` Schema → this decoder:
  * 4,313 → 26 ns for the two-event body of `pnpm bench`, 40,975 → 309 ns for twenty events of every kind
  * (166× and 133×); with it, core's `Webhook.verify` takes 4.5 µs, 2.2× pusher@5.3.4 (`pnpm bench:webhook`,
- * Node 20, this project's machine; unchanged within noise by the move from core to this package).
+ * Node 20, this project's machine; unchanged within noise by the move from core to this package). Keeping
+ * malformed known events as `UnknownEvent`s and numeric user ids (issue 12): 64 → 64–79 ns (two events) and
+ * 898 → 913 ns (twenty), unchanged within noise; `Webhook.verify` 2.10× → 2.04–2.40× pusher@5.3.4 on the
+ * two-event body (`pnpm bench:webhook`, Node 20.20, a shared, loaded machine: medians of 7 rounds).
  *
  * @since 0.1.0
  * @category decoding
