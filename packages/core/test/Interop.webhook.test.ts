@@ -183,7 +183,14 @@ describe("point 9: a signed webhook with a valid envelope is never refused (agai
     fc.assert(
       fc.property(anyEnvelope, (input) => {
         const fast = decodePayload(input)
-        const slow = schema(input)
+        let slow: ReturnType<typeof schema>
+        try {
+          slow = schema(input)
+        } catch {
+          // The Schema's union search throws for a `name` that is an object with a `toString` key.
+          expect(Either.isLeft(fast)).toBe(true)
+          return
+        }
         expect(Either.isRight(fast)).toBe(Either.isRight(slow))
         if (Either.isRight(fast) && Either.isRight(slow)) expect(fast.right).toStrictEqual(slow.right)
       }),
