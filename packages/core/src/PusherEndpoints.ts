@@ -204,9 +204,10 @@ const rejected = (error: WebhookError | HttpServerError.RequestError) =>
 
 /**
  * The webhook endpoint: reads the raw body, verifies it, runs `handle` on the payload and answers 200 only
- * after `handle` succeeded; 401 for a bad or missing signature or an unknown key, 400 for a body that
- * cannot be used. A failure of `handle` propagates (the server answers 500), so Pusher retries: handlers
- * must be idempotent.
+ * after `handle` succeeded; 401 for a bad or missing signature or an unknown key, 400 for a body whose
+ * envelope cannot be used. An event that does not match its kind reaches `handle` as an `UnknownEvent` (the
+ * webhook is still answered 200: a refused one is retried, then dropped with all its events). A failure of
+ * `handle` propagates (the server answers 500), so Pusher retries: handlers must be idempotent.
  *
  * @since 0.1.0
  * @category endpoints

@@ -6,7 +6,11 @@
  * Compared with pusher-http-node, header names are case-insensitive, `Content-Type` is compared by media
  * type (`application/json; charset=utf-8` is accepted), a missing header is a typed error rather than a
  * throw, and event kinds this library does not know arrive as `UnknownEvent` instead of breaking the
- * receiver. The rules are `@effect-pusher/protocol`'s `Webhook` (headers, signature) and `WebhookEvents`
+ * receiver. A signed webhook whose envelope is valid is never refused for its content (Pusher would retry
+ * it, then drop all its events): an event that does not match its kind is an `UnknownEvent` with a
+ * `reason`. Client events come from browsers: {@link clientEvents} drops bad ones with a warning by default.
+ *
+ * The rules are `@effect-pusher/protocol`'s `Webhook` (headers, signature) and `WebhookEvents`
  * (wire format).
  *
  * @since 0.1.0
@@ -144,7 +148,8 @@ export interface SubscriptionCount extends Schema.Schema.Type<typeof Subscriptio
 
 /**
  * An event of a kind this library does not know yet, kept whole in `raw` so that a new kind never breaks a
- * receiver. Its `_tag` is `"Unknown"`.
+ * receiver; or an event of a known kind whose fields do not match it (a `member_added` without `user_id`),
+ * then with a `reason` naming the field. Its `_tag` is `"Unknown"`.
  *
  * @since 0.1.0
  * @category schemas
@@ -196,7 +201,8 @@ export type WebhookEvent =
   | UnknownEvent
 
 /**
- * A webhook body: `{"time_ms", "events"}` on the wire, `{ timeMs, events }` decoded.
+ * A webhook body: `{"time_ms", "events"}` on the wire, `{ timeMs, events }` decoded. `timeMs` is absent when
+ * the body has no `time_ms` (Channels always sends one).
  *
  * @since 0.1.0
  * @category schemas
@@ -208,7 +214,7 @@ export const WebhookPayload: typeof Wire.WebhookPayload = Wire.WebhookPayload
  * @category models
  */
 export interface WebhookPayload {
-  readonly timeMs: number
+  readonly timeMs?: number
   readonly events: ReadonlyArray<WebhookEvent>
 }
 
@@ -242,7 +248,10 @@ export interface WebhookRequest {
  * @category models
  */
 export interface VerifyOptions {
-  /** Reject webhooks whose `time_ms` is older than this, by the `Clock`. Off by default. */
+  /**
+   * Reject webhooks whose `time_ms` is older than this, by the `Clock`. Off by default. When set, a body
+   * without `time_ms` is refused (`InvalidBody`): its freshness cannot be shown.
+   */
   readonly maxAge?: Duration.DurationInput | undefined
 }
 
@@ -275,9 +284,9 @@ export const verify: (
 export const events = (payload: WebhookPayload): Stream.Stream<WebhookEvent> => Stream.fromIterable(payload.events)
 
 /**
- * What to do with a request that fails verification (or an event whose data does not decode): `"fail"`
- * ends the stream with the error; `"drop"` logs a warning (reason and description, never a secret or a
- * signature) and goes on.
+ * What to do with a request that fails verification (or a client event whose data does not decode):
+ * `"fail"` ends the stream with the error; `"drop"` logs a warning (reason and description, never a secret
+ * or a signature) and goes on.
  *
  * @since 0.1.0
  * @category models
@@ -289,7 +298,7 @@ export type InvalidPolicy = "fail" | "drop"
  * @category models
  */
 export interface ReceiveOptions extends VerifyOptions {
-  /** Default `"fail"`. */
+  /** For requests that fail verification. Default `"fail"`. */
   readonly onInvalid?: InvalidPolicy | undefined
 }
 
@@ -344,8 +353,8 @@ export interface ClientEventDecoder<A, R> {
   /**
    * Decodes the event's data: a JSON string is parsed first (a string that is not JSON is decoded as is);
    * the decrypted data of an encrypted channel is decoded as it is. An undecryptable event fails with its
-   * `EncryptionError`; data that does not match, or another event, with `WebhookError` `InvalidEventData`
-   * naming the event.
+   * `EncryptionError`; data that does not match, another event, or a value that is not a client event at
+   * all (`null`, a number), with `WebhookError` `InvalidEventData` naming the event. It never throws.
    */
   readonly decode: (
     event: ClientEvent | UndecryptableClientEvent
@@ -368,14 +377,15 @@ export const clientEvent: <A, I, R>(name: string, schema: Schema.Schema<A, I, R>
   Streams.clientEvent
 
 /**
- * Keeps the client events named `name` of a stream of webhook events and decodes their data with `schema`;
- * an event that does not decode fails the stream or is dropped with a warning, as `onInvalid` says
- * (default `"fail"`).
+ * Keeps the client events named `name` of a stream of webhook events and decodes their data with `schema`.
+ * Client events are written by end users' browsers, so their data is untrusted: by default an event that
+ * does not decode (or cannot be decrypted) is dropped with a Warning log naming its channel, event and
+ * reason, and the stream goes on; `{ onInvalid: "fail" }` ends the stream with the error instead.
  *
  * @example
  * ```ts
- * events.pipe(Webhook.clientEvents("client-move", Move, { onInvalid: "drop" }))
- * Webhook.clientEvents(events, "client-move", Move)
+ * events.pipe(Webhook.clientEvents("client-move", Move))
+ * Webhook.clientEvents(events, "client-move", Move, { onInvalid: "fail" })
  * ```
  *
  * @since 0.1.0

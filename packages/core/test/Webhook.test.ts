@@ -154,10 +154,12 @@ describe("Webhook.verify", () => {
     expect(reasonOf(verifyEither(request(body([]), overrides)))).toBe(reason)
   })
 
-  it("rejects a signed body that is not a webhook payload, saying where", () => {
+  it("rejects a signed body whose envelope is not a webhook payload, saying where", () => {
     expect(reasonOf(verifyEither(request("not json")))).toBe("InvalidBody")
-    const result = verifyEither(request(body([{ name: "member_added", channel: "presence-a" }])))
-    expect(Either.isLeft(result) && result.left.description).toBe("events.0.user_id: is missing")
+    const result = verifyEither(request(body([[]])))
+    expect(Either.isLeft(result) && result.left.description).toBe("events[0]: must be an object")
+    const nameless = verifyEither(request(body([{ channel: "a" }])))
+    expect(Either.isLeft(nameless) && nameless.left.description).toBe("events[0].name: must be a string")
     // The Schema throws on this name; the webhook is still rejected as a typed error, not a defect.
     const odd = verifyEither(request(body([{ name: { toString: 1 } }])))
     expect(Either.isLeft(odd) && odd.left.description).toBe("events[0].name: must be a string")

@@ -1,11 +1,13 @@
 /**
  * The webhook wire format (SPEC §4): the body `{"time_ms", "events"}`, the event names Channels sends and
- * their fields, and a decoder from the parsed body to plain event values. Event kinds not known here
- * arrive as {@link UnknownEvent} instead of breaking the receiver.
+ * their fields, and a decoder from the parsed body to plain event values. Event kinds not known here, and
+ * events of a known kind whose fields do not match it, arrive as {@link UnknownEvent} instead of breaking
+ * the receiver: a correctly signed webhook is never refused for the content of one event (Pusher would
+ * retry it for minutes and then drop every event in it).
  *
  * @since 0.1.0
  */
-import { err, fail, type Failure, ok, type Result } from "./Failure.js"
+import { err, fail, ok, type Result } from "./Failure.js"
 import * as Json from "./Json.js"
 
 /**
@@ -34,8 +36,7 @@ export const eventTags = {
 export type EventName = keyof typeof eventTags
 
 /**
- * Whether Channels documents this event name: a known event with malformed fields is an error, not an
- * {@link UnknownEvent}.
+ * Whether Channels documents this event name: an {@link UnknownEvent} of a known name has a `reason`.
  *
  * @since 0.1.0
  * @category wire format
@@ -128,7 +129,7 @@ export interface SubscriptionCount {
 }
 
 /**
- * An event of a kind not known here, kept whole in `raw`.
+ * An event of a kind not known here, or of a known kind whose fields do not match it, kept whole in `raw`.
  *
  * @since 0.1.0
  * @category models
@@ -137,6 +138,11 @@ export interface UnknownEvent {
   readonly _tag: "Unknown"
   readonly name: string
   readonly raw: { readonly [key: string]: unknown }
+  /**
+   * Set when `name` is a kind Channels documents but a field does not match it, saying which and why
+   * (`user_id: must be a string or a safe integer`); absent for a kind not known here.
+   */
+  readonly reason?: string
 }
 
 /**
@@ -156,13 +162,14 @@ export type Event =
   | UnknownEvent
 
 /**
- * A decoded webhook body (`{"time_ms", "events"}` on the wire).
+ * A decoded webhook body (`{"time_ms", "events"}` on the wire). `timeMs` is absent when the body has no
+ * `time_ms` (Channels always sends it; other senders may not).
  *
  * @since 0.1.0
  * @category models
  */
 export interface Payload {
-  readonly timeMs: number
+  readonly timeMs?: number
   readonly events: ReadonlyArray<Event>
 }
 
@@ -172,12 +179,15 @@ export interface Payload {
 
 const isCount = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= 0
 
-// The hot path: one pass, no allocation but the event. `undefined` sends the caller to `whyNot`.
-const eventOf = (u: unknown): Event | undefined => {
-  if (!Json.isRecord(u)) return undefined
-  const name = u.name
+// A presence user id: a string, or a safe integer as the presence docs allow (decoded as its decimal
+// string, as authorization signs it).
+const userIdOf = (u: unknown): string | undefined =>
+  typeof u === "string" ? u : typeof u === "number" && Number.isSafeInteger(u) ? String(u) : undefined
+
+// The hot path: one pass, no allocation but the event. `undefined` for an event of a known kind whose fields
+// do not match: the caller asks `malformation` why and keeps it as an `UnknownEvent`.
+const eventOf = (u: Readonly<Record<string, unknown>>, name: string): Event | undefined => {
   const channel = u.channel
-  if (typeof name !== "string") return undefined
   switch (name) {
     case "channel_occupied":
       return typeof channel === "string" ? { _tag: "ChannelOccupied", channel } : undefined
@@ -187,15 +197,16 @@ const eventOf = (u: unknown): Event | undefined => {
       return typeof channel === "string" ? { _tag: "CacheMiss", channel } : undefined
     case "member_added":
     case "member_removed": {
-      const userId = u.user_id
-      if (typeof channel !== "string" || typeof userId !== "string") return undefined
+      const userId = userIdOf(u.user_id)
+      if (typeof channel !== "string" || userId === undefined) return undefined
       return { _tag: name === "member_added" ? "MemberAdded" : "MemberRemoved", channel, userId }
     }
     case "client_event": {
-      const { event, socket_id: socketId, user_id: userId } = u
+      const { event, socket_id: socketId } = u
+      const userId = u.user_id === undefined ? undefined : userIdOf(u.user_id)
       if (
         typeof channel !== "string" || typeof event !== "string" || typeof socketId !== "string" ||
-        !("data" in u) || (userId !== undefined && typeof userId !== "string")
+        !("data" in u) || (userId === undefined && u.user_id !== undefined)
       ) return undefined
       return userId === undefined
         ? { _tag: "ClientEvent", channel, event, data: u.data, socketId }
@@ -212,21 +223,21 @@ const eventOf = (u: unknown): Event | undefined => {
   }
 }
 
-type FieldRule = "string" | "optional string" | "present" | "count"
+type FieldRule = "string" | "user id" | "optional user id" | "present" | "count"
 
-// The fields of each known event, for explaining a rejection (the slow path only).
+// The fields of each known event, for saying why one does not match (the slow path only).
 const eventFields: { readonly [Name in EventName]: ReadonlyArray<readonly [string, FieldRule]> } = {
   channel_occupied: [["channel", "string"]],
   channel_vacated: [["channel", "string"]],
   cache_miss: [["channel", "string"]],
-  member_added: [["channel", "string"], ["user_id", "string"]],
-  member_removed: [["channel", "string"], ["user_id", "string"]],
+  member_added: [["channel", "string"], ["user_id", "user id"]],
+  member_removed: [["channel", "string"], ["user_id", "user id"]],
   client_event: [
     ["channel", "string"],
     ["event", "string"],
     ["data", "present"],
     ["socket_id", "string"],
-    ["user_id", "optional string"]
+    ["user_id", "optional user id"]
   ],
   subscription_count: [["channel", "string"], ["subscription_count", "count"]]
 }
@@ -236,8 +247,12 @@ const fieldBroken = (record: Readonly<Record<string, unknown>>, key: string, rul
   switch (rule) {
     case "string":
       return typeof value === "string" ? undefined : "must be a string"
-    case "optional string":
-      return value === undefined || typeof value === "string" ? undefined : "must be a string when given"
+    case "user id":
+      return userIdOf(value) !== undefined ? undefined : "must be a string or a safe integer"
+    case "optional user id":
+      return value === undefined || userIdOf(value) !== undefined
+        ? undefined
+        : "must be a string or a safe integer when given"
     case "present":
       return key in record ? undefined : "must be present"
     case "count":
@@ -245,27 +260,44 @@ const fieldBroken = (record: Readonly<Record<string, unknown>>, key: string, rul
   }
 }
 
-const whyNot = (u: unknown, field: string): Failure => {
-  if (!Json.isRecord(u)) return fail(field, "must be an object")
-  const name = u.name
-  if (typeof name !== "string") return fail(`${field}.name`, "must be a string")
-  if (isKnownName(name)) {
-    for (const [key, rule] of eventFields[name]) {
-      const broken = fieldBroken(u, key, rule)
-      if (broken !== undefined) return fail(`${field}.${key}`, broken)
-    }
+/**
+ * Why an event of a known kind does not match its kind (`user_id: must be a string or a safe integer`), or
+ * `undefined` when it does or its kind is not known here: the `reason` of its {@link UnknownEvent}.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const malformation = (event: Readonly<Record<string, unknown>>): string | undefined => {
+  const name = event.name
+  if (typeof name !== "string" || !isKnownName(name)) return undefined
+  for (const [key, rule] of eventFields[name]) {
+    const broken = fieldBroken(event, key, rule)
+    if (broken !== undefined) return `${key}: ${broken}`
   }
-  return fail(field, "is not a webhook event")
+  return undefined
+}
+
+const malformed = (u: Readonly<Record<string, unknown>>, name: string): UnknownEvent => {
+  const reason = malformation(u)
+  return reason === undefined
+    ? { _tag: "Unknown", name, raw: { ...u } }
+    : { _tag: "Unknown", name, raw: { ...u }, reason }
 }
 
 /**
- * Decodes a parsed webhook body into plain events. A known event with missing or malformed fields fails,
- * naming it (`events[0].user_id`); an event of an unknown kind is kept as an {@link UnknownEvent}.
+ * Decodes a parsed webhook body into plain events. Only the envelope can fail, naming the field: the body
+ * is an object, `time_ms` a number when given, `events` an array of objects that each have a string
+ * `name`. An event of a kind not known here, or of a known kind whose fields do not match it, is kept as an
+ * {@link UnknownEvent} (with a `reason` for the latter); a numeric presence `user_id` (a safe integer)
+ * decodes as its decimal string.
  *
  * Hand-rolled rather than interpreted from a schema. Core's `WebhookPayload` Schema → this decoder:
  * 4,313 → 26 ns for the two-event body of `pnpm bench`, 40,975 → 309 ns for twenty events of every kind
  * (166× and 133×); with it, core's `Webhook.verify` takes 4.5 µs, 2.2× pusher@5.3.4 (`pnpm bench:webhook`,
- * Node 20, this project's machine; unchanged within noise by the move from core to this package).
+ * Node 20, this project's machine; unchanged within noise by the move from core to this package). Keeping
+ * malformed known events as `UnknownEvent`s and numeric user ids (issue 12): 64 → 64–79 ns (two events) and
+ * 898 → 913 ns (twenty), unchanged within noise; `Webhook.verify` 2.10× → 2.04–2.40× pusher@5.3.4 on the
+ * two-event body (`pnpm bench:webhook`, Node 20.20, a shared, loaded machine: medians of 7 rounds).
  *
  * @since 0.1.0
  * @category decoding
@@ -273,14 +305,16 @@ const whyNot = (u: unknown, field: string): Failure => {
 export const decodePayload = (u: unknown): Result<Payload> => {
   if (!Json.isRecord(u)) return err(fail("body", "must be a JSON object"))
   const timeMs = u.time_ms
-  if (typeof timeMs !== "number") return err(fail("time_ms", "must be a number"))
+  if (timeMs !== undefined && typeof timeMs !== "number") return err(fail("time_ms", "must be a number when given"))
   const raw = u.events
   if (!Array.isArray(raw)) return err(fail("events", "must be an array"))
   const events: Array<Event> = new Array(raw.length)
   for (let i = 0; i < raw.length; i++) {
-    const event = eventOf(raw[i])
-    if (event === undefined) return err(whyNot(raw[i], `events[${i}]`))
-    events[i] = event
+    const item: unknown = raw[i]
+    if (!Json.isRecord(item)) return err(fail(`events[${i}]`, "must be an object"))
+    const name = item.name
+    if (typeof name !== "string") return err(fail(`events[${i}].name`, "must be a string"))
+    events[i] = eventOf(item, name) ?? malformed(item, name)
   }
-  return ok({ timeMs, events })
+  return ok(timeMs === undefined ? { events } : { timeMs, events })
 }

@@ -39,31 +39,57 @@ describe("decodePayload", () => {
 
   it.each([
     [null, "body", "must be a JSON object"],
-    [{ events: [] }, "time_ms", "must be a number"],
+    [{ time_ms: "1", events: [] }, "time_ms", "must be a number when given"],
     [{ time_ms: 1, events: {} }, "events", "must be an array"],
     [{ time_ms: 1, events: [[]] }, "events[0]", "must be an object"],
-    [{ time_ms: 1, events: [{ channel: "a" }] }, "events[0].name", "must be a string"],
-    [{ time_ms: 1, events: [{ name: "cache_miss" }] }, "events[0].channel", "must be a string"],
-    [{ time_ms: 1, events: [{ name: "member_added", channel: "a" }] }, "events[0].user_id", "must be a string"],
-    [
-      { time_ms: 1, events: [{ name: "client_event", channel: "a", event: "e", socket_id: "1.2" }] },
-      "events[0].data",
-      "must be present"
-    ],
-    [
-      {
-        time_ms: 1,
-        events: [{ name: "client_event", channel: "a", event: "e", data: 1, socket_id: "1.2", user_id: 7 }]
-      },
-      "events[0].user_id",
-      "must be a string when given"
-    ],
-    [
-      { time_ms: 1, events: [{ name: "subscription_count", channel: "a", subscription_count: -1 }] },
-      "events[0].subscription_count",
-      "must be a non-negative integer"
-    ]
-  ])("refuses %j, naming %s", (input, field, rule) => {
+    [{ time_ms: 1, events: [{ channel: "a" }] }, "events[0].name", "must be a string"]
+  ])("refuses the envelope %j, naming %s", (input, field, rule) => {
     expect(WebhookEvents.decodePayload(input)).toEqual({ ok: false, error: { field, rule } })
+  })
+
+  it("accepts a body without time_ms", () => {
+    expect(WebhookEvents.decodePayload({ events: [] })).toStrictEqual({ ok: true, value: { events: [] } })
+  })
+
+  it("decodes a numeric presence user_id (a safe integer) as its string", () => {
+    const result = WebhookEvents.decodePayload({
+      time_ms: 1,
+      events: [
+        { name: "member_added", channel: "presence-a", user_id: 42 },
+        { name: "client_event", channel: "presence-a", event: "client-x", data: "{}", socket_id: "1.2", user_id: 7 }
+      ]
+    })
+    expect(result).toStrictEqual({
+      ok: true,
+      value: {
+        timeMs: 1,
+        events: [
+          { _tag: "MemberAdded", channel: "presence-a", userId: "42" },
+          { _tag: "ClientEvent", channel: "presence-a", event: "client-x", data: "{}", socketId: "1.2", userId: "7" }
+        ]
+      }
+    })
+  })
+
+  it.each([
+    [{ name: "cache_miss" }, "channel: must be a string"],
+    [{ name: "member_added", channel: "a" }, "user_id: must be a string or a safe integer"],
+    [{ name: "member_removed", channel: "a", user_id: 1.5 }, "user_id: must be a string or a safe integer"],
+    [{ name: "member_added", channel: "a", user_id: 2 ** 53 }, "user_id: must be a string or a safe integer"],
+    [{ name: "client_event", channel: "a", event: "e", socket_id: "1.2" }, "data: must be present"],
+    [
+      { name: "client_event", channel: "a", event: "e", data: 1, socket_id: "1.2", user_id: true },
+      "user_id: must be a string or a safe integer when given"
+    ],
+    [
+      { name: "subscription_count", channel: "a", subscription_count: -1 },
+      "subscription_count: must be a non-negative integer"
+    ]
+  ])("keeps the malformed known event %j as an UnknownEvent with the reason %s", (event, reason) => {
+    expect(WebhookEvents.decodePayload({ time_ms: 1, events: [event] })).toStrictEqual({
+      ok: true,
+      value: { timeMs: 1, events: [{ _tag: "Unknown", name: event.name, raw: event, reason }] }
+    })
+    expect(WebhookEvents.malformation(event)).toBe(reason)
   })
 })

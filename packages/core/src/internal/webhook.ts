@@ -8,16 +8,13 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
 import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
 import { WebhookError } from "../PusherError.js"
 import type { ClientEvent, VerifyOptions, WebhookEvent, WebhookPayload, WebhookRequest } from "../Webhook.js"
 import * as Encryption from "./encryption.js"
-import * as Issue from "./issue.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
-import * as Wire from "./webhookWire.js"
 
 /** @internal */
 export const reject = (reason: WebhookError["reason"], description: string): WebhookError =>
@@ -26,27 +23,16 @@ export const reject = (reason: WebhookError["reason"], description: string): Web
 const toEither = <A>(result: Failure.Result<A, Protocol.WebhookFailure>): Either.Either<A, WebhookError> =>
   result.ok ? Either.right(result.value) : Either.left(new WebhookError(result.error))
 
-const decodeWithSchema = ParseResult.decodeUnknownEither(Wire.WebhookPayload, { errors: "first" })
-
 /**
- * Decodes a parsed body like `Webhook.WebhookPayload`: by the protocol's hand-rolled decoder, and, when it
- * refuses, by the Schema, whose issue (`events.0.user_id: is missing`) is the description.
+ * Decodes a parsed body like `Webhook.WebhookPayload`, by the protocol's hand-rolled decoder. Only the
+ * envelope can fail (an event that does not match its kind is an `UnknownEvent`), and the protocol's
+ * failure names the field (`events[0].name: must be a string`).
  *
  * @internal
  */
 export const decodePayload = (u: unknown): Either.Either<WebhookPayload, string> => {
-  const fast = WebhookEvents.decodePayload(u)
-  return fast.ok ? Either.right(fast.value) : explain(u, fast.error)
-}
-
-// The Schema's union search calls `String()` on an event's `name`, which throws for a JSON object with a
-// `toString` key (effect 3.22): a signed body must not become a defect, so the protocol's failure says why.
-const explain = (u: unknown, failure: Failure.Failure): Either.Either<WebhookPayload, string> => {
-  try {
-    return Either.mapLeft(decodeWithSchema(u), Issue.summary)
-  } catch {
-    return Either.left(`${failure.field}: ${failure.rule}`)
-  }
+  const decoded = WebhookEvents.decodePayload(u)
+  return decoded.ok ? Either.right(decoded.value) : Either.left(`${decoded.error.field}: ${decoded.error.rule}`)
 }
 
 const isEncryptedClientEvent = (event: WebhookEvent): event is ClientEvent =>
@@ -84,7 +70,7 @@ const verifySync = (
     Either.flatMap((json) => Either.mapLeft(decodePayload(json), (issue) => reject("InvalidBody", issue))),
     Either.map((payload) => {
       const events = decryptEvents(config, crypto, payload.events)
-      return events === payload.events ? payload : { timeMs: payload.timeMs, events }
+      return events === payload.events ? payload : { ...payload, events }
     })
   )
 }
@@ -92,10 +78,13 @@ const verifySync = (
 const fresh = (payload: WebhookPayload, maxAge: Duration.DurationInput) => {
   const decoded = Duration.decodeUnknown(maxAge)
   if (Option.isNone(decoded)) return Effect.dieMessage("Webhook.verify: maxAge must be a Duration")
+  const sent = payload.timeMs
+  // Freshness cannot be proven without a timestamp: with `maxAge`, a body without one stays refused.
+  if (sent === undefined) return Effect.fail(reject("InvalidBody", "time_ms is missing, and maxAge needs it"))
   return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-    now - payload.timeMs > Duration.toMillis(decoded.value)
+    now - sent > Duration.toMillis(decoded.value)
       ? Effect.fail(
-        reject("Expired", `the webhook was sent at ${payload.timeMs}, more than ${Duration.format(decoded.value)} ago`)
+        reject("Expired", `the webhook was sent at ${sent}, more than ${Duration.format(decoded.value)} ago`)
       )
       : Effect.succeed(payload))
 }

@@ -60,6 +60,9 @@ const parseData = (channel: string, data: unknown): unknown => {
   }
 }
 
+const isClientEvent = (event: unknown): event is ClientEvent | UndecryptableClientEvent =>
+  Predicate.isTagged(event, "ClientEvent") || Predicate.isTagged(event, "UndecryptableClientEvent")
+
 /** @internal `Webhook.clientEvent`. */
 export const clientEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R>): ClientEventDecoder<A, R> => {
   const decodeData = ParseResult.decodeUnknown(schema)
@@ -72,9 +75,12 @@ export const clientEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R
     )
   return {
     name,
-    is: (event): event is ClientEvent | UndecryptableClientEvent =>
-      (event._tag === "ClientEvent" || event._tag === "UndecryptableClientEvent") && event.event === name,
+    // Untyped callers may pass anything: what is not a client event is not this one.
+    is: (event): event is ClientEvent | UndecryptableClientEvent => isClientEvent(event) && event.event === name,
     decode: (event) => {
+      if (!isClientEvent(event)) {
+        return Effect.fail(reject("InvalidEventData", `not a client event, so not ${JSON.stringify(name)}`))
+      }
       if (event._tag === "UndecryptableClientEvent") return Effect.fail(event.error)
       if (event.event !== name) return Effect.fail(invalid(event, ""))
       return Effect.mapBoth(decodeData(parseData(event.channel, event.data)), {
@@ -85,6 +91,23 @@ export const clientEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R
   }
 }
 
+// Client events come from end users' browsers: one that does not decode is dropped with a warning naming its
+// channel, event and reason, so one client cannot stop a server's webhook processing.
+const dropClientEvent = <A>(
+  event: ClientEvent | UndecryptableClientEvent,
+  error: WebhookError | EncryptionError
+): Effect.Effect<ReadonlyArray<A>> =>
+  Effect.logWarning(
+    `Webhook.clientEvents: dropped ${
+      error._tag === "WebhookError"
+        ? error.message
+        : `client event ${JSON.stringify(event.event)} on ${event.channel}: ${error.message}`
+    }`
+  ).pipe(
+    Effect.annotateLogs({ channel: event.channel, event: event.event, error: error._tag, reason: error.reason }),
+    Effect.as([])
+  )
+
 /** @internal `Webhook.clientEvents`, data-first. */
 export const clientEvents = <E, R2, A, I, R>(
   self: Stream.Stream<WebhookEvent, E, R2>,
@@ -93,8 +116,10 @@ export const clientEvents = <E, R2, A, I, R>(
   options?: { readonly onInvalid?: InvalidPolicy | undefined }
 ): Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError, R | R2> => {
   const decoder = clientEvent(name, schema)
-  return Stream.mapConcatEffect(self, (event) =>
-    decoder.is(event)
-      ? handleInvalid(Effect.map(decoder.decode(event), (a) => [a]), options?.onInvalid)
-      : Effect.succeed([]))
+  const fail = options?.onInvalid === "fail"
+  return Stream.mapConcatEffect(self, (event) => {
+    if (!decoder.is(event)) return Effect.succeed([])
+    const decoded = Effect.map(decoder.decode(event), (a): ReadonlyArray<DecodedClientEvent<A>> => [a])
+    return fail ? decoded : Effect.catchAll(decoded, (error) => dropClientEvent<DecodedClientEvent<A>>(event, error))
+  })
 }

@@ -48,7 +48,17 @@ export const SubscriptionCount = Schema.TaggedStruct("SubscriptionCount", {
 /** @internal */
 export const UnknownEvent = Schema.TaggedStruct("Unknown", {
   name: Schema.String,
-  raw: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  raw: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  /** Set when `name` is a known kind whose fields do not match it: which field, and why. */
+  reason: Schema.optionalWith(Schema.String, { exact: true })
+})
+
+// A presence user id on the wire: a string, or a safe integer (the presence docs allow numeric ids),
+// decoded as its decimal string, as the protocol's decoder does.
+const UserIdFromWire = Schema.transform(Schema.Union(Schema.String, Schema.Int), Schema.String, {
+  strict: true,
+  decode: (id) => typeof id === "string" ? id : String(id),
+  encode: (id) => id
 })
 
 type Tags = typeof Protocol.eventTags
@@ -72,7 +82,7 @@ const member = <Name extends "member_added" | "member_removed">(
   to: Schema.TaggedStruct<Tags[Name], { channel: typeof Schema.String; userId: typeof Schema.String }>
 ) =>
   Schema.transform(
-    Schema.Struct({ name: Schema.Literal(name), channel: Schema.String, user_id: Schema.String }),
+    Schema.Struct({ name: Schema.Literal(name), channel: Schema.String, user_id: UserIdFromWire }),
     Schema.typeSchema(to),
     {
       strict: false,
@@ -87,8 +97,9 @@ const ClientEventWire = Schema.Struct({
   event: Schema.String,
   data: Schema.Unknown,
   socket_id: Schema.String,
-  user_id: Schema.optional(Schema.String)
-})
+  user_id: Schema.optional(UserIdFromWire)
+  // `exact`: a missing `data` is missing (not `undefined`), as the protocol's decoder says.
+}).annotations({ parseOptions: { exact: true } })
 
 const clientEventToWire = (
   event: typeof ClientEvent.Type | typeof UndecryptableClientEvent.Type
@@ -144,19 +155,19 @@ const SubscriptionCountFromWire = Schema.transform(
   }
 )
 
+// Last in the union: any other event with a name, a known kind that did not match its schema included. The
+// reason is the protocol's, so this path and the protocol's decoder agree.
 const UnknownFromWire = Schema.transform(
-  Schema.Struct(
-    {
-      name: Schema.String.pipe(
-        Schema.filter((name) => !Protocol.isKnownName(name) || `a known event ${name} with missing or malformed fields`)
-      )
-    },
-    Schema.Record({ key: Schema.String, value: Schema.Unknown })
-  ),
+  Schema.Struct({ name: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown })),
   Schema.typeSchema(UnknownEvent),
   {
     strict: true,
-    decode: (raw) => ({ _tag: "Unknown" as const, name: raw.name, raw }),
+    decode: (raw) => {
+      const reason = Protocol.malformation(raw)
+      return reason === undefined
+        ? { _tag: "Unknown" as const, name: raw.name, raw }
+        : { _tag: "Unknown" as const, name: raw.name, raw, reason }
+    },
     encode: (event) => ({ ...event.raw, name: event.name })
   }
 )
@@ -176,6 +187,6 @@ export const WebhookEvent = Schema.Union(
 
 /** @internal */
 export const WebhookPayload = Schema.Struct({
-  timeMs: Schema.propertySignature(Schema.Number).pipe(Schema.fromKey("time_ms")),
+  timeMs: Schema.optionalWith(Schema.Number, { exact: true }).pipe(Schema.fromKey("time_ms")),
   events: Schema.Array(WebhookEvent)
 })
