@@ -108,12 +108,13 @@ export interface WebhookEndpointOptions extends Webhook.VerifyOptions, EndpointO
 const errorResponse = (status: number, message: string) =>
   HttpServerResponse.unsafeJson({ error: Limits.excerpt(message, 4 * Limits.maxExcerptLength) }, { status })
 
-// 413 closes the connection: the server would otherwise read the rest of the upload to reuse it.
+// An answer given before the body was read to its end closes the connection: the server would otherwise read
+// the rest of the upload, to reuse the connection, after refusing it.
+const refusedUnread = (status: number, message: string) =>
+  HttpServerResponse.unsafeJson({ error: message }, { status, headers: { connection: "close" } })
+
 const tooLarge = (error: Body.BodyTooLarge) =>
-  HttpServerResponse.unsafeJson(
-    { error: `the request body is over the limit of ${error.limit} bytes` },
-    { status: 413, headers: { connection: "close" } }
-  )
+  refusedUnread(413, `the request body is over the limit of ${error.limit} bytes`)
 
 // A request refused before or while its body is read: the one place such refusals become responses.
 const unread = (error: Body.BodyTooLarge | Body.BodyUnreadable | Endpoints.InvalidLimit) => {
@@ -168,7 +169,7 @@ const authEndpoint = <Request, E, R>(
   const limit = Endpoints.readLimit(options)
   return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
     unsupportedAuthType(request)
-      ? Effect.succeed(errorResponse(415, "Content-Type must be application/x-www-form-urlencoded or application/json"))
+      ? Effect.succeed(refusedUnread(415, "Content-Type must be application/x-www-form-urlencoded or application/json"))
       : Endpoints.authLimit(name, limit).pipe(
         Effect.flatMap((bytes) => Body.read(request, bytes)),
         Effect.matchEffect({
@@ -276,10 +277,12 @@ const logRefusedForSize = (error: Body.BodyTooLarge | Body.BodyUnreadable | Endp
     )
     : Effect.void
 
-// What needs no body first (401/415), then the raw body, as signed, under the limit (413), then verified.
+// What needs no body first (401/415, the body left unread), then the raw body, as signed, under the limit
+// (413), then verified.
 const verifyRequest = (options: WebhookEndpointOptions | undefined, limit: Endpoints.LimitOption) =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
     Endpoints.checkWebhookHeaders(request).pipe(
+      Effect.mapError((error) => new HeadersRefused({ error })),
       Effect.zipRight(
         Endpoints.webhookLimit(limit).pipe(
           Effect.flatMap((bytes) => Body.read(request, bytes)),
@@ -289,11 +292,22 @@ const verifyRequest = (options: WebhookEndpointOptions | undefined, limit: Endpo
       Effect.flatMap((body) => Webhook.verify({ headers: request.headers, body }, options))
     ))
 
+// A webhook refused by its headers alone, before its body is read.
+class HeadersRefused extends Data.TaggedError("HeadersRefused")<{ readonly error: WebhookError }> {}
+
 // The one place where a rejected webhook becomes a response.
-const rejected = (error: WebhookError | Body.BodyTooLarge | Body.BodyUnreadable | Endpoints.InvalidLimit) =>
-  Predicate.isTagged(error, "WebhookError")
-    ? Effect.succeed(errorResponse(webhookErrorStatus(error), error.message))
-    : unread(error)
+const rejected = (
+  error: HeadersRefused | WebhookError | Body.BodyTooLarge | Body.BodyUnreadable | Endpoints.InvalidLimit
+) => {
+  switch (error._tag) {
+    case "HeadersRefused":
+      return Effect.succeed(refusedUnread(webhookErrorStatus(error.error), error.error.message))
+    case "WebhookError":
+      return Effect.succeed(errorResponse(webhookErrorStatus(error), error.message))
+    default:
+      return unread(error)
+  }
+}
 
 /**
  * The webhook endpoint: reads the raw body, verifies it, runs `handle` on the payload and answers 200 only
