@@ -297,7 +297,7 @@ export const fromServerRequest: Effect.Effect<AuthHttpRequest, ValidationError, 
   Effect.flatMap(
     HttpServerRequest.HttpServerRequest,
     (request) =>
-      Body.limitFor(undefined, Limits.defaultMaxAuthBodyBytes).pipe(
+      Body.underServerLimit(Limits.defaultMaxAuthBodyBytes).pipe(
         Effect.flatMap((limit) => Body.read(request, limit)),
         Effect.mapBoth({
           onFailure: (error) =>

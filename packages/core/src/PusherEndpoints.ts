@@ -7,8 +7,6 @@
  *
  * @since 0.1.0
  */
-import * as Headers from "@effect-pusher/protocol/Headers"
-import * as Limits from "@effect-pusher/protocol/Limits"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -104,38 +102,6 @@ export interface EndpointOptions {
  */
 export interface WebhookEndpointOptions extends Webhook.VerifyOptions, EndpointOptions {}
 
-// An answer quotes what the caller sent only as an excerpt (an input is never echoed at length).
-const errorResponse = (status: number, message: string) =>
-  HttpServerResponse.unsafeJson({ error: Limits.excerpt(message, 4 * Limits.maxExcerptLength) }, { status })
-
-// An answer given before the body was read to its end closes the connection: the server would otherwise read
-// the rest of the upload, to reuse the connection, after refusing it.
-const refusedUnread = (status: number, message: string) =>
-  HttpServerResponse.unsafeJson({ error: message }, { status, headers: { connection: "close" } })
-
-const tooLarge = (error: Body.BodyTooLarge) =>
-  refusedUnread(413, `the request body is over the limit of ${error.limit} bytes`)
-
-// A request refused before or while its body is read: the one place such refusals become responses.
-const unread = (error: Body.BodyTooLarge | Body.BodyUnreadable | Endpoints.InvalidLimit) => {
-  switch (error._tag) {
-    case "BodyTooLarge":
-      return Effect.succeed(tooLarge(error))
-    case "BodyUnreadable":
-      return Effect.succeed(errorResponse(400, "the request body could not be read"))
-    case "InvalidLimit":
-      return Effect.as(Effect.logError(error.message), errorResponse(500, "the endpoint is misconfigured"))
-  }
-}
-
-// pusher-js posts forms; custom authorizers JSON. Another declared type is refused before the body is read.
-const unsupportedAuthType = (request: HttpServerRequest.HttpServerRequest): boolean => {
-  const value = Headers.lookup(request.headers, "content-type")
-  if (typeof value !== "string") return false
-  const type = Headers.mediaType(value)
-  return type !== "" && type !== "application/json" && type !== "application/x-www-form-urlencoded"
-}
-
 // A refusal by the user's authorizer, carried in the error channel to the edge of the endpoint.
 class Denied extends Data.TaggedError("Denied")<{ readonly reason: string | undefined }> {}
 
@@ -148,8 +114,8 @@ const isRefusal = (error: unknown): error is Refusal =>
 // fit the channel) is refused too; a missing encryption key is the server's configuration (500).
 const refused = (error: Refusal) =>
   Predicate.isTagged(error, "Denied")
-    ? errorResponse(403, error.reason ?? "Forbidden")
-    : errorResponse(Predicate.isTagged(error, "EncryptionError") ? 500 : 403, error.message)
+    ? Endpoints.errorResponse(403, error.reason ?? "Forbidden")
+    : Endpoints.errorResponse(Predicate.isTagged(error, "EncryptionError") ? 500 : 403, error.message)
 
 /**
  * Reads the body under the endpoint's limit (415 for a type it cannot be, 413 over the limit, both before
@@ -168,16 +134,18 @@ const authEndpoint = <Request, E, R>(
 > => {
   const limit = Endpoints.readLimit(options)
   return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-    unsupportedAuthType(request)
-      ? Effect.succeed(refusedUnread(415, "Content-Type must be application/x-www-form-urlencoded or application/json"))
+    Endpoints.unsupportedAuthType(request)
+      ? Effect.succeed(
+        Endpoints.refusedUnread(415, "Content-Type must be application/x-www-form-urlencoded or application/json")
+      )
       : Endpoints.authLimit(name, limit).pipe(
         Effect.flatMap((bytes) => Body.read(request, bytes)),
         Effect.matchEffect({
-          onFailure: unread,
+          onFailure: Endpoints.unread,
           onSuccess: (body) =>
             Effect.matchEffect(decode({ headers: request.headers, body }), {
               // A request that does not decode is the client's fault (400).
-              onFailure: (error) => Effect.succeed(errorResponse(400, error.message)),
+              onFailure: (error) => Effect.succeed(Endpoints.errorResponse(400, error.message)),
               onSuccess: (decoded) =>
                 decide(decoded).pipe(
                   Effect.map((answer) => HttpServerResponse.unsafeJson(answer)),
@@ -268,44 +236,32 @@ export const webhookErrorStatus = (error: WebhookError): number => {
   }
 }
 
-// Pusher signs what it sends, so a webhook refused for size past the header checks (its key is known, it is
-// signed) is likely genuine and lost until the limit is raised: an error to log, not only a 413.
-const logRefusedForSize = (error: Body.BodyTooLarge | Body.BodyUnreadable | Endpoints.InvalidLimit) =>
-  Predicate.isTagged(error, "BodyTooLarge")
-    ? Effect.logError(
-      `PusherEndpoints.webhook: a signed webhook from a known key was refused: its body is over maxBodyBytes (${error.limit} bytes)`
-    )
-    : Effect.void
-
 // What needs no body first (401/415, the body left unread), then the raw body, as signed, under the limit
 // (413), then verified.
 const verifyRequest = (options: WebhookEndpointOptions | undefined, limit: Endpoints.LimitOption) =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
     Endpoints.checkWebhookHeaders(request).pipe(
-      Effect.mapError((error) => new HeadersRefused({ error })),
+      Effect.mapError((error) => new Endpoints.HeadersRefused({ error })),
       Effect.zipRight(
         Endpoints.webhookLimit(limit).pipe(
           Effect.flatMap((bytes) => Body.read(request, bytes)),
-          Effect.tapError(logRefusedForSize)
+          Effect.tapError(Endpoints.logRefusedForSize)
         )
       ),
       Effect.flatMap((body) => Webhook.verify({ headers: request.headers, body }, options))
     ))
 
-// A webhook refused by its headers alone, before its body is read.
-class HeadersRefused extends Data.TaggedError("HeadersRefused")<{ readonly error: WebhookError }> {}
-
 // The one place where a rejected webhook becomes a response.
 const rejected = (
-  error: HeadersRefused | WebhookError | Body.BodyTooLarge | Body.BodyUnreadable | Endpoints.InvalidLimit
+  error: Endpoints.HeadersRefused | WebhookError | Body.BodyTooLarge | Body.BodyUnreadable | Endpoints.InvalidLimit
 ) => {
   switch (error._tag) {
     case "HeadersRefused":
-      return Effect.succeed(refusedUnread(webhookErrorStatus(error.error), error.error.message))
+      return Effect.succeed(Endpoints.refusedUnread(webhookErrorStatus(error.error), error.error.message))
     case "WebhookError":
-      return Effect.succeed(errorResponse(webhookErrorStatus(error), error.message))
+      return Effect.succeed(Endpoints.errorResponse(webhookErrorStatus(error), error.message))
     default:
-      return unread(error)
+      return Endpoints.unread(error)
   }
 }
 
@@ -371,7 +327,7 @@ export const webhookStream = (
           Effect.forEach(waiting, (taken) => Deferred.fail(taken, "closed"), { discard: true })
         )
     )
-    const closed = errorResponse(503, "the webhook stream is closed")
+    const closed = Endpoints.errorResponse(503, "the webhook stream is closed")
     const endpoint = webhook((payload) =>
       Effect.flatMap(Deferred.make<void, "closed">(), (taken) => {
         waiting.add(taken)

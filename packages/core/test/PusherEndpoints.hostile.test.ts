@@ -7,13 +7,14 @@ import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { createHmac } from "node:crypto"
 
 const config = PusherConfig.layer({ appId: 1, key: "key", secret: "secret" })
 
 const handler = (app: HttpApp.Default<unknown, PusherConfig.PusherConfig>) =>
-  HttpApp.toWebHandlerLayer(app, config as never)
+  HttpApp.toWebHandlerLayer(app, Layer.orDie(config))
 
 const total = 100 * 1024 * 1024
 const chunk = 64 * 1024

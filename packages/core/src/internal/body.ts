@@ -38,19 +38,17 @@ export const validLimit = (value: unknown): number | undefined =>
   typeof value === "number" && value >= 0 && value <= Number.MAX_SAFE_INTEGER ? Math.floor(value) : undefined
 
 /**
- * The limit for one endpoint: its own option when given, otherwise its default, never above the server's
- * `HttpIncomingMessage.MaxBodySize` when one is set (`NodeHttpServer` sets 10 MiB).
+ * An endpoint's default limit, never above the server's `HttpIncomingMessage.MaxBodySize` when one is set
+ * (`NodeHttpServer` sets 10 MiB): the server's bound holds for what we read too.
  *
  * @internal
  */
-export const limitFor = (option: number | undefined, fallback: number): Effect.Effect<number> =>
-  option !== undefined ?
-    Effect.succeed(option) :
-    Effect.map(HttpIncomingMessage.MaxBodySize, (server) =>
-      Option.match(server, {
-        onNone: () => fallback,
-        onSome: (size) => Math.min(fallback, Number(size))
-      }))
+export const underServerLimit = (fallback: number): Effect.Effect<number> =>
+  Effect.map(HttpIncomingMessage.MaxBodySize, (server) =>
+    Option.match(server, {
+      onNone: () => fallback,
+      onSome: (size) => Math.min(fallback, Number(size))
+    }))
 
 // Only digits: a `Content-Length` of `1e9` or `-1` is not one, and the stream decides.
 const declaredLength = (headers: HttpServerRequest.HttpServerRequest["headers"]): number | undefined => {

@@ -1,12 +1,15 @@
 /**
- * What the endpoints decide before reading a body: the webhook headers that need no body, and each
- * endpoint's body limit.
+ * What the endpoints decide before reading a body (the webhook headers that need no body, each endpoint's
+ * body limit) and the answers to requests refused before or while their body is read.
  */
+import * as Headers from "@effect-pusher/protocol/Headers"
 import * as Limits from "@effect-pusher/protocol/Limits"
 import * as Protocol from "@effect-pusher/protocol/Webhook"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
 import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
 import { WebhookError } from "../PusherError.js"
@@ -78,7 +81,7 @@ const resolve = (
     case "Invalid":
       return Effect.fail(new InvalidLimit({ endpoint }))
     case "Default":
-      return Effect.flatMap(fallback, (bytes) => Body.limitFor(undefined, bytes))
+      return Effect.flatMap(fallback, (bytes) => Body.underServerLimit(bytes))
   }
 }
 
@@ -101,3 +104,54 @@ export const webhookLimit = (option: LimitOption) =>
     option,
     Effect.map(PusherConfig.PusherConfig, (config) => Limits.maxWebhookBodyBytes(config.maxPayloadBytes))
   )
+
+// An answer quotes what the caller sent only as an excerpt (an input is never echoed at length).
+/** @internal */
+export const errorResponse = (status: number, message: string) =>
+  HttpServerResponse.unsafeJson({ error: Limits.excerpt(message, 4 * Limits.maxExcerptLength) }, { status })
+
+// An answer given before the body was read to its end closes the connection: the server would otherwise read
+// the rest of the upload, to reuse the connection, after refusing it.
+/** @internal */
+export const refusedUnread = (status: number, message: string) =>
+  HttpServerResponse.unsafeJson({ error: message }, { status, headers: { connection: "close" } })
+
+/** @internal */
+export const tooLarge = (error: Body.BodyTooLarge) =>
+  refusedUnread(413, `the request body is over the limit of ${error.limit} bytes`)
+
+// A request refused before or while its body is read: the one place such refusals become responses.
+/** @internal */
+export const unread = (error: Body.BodyTooLarge | Body.BodyUnreadable | InvalidLimit) => {
+  switch (error._tag) {
+    case "BodyTooLarge":
+      return Effect.succeed(tooLarge(error))
+    case "BodyUnreadable":
+      return Effect.succeed(errorResponse(400, "the request body could not be read"))
+    case "InvalidLimit":
+      return Effect.as(Effect.logError(error.message), errorResponse(500, "the endpoint is misconfigured"))
+  }
+}
+
+// pusher-js posts forms; custom authorizers JSON. Another declared type is refused before the body is read.
+/** @internal */
+export const unsupportedAuthType = (request: HttpServerRequest.HttpServerRequest): boolean => {
+  const value = Headers.lookup(request.headers, "content-type")
+  if (typeof value !== "string") return false
+  const type = Headers.mediaType(value)
+  return type !== "" && type !== "application/json" && type !== "application/x-www-form-urlencoded"
+}
+
+// Pusher signs what it sends, so a webhook refused for size past the header checks (its key is known, it is
+// signed) is likely genuine and lost until the limit is raised: an error to log, not only a 413.
+/** @internal */
+export const logRefusedForSize = (error: Body.BodyTooLarge | Body.BodyUnreadable | InvalidLimit) =>
+  Predicate.isTagged(error, "BodyTooLarge")
+    ? Effect.logError(
+      `PusherEndpoints.webhook: a signed webhook from a known key was refused: its body is over maxBodyBytes (${error.limit} bytes)`
+    )
+    : Effect.void
+
+// A webhook refused by its headers alone, before its body is read.
+/** @internal */
+export class HeadersRefused extends Data.TaggedError("HeadersRefused")<{ readonly error: WebhookError }> {}
