@@ -13,12 +13,15 @@ import * as Encoding from "@effect-pusher/protocol/Encoding"
 import type * as Failure from "@effect-pusher/protocol/Failure"
 import * as Headers from "@effect-pusher/protocol/Headers"
 import * as Json from "@effect-pusher/protocol/Json"
+import * as Limits from "@effect-pusher/protocol/Limits"
 import * as Names from "@effect-pusher/protocol/Names"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as Body from "./internal/body.js"
 import * as Issue from "./internal/issue.js"
 import * as Operation from "./internal/operation.js"
 import * as Pusher from "./Pusher.js"
@@ -131,7 +134,8 @@ const fromPairs = (
 ): Either.Either<Record<string, unknown>, ValidationError> => {
   const out: Record<string, unknown> = {}
   for (const [name, value] of pairs) {
-    if (Object.prototype.hasOwnProperty.call(out, name)) return fail(name, "must be given once")
+    // The name is the caller's: a 10 MB one must not come back whole in the error.
+    if (Object.prototype.hasOwnProperty.call(out, name)) return fail(Limits.excerpt(name), "must be given once")
     out[name] = value
   }
   return Either.right(out)
@@ -272,8 +276,9 @@ export const authenticateUser = <E = never, R = never>(
   })
 
 /**
- * The current `@effect/platform` server request as an {@link AuthHttpRequest}; a body that cannot be read
- * is a `ValidationError` on `body`.
+ * The current `@effect/platform` server request as an {@link AuthHttpRequest}; a body that cannot be read,
+ * or is over `Limits.defaultMaxAuthBodyBytes` (64 KiB, or the server's smaller `MaxBodySize`), is a
+ * `ValidationError` on `body`, and reading stops there.
  *
  * @example
  * ```ts
@@ -290,8 +295,20 @@ export const authenticateUser = <E = never, R = never>(
  * @category platform
  */
 export const fromServerRequest: Effect.Effect<AuthHttpRequest, ValidationError, HttpServerRequest.HttpServerRequest> =
-  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-    Effect.mapBoth(request.text, {
-      onFailure: () => new ValidationError({ field: "body", rule: "could not be read" }),
-      onSuccess: (body): AuthHttpRequest => ({ headers: request.headers, body })
-    }))
+  Effect.flatMap(
+    HttpServerRequest.HttpServerRequest,
+    (request) =>
+      Body.underServerLimit(Limits.defaultMaxAuthBodyBytes).pipe(
+        Effect.flatMap((limit) => Body.read(request, limit)),
+        Effect.mapBoth({
+          onFailure: (error) =>
+            new ValidationError({
+              field: "body",
+              rule: Predicate.isTagged(error, "BodyTooLarge")
+                ? `must be at most ${error.limit} bytes`
+                : "could not be read"
+            }),
+          onSuccess: (body): AuthHttpRequest => ({ headers: request.headers, body })
+        })
+      )
+  )

@@ -8,7 +8,6 @@
  * @since 0.1.0
  */
 import * as HttpRouter from "@effect/platform/HttpRouter"
-import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Data from "effect/Data"
@@ -19,6 +18,8 @@ import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as AuthRequest from "./AuthRequest.js"
+import * as Body from "./internal/body.js"
+import * as Endpoints from "./internal/endpoints.js"
 import * as Pusher from "./Pusher.js"
 import type * as PusherConfig from "./PusherConfig.js"
 import { EncryptionError, ValidationError, type WebhookError } from "./PusherError.js"
@@ -79,7 +80,30 @@ export const allowPresence = (data: Pusher.PresenceData): ChannelDecision => Cha
  */
 export type UserDecision = Pusher.UserData | Deny
 
-const errorResponse = (status: number, message: string) => HttpServerResponse.unsafeJson({ error: message }, { status })
+/**
+ * Options every endpoint takes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EndpointOptions {
+  /**
+   * The largest request body read, in bytes: a body over it is answered 413 as soon as its
+   * `Content-Length` or its first bytes past the limit show it, without reading the rest. By default
+   * 64 KiB for the auth endpoints (`Limits.defaultMaxAuthBodyBytes`) and `max(1 MiB, 100 × maxPayloadBytes)`
+   * for webhooks (`Limits.maxWebhookBodyBytes`, which states how that is derived); a default never exceeds
+   * the server's own `HttpIncomingMessage.MaxBodySize` (`NodeHttpServer` sets 10 MiB).
+   */
+  readonly maxBodyBytes?: number | undefined
+}
+
+/**
+ * Options of the webhook endpoints: verification and the body limit.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebhookEndpointOptions extends Webhook.VerifyOptions, EndpointOptions {}
 
 // A refusal by the user's authorizer, carried in the error channel to the edge of the endpoint.
 class Denied extends Data.TaggedError("Denied")<{ readonly reason: string | undefined }> {}
@@ -93,49 +117,71 @@ const isRefusal = (error: unknown): error is Refusal =>
 // fit the channel) is refused too; a missing encryption key is the server's configuration (500).
 const refused = (error: Refusal) =>
   Predicate.isTagged(error, "Denied")
-    ? errorResponse(403, error.reason ?? "Forbidden")
-    : errorResponse(Predicate.isTagged(error, "EncryptionError") ? 500 : 403, error.message)
+    ? Endpoints.errorResponse(403, error.reason ?? "Forbidden")
+    : Endpoints.errorResponse(Predicate.isTagged(error, "EncryptionError") ? 500 : 403, error.message)
 
 /**
- * Decodes an auth request (400 when malformed) and answers with the authorization `decide` gives as JSON;
- * its refusals become responses here, once. Other failures of `decide` propagate.
+ * Reads the body under the endpoint's limit (415 for a type it cannot be, 413 over the limit, both before
+ * the rest is read), decodes it (400 when malformed) and answers with the authorization `decide` gives as
+ * JSON; its refusals become responses here, once. Other failures of `decide` propagate.
  */
 const authEndpoint = <Request, E, R>(
+  name: string,
+  options: EndpointOptions | undefined,
   decode: (request: AuthRequest.AuthHttpRequest) => Effect.Effect<Request, ValidationError>,
   decide: (request: Request) => Effect.Effect<object, E | Refusal, R>
-): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest> =>
-  AuthRequest.fromServerRequest.pipe(
-    Effect.flatMap(decode),
-    Effect.matchEffect({
-      // A request that does not decode is the client's fault (400).
-      onFailure: (error) => Effect.succeed(errorResponse(400, error.message)),
-      onSuccess: (request) =>
-        decide(request).pipe(
-          Effect.map((answer) => HttpServerResponse.unsafeJson(answer)),
-          Effect.catchIf(isRefusal, (error) => Effect.succeed(refused(error)))
-        )
-    })
-  )
+): Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  E,
+  R | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
+> => {
+  const limit = Endpoints.readLimit(options)
+  return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+    Endpoints.unsupportedAuthType(request)
+      ? Effect.succeed(
+        Endpoints.refusedUnread(415, "Content-Type must be application/x-www-form-urlencoded or application/json")
+      )
+      : Endpoints.authLimit(name, limit).pipe(
+        Effect.flatMap((bytes) => Body.read(request, bytes)),
+        Effect.matchEffect({
+          onFailure: Endpoints.unread,
+          onSuccess: (body) =>
+            Effect.matchEffect(decode({ headers: request.headers, body }), {
+              // A request that does not decode is the client's fault (400).
+              onFailure: (error) => Effect.succeed(Endpoints.errorResponse(400, error.message)),
+              onSuccess: (decoded) =>
+                decide(decoded).pipe(
+                  Effect.map((answer) => HttpServerResponse.unsafeJson(answer)),
+                  Effect.catchIf(isRefusal, (error) => Effect.succeed(refused(error)))
+                )
+            })
+        })
+      ))
+}
 
 const refuse = (reason: string | undefined) => Effect.fail(new Denied({ reason }))
 
 /**
  * The channel authorization endpoint (pusher-js `channelAuthorization.endpoint`). It decodes the form or
  * JSON request, asks `authorize`, and answers 200 with the authorization JSON, 403 when denied (or when
- * the decision does not fit the channel), 400 for a malformed request. Failures of `authorize` itself
+ * the decision does not fit the channel), 400 for a malformed request, 413 for a body over
+ * `options.maxBodyBytes` and 415 for a type that is neither a form nor JSON. Failures of `authorize` itself
  * propagate, so the server answers them with 500.
  *
  * @since 0.1.0
  * @category endpoints
  */
 export const channelAuthorization = <E, R>(
-  authorize: (request: AuthRequest.ChannelAuthRequest) => Effect.Effect<ChannelDecision, E, R>
+  authorize: (request: AuthRequest.ChannelAuthRequest) => Effect.Effect<ChannelDecision, E, R>,
+  options?: EndpointOptions
 ): Effect.Effect<
   HttpServerResponse.HttpServerResponse,
   E,
   R | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
 > =>
   authEndpoint(
+    "PusherEndpoints.channelAuthorization",
+    options,
     AuthRequest.decodeChannel,
     (request) =>
       Effect.flatMap(authorize(request), (decision) =>
@@ -149,19 +195,22 @@ export const channelAuthorization = <E, R>(
 /**
  * The user authentication endpoint (pusher-js `userAuthentication.endpoint`, used by `signin()`): answers
  * 200 with `{ auth, user_data }`, 403 when denied or when the user data is invalid, 400 for a malformed
- * request.
+ * request, 413 and 415 as {@link channelAuthorization}.
  *
  * @since 0.1.0
  * @category endpoints
  */
 export const userAuthentication = <E, R>(
-  authenticate: (request: AuthRequest.UserAuthRequest) => Effect.Effect<UserDecision, E, R>
+  authenticate: (request: AuthRequest.UserAuthRequest) => Effect.Effect<UserDecision, E, R>,
+  options?: EndpointOptions
 ): Effect.Effect<
   HttpServerResponse.HttpServerResponse,
   E,
   R | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
 > =>
   authEndpoint(
+    "PusherEndpoints.userAuthentication",
+    options,
     AuthRequest.decodeUser,
     (request) =>
       Effect.flatMap(authenticate(request), (decision): Effect.Effect<object, Refusal, PusherConfig.PusherConfig> =>
@@ -171,8 +220,8 @@ export const userAuthentication = <E, R>(
   )
 
 /**
- * The HTTP status for a rejected webhook: 401 when it is not proven to come from Pusher, 400 when it does
- * but cannot be used. Pusher retries any non-2xx answer for a while.
+ * The HTTP status for a rejected webhook: 401 when it is not proven to come from Pusher, 415 when it is not
+ * JSON, 400 when it is proven but cannot be used. Pusher retries any non-2xx answer for a while.
  *
  * @since 0.1.0
  * @category endpoints
@@ -183,30 +232,49 @@ export const webhookErrorStatus = (error: WebhookError): number => {
     case "UnknownKey":
     case "SignatureMismatch":
       return 401
+    case "UnsupportedContentType":
+      return 415
     default:
       return 400
   }
 }
 
-// The raw body, as signed, verified; a body that cannot be read fails with the server's `RequestError`.
-const verifyRequest = (options: Webhook.VerifyOptions | undefined) =>
+// What needs no body first (401/415, the body left unread), then the raw body, as signed, under the limit
+// (413), then verified.
+const verifyRequest = (options: WebhookEndpointOptions | undefined, limit: Endpoints.LimitOption) =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-    Effect.flatMap(
-      request.arrayBuffer,
-      (body) => Webhook.verify({ headers: request.headers, body: new Uint8Array(body) }, options)
+    Endpoints.checkWebhookHeaders(request).pipe(
+      Effect.mapError((error) => new Endpoints.HeadersRefused({ error })),
+      Effect.zipRight(
+        Endpoints.webhookLimit(limit).pipe(
+          Effect.flatMap((bytes) => Body.read(request, bytes)),
+          Effect.tapError(Endpoints.logRefusedForSize)
+        )
+      ),
+      Effect.flatMap((body) => Webhook.verify({ headers: request.headers, body }, options))
     ))
 
 // The one place where a rejected webhook becomes a response.
-const rejected = (error: WebhookError | HttpServerError.RequestError) =>
-  Predicate.isTagged(error, "WebhookError")
-    ? errorResponse(webhookErrorStatus(error), error.message)
-    : errorResponse(400, "the request body could not be read")
+const rejected = (
+  error: Endpoints.HeadersRefused | WebhookError | Body.BodyTooLarge | Body.BodyUnreadable | Endpoints.InvalidLimit
+) => {
+  switch (error._tag) {
+    case "HeadersRefused":
+      return Effect.succeed(Endpoints.refusedUnread(webhookErrorStatus(error.error), error.error.message))
+    case "WebhookError":
+      return Effect.succeed(Endpoints.errorResponse(webhookErrorStatus(error), error.message))
+    default:
+      return Endpoints.unread(error)
+  }
+}
 
 /**
  * The webhook endpoint: reads the raw body, verifies it, runs `handle` on the payload and answers 200 only
- * after `handle` succeeded; 401 for a bad or missing signature or an unknown key, 400 for a body whose
- * envelope cannot be used. An event that does not match its kind reaches `handle` as an `UnknownEvent` (the
- * webhook is still answered 200: a refused one is retried, then dropped with all its events). A failure of
+ * after `handle` succeeded; 401 for a bad or missing signature or an unknown key, 415 for a type that is
+ * not JSON (both before the body is read), 413 for a body over `options.maxBodyBytes` (logged as an
+ * error: raise the limit if genuine webhooks hit it), 400 for a body whose envelope cannot be used. An
+ * event that does not match its kind reaches `handle` as an `UnknownEvent` (the webhook is still answered
+ * 200: a refused one is retried, then dropped with all its events). A failure of
  * `handle` propagates (the server answers 500), so Pusher retries: handlers must be idempotent.
  *
  * @since 0.1.0
@@ -214,16 +282,18 @@ const rejected = (error: WebhookError | HttpServerError.RequestError) =>
  */
 export const webhook = <E, R>(
   handle: (payload: Webhook.WebhookPayload) => Effect.Effect<void, E, R>,
-  options?: Webhook.VerifyOptions
+  options?: WebhookEndpointOptions
 ): Effect.Effect<
   HttpServerResponse.HttpServerResponse,
   E,
   R | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
-> =>
-  Effect.matchEffect(verifyRequest(options), {
-    onFailure: (error) => Effect.succeed(rejected(error)),
+> => {
+  const limit = Endpoints.readLimit(options)
+  return Effect.matchEffect(verifyRequest(options, limit), {
+    onFailure: rejected,
     onSuccess: (payload) => Effect.as(handle(payload), HttpServerResponse.empty({ status: 200 }))
   })
+}
 
 /**
  * A webhook endpoint feeding a `Stream`: each verified request's events are offered to the stream, and the
@@ -236,7 +306,7 @@ export const webhook = <E, R>(
  * @category endpoints
  */
 export const webhookStream = (
-  options?: Webhook.VerifyOptions & { readonly capacity?: number | undefined }
+  options?: WebhookEndpointOptions & { readonly capacity?: number | undefined }
 ): Effect.Effect<
   {
     readonly endpoint: Effect.Effect<
@@ -262,7 +332,7 @@ export const webhookStream = (
           Effect.forEach(waiting, (taken) => Deferred.fail(taken, "closed"), { discard: true })
         )
     )
-    const closed = errorResponse(503, "the webhook stream is closed")
+    const closed = Endpoints.errorResponse(503, "the webhook stream is closed")
     const endpoint = webhook((payload) =>
       Effect.flatMap(Deferred.make<void, "closed">(), (taken) => {
         waiting.add(taken)
@@ -293,7 +363,9 @@ export interface RouterOptions<E1, R1, E2, R2, E3, R3> {
     | ((request: AuthRequest.UserAuthRequest) => Effect.Effect<UserDecision, E2, R2>)
     | undefined
   readonly webhook?: ((payload: Webhook.WebhookPayload) => Effect.Effect<void, E3, R3>) | undefined
-  readonly webhookOptions?: Webhook.VerifyOptions | undefined
+  readonly webhookOptions?: WebhookEndpointOptions | undefined
+  /** Options of both auth endpoints (their body limit). */
+  readonly authOptions?: EndpointOptions | undefined
   /** Paths, by default `/pusher/auth`, `/pusher/user-auth` and `/pusher/webhook`. */
   readonly paths?: {
     readonly channelAuthorization?: HttpRouter.PathInput | undefined
@@ -316,14 +388,14 @@ export const router = <E1 = never, R1 = never, E2 = never, R2 = never, E3 = neve
     router = HttpRouter.post(
       router,
       options.paths?.channelAuthorization ?? "/pusher/auth",
-      channelAuthorization(options.authorizeChannel)
+      channelAuthorization(options.authorizeChannel, options.authOptions)
     )
   }
   if (options.authenticateUser !== undefined) {
     router = HttpRouter.post(
       router,
       options.paths?.userAuthentication ?? "/pusher/user-auth",
-      userAuthentication(options.authenticateUser)
+      userAuthentication(options.authenticateUser, options.authOptions)
     )
   }
   if (options.webhook !== undefined) {

@@ -11,12 +11,15 @@
  */
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type * as Http from "node:http"
+import { deferDestroy } from "./internal/requestGuard.js"
 
 /**
  * A Node request handler.
@@ -27,15 +30,38 @@ import type * as Http from "node:http"
 export type Handler = (request: Http.IncomingMessage, response: Http.ServerResponse) => void
 
 /**
- * A handler for an app, running in the current Effect runtime (use it inside an Effect program).
+ * @since 0.1.0
+ * @category models
+ */
+export interface HandlerOptions {
+  /**
+   * The largest body the app reads, in bytes (its `HttpIncomingMessage.MaxBodySize`): an upper bound for
+   * the endpoints' default limits and for any body the app reads with `@effect/platform`. An endpoint's
+   * own `maxBodyBytes` option takes precedence.
+   */
+  readonly maxBodyBytes?: number | undefined
+}
+
+/**
+ * A handler for an app, running in the current Effect runtime (use it inside an Effect program). A
+ * request refused at its body limit is answered 413 before the connection is closed.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const makeHandler = <E, R>(
-  app: HttpApp.Default<E, R>
-): Effect.Effect<Handler, never, Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>> =>
-  NodeHttpServer.makeHandler(app)
+  app: HttpApp.Default<E, R>,
+  options?: HandlerOptions
+): Effect.Effect<Handler, never, Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>> => {
+  const maxBodyBytes = options?.maxBodyBytes
+  const bounded = typeof maxBodyBytes === "number" && maxBodyBytes >= 0
+    ? HttpIncomingMessage.withMaxBodySize(app, Option.some(Math.floor(maxBodyBytes)))
+    : app
+  return Effect.map(NodeHttpServer.makeHandler(bounded), (handle): Handler => (request, response) => {
+    deferDestroy(request, response)
+    handle(request, response)
+  })
+}
 
 /**
  * A handler for an app whose services come from `layer`, for programs that are not written with Effect.
@@ -55,12 +81,13 @@ export const makeHandler = <E, R>(
  */
 export const toHandler = <E, R, LE>(
   app: HttpApp.Default<E, R>,
-  layer: Layer.Layer<Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>, LE>
+  layer: Layer.Layer<Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>, LE>,
+  options?: HandlerOptions
 ): { readonly handler: Handler; readonly dispose: () => Promise<void> } => {
   const runtime = ManagedRuntime.make(layer)
   let ready: Promise<Handler | undefined> | undefined
   const handler: Handler = (request, response) => {
-    ready ??= runtime.runPromise(makeHandler(app)).catch((cause: unknown) => {
+    ready ??= runtime.runPromise(makeHandler(app, options)).catch((cause: unknown) => {
       // The layer failed to build (a configuration error, ...): say why, and try again on the next request.
       ready = undefined
       Effect.runFork(Effect.logError("NodePusherEndpoints: the layer could not be built", cause))

@@ -89,3 +89,63 @@ export const encryptedPrefix = "private-encrypted-"
  * @category prefixes
  */
 export const clientEventPrefix = "client-"
+
+/**
+ * Events Pusher puts in one webhook request at most: it batches webhooks for up to 250 ms or 20 events
+ * ("What is the batch size and batch window for Channels webhooks?", Pusher support).
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const maxEventsPerWebhook = 20
+
+/**
+ * The largest body the webhook endpoint accepts by default, for an app whose event data may be
+ * `maxPayloadBytes`: `max(1 MiB, 100 × maxPayloadBytes)`.
+ *
+ * The largest genuine webhook is a batch of {@link maxEventsPerWebhook} client events whose data is at the
+ * limit. The data travels as a JSON string inside the JSON body, so escaping can grow it: `"` and `\`
+ * double, and a non-ASCII character escaped as `\uXXXX` (a surrogate pair for 4 UTF-8 bytes) triples at
+ * worst; the names and fields around it add under 1 KiB. That is `20 × (3 × maxPayloadBytes + 1 KiB)`,
+ * 620 KiB on the default plan; `100 × maxPayloadBytes` (20 events × 5) leaves room beyond that worst case,
+ * and 1 MiB is the floor for small plans.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const maxWebhookBodyBytes = (maxPayloadBytes: number): number => Math.max(1_048_576, 100 * maxPayloadBytes)
+
+/**
+ * The largest body an auth endpoint accepts by default: 64 KiB.
+ *
+ * pusher-js posts `socket_id` (under 40 bytes) and `channel_name` (200 characters, at most 600 bytes
+ * percent-encoded), plus whatever `params` the app adds to its authorizer: 64 KiB is 100 times the fields
+ * pusher-js sends, room for the app's own, and small enough that a flood of large bodies costs little.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const defaultMaxAuthBodyBytes = 65_536
+
+/**
+ * An error answer quotes at most this many characters of what the caller sent.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const maxExcerptLength = 100
+
+/**
+ * `text` as an error may quote it: whole when short, otherwise its first {@link maxExcerptLength}
+ * characters and its length, so a 10 MB field name does not come back as a 10 MB answer.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const excerpt = (text: string, max: number = maxExcerptLength): string => {
+  if (text.length <= max) return text
+  // Cutting after a high surrogate would leave a lone one.
+  const code = text.charCodeAt(max - 1)
+  const end = code >= 0xd800 && code <= 0xdbff ? max - 1 : max
+  return `${text.slice(0, end)}… (${text.length} characters)`
+}

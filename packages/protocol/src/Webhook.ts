@@ -12,6 +12,7 @@
 import * as Encoding from "./Encoding.js"
 import { err, ok, type Result } from "./Failure.js"
 import * as Headers from "./Headers.js"
+import { excerpt } from "./Limits.js"
 import type { Sign } from "./Signing.js"
 
 /**
@@ -91,15 +92,28 @@ export interface Verifier {
 }
 
 /**
- * Checks the request's headers and signature and answers the authenticated body as text: `Content-Type`
- * is JSON, `X-Pusher-Key` an accepted key, `X-Pusher-Signature` the HMAC of the body (a string, or bytes
- * that are UTF-8) with one of that key's secrets.
+ * The request's headers as checked before its body is read: the signature to compare and the signers of
+ * the key that sent it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CheckedHeaders {
+  readonly signature: string
+  readonly signers: ReadonlyArray<Sign>
+}
+
+/**
+ * Checks everything that needs no body: `Content-Type` is JSON, `X-Pusher-Key` an accepted key and
+ * `X-Pusher-Signature` present, so an endpoint can refuse a request before reading what it uploads.
  *
  * @since 0.1.0
  * @category verification
  */
-export const authenticate = (verifier: Verifier, request: RequestSnapshot): Result<string, WebhookFailure> => {
-  const headers = request.headers
+export const checkHeaders = (
+  verifier: Verifier,
+  headers: RequestSnapshot["headers"]
+): Result<CheckedHeaders, WebhookFailure> => {
   if (headers === undefined) return err(reject("MissingHeader", "the request has no headers"))
   const { contentType, key, signature } = headers
   if (contentType === undefined) return err(reject("MissingHeader", "Content-Type is missing"))
@@ -114,8 +128,23 @@ export const authenticate = (verifier: Verifier, request: RequestSnapshot): Resu
   }
   const signers = verifier.signers.get(key)
   if (signers === undefined) {
-    return err(reject("UnknownKey", `X-Pusher-Key ${JSON.stringify(key)} is not an accepted key`))
+    return err(reject("UnknownKey", `X-Pusher-Key ${JSON.stringify(excerpt(key))} is not an accepted key`))
   }
+  return ok({ signature, signers })
+}
+
+/**
+ * Checks the request's headers and signature and answers the authenticated body as text: `Content-Type`
+ * is JSON, `X-Pusher-Key` an accepted key, `X-Pusher-Signature` the HMAC of the body (a string, or bytes
+ * that are UTF-8) with one of that key's secrets.
+ *
+ * @since 0.1.0
+ * @category verification
+ */
+export const authenticate = (verifier: Verifier, request: RequestSnapshot): Result<string, WebhookFailure> => {
+  const headers = checkHeaders(verifier, request.headers)
+  if (!headers.ok) return headers
+  const { signature, signers } = headers.value
   const body = bodyText(request.body)
   if (!body.ok) return body
   let valid = false

@@ -1,0 +1,105 @@
+/**
+ * Reading a request body under a limit, for the endpoints: a body that declares a larger `Content-Length`
+ * is refused before a byte of it is read, one that streams past the limit as soon as it does, and the
+ * chunks are kept in an array and joined once (linear in the body, not quadratic).
+ */
+import * as Headers from "@effect-pusher/protocol/Headers"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+
+/**
+ * The body is over `limit` bytes: by its `Content-Length` (`declared`), or as it streamed.
+ *
+ * @internal
+ */
+export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{
+  readonly limit: number
+  readonly declared: number | undefined
+}> {}
+
+/**
+ * The body could not be read (the client went away, the stream failed).
+ *
+ * @internal
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an error without fields
+export class BodyUnreadable extends Data.TaggedError("BodyUnreadable")<{}> {}
+
+/**
+ * A `maxBodyBytes` option as a limit: a non-negative number of bytes, or `undefined` when it is not one.
+ *
+ * @internal
+ */
+export const validLimit = (value: unknown): number | undefined =>
+  typeof value === "number" && value >= 0 && value <= Number.MAX_SAFE_INTEGER ? Math.floor(value) : undefined
+
+/**
+ * An endpoint's default limit, never above the server's `HttpIncomingMessage.MaxBodySize` when one is set
+ * (`NodeHttpServer` sets 10 MiB): the server's bound holds for what we read too.
+ *
+ * @internal
+ */
+export const underServerLimit = (fallback: number): Effect.Effect<number> =>
+  Effect.map(HttpIncomingMessage.MaxBodySize, (server) =>
+    Option.match(server, {
+      onNone: () => fallback,
+      onSome: (size) => Math.min(fallback, Number(size))
+    }))
+
+// Only digits: a `Content-Length` of `1e9` or `-1` is not one, and the stream decides.
+const declaredLength = (headers: HttpServerRequest.HttpServerRequest["headers"]): number | undefined => {
+  const value = Headers.lookup(headers, "content-length")
+  return typeof value === "string" && /^\d{1,16}$/.test(value) ? Number(value) : undefined
+}
+
+const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0]
+  const out = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.length
+  }
+  return out
+}
+
+interface Collected {
+  readonly chunks: Array<Uint8Array>
+  size: number
+}
+
+/**
+ * The request's body, at most `limit` bytes of it. Reading stops at the first chunk past the limit; the
+ * endpoint then answers 413 with `Connection: close`, so the server does not read the rest either.
+ *
+ * @internal
+ */
+export const read = (
+  request: HttpServerRequest.HttpServerRequest,
+  limit: number
+): Effect.Effect<Uint8Array, BodyTooLarge | BodyUnreadable> => {
+  const declared = declaredLength(request.headers)
+  if (declared !== undefined && declared > limit) return Effect.fail(new BodyTooLarge({ limit, declared }))
+  const initial: Collected = { chunks: [], size: 0 }
+  return Stream.runFoldWhile(
+    request.stream,
+    initial,
+    (collected) => collected.size <= limit,
+    (collected, chunk) => {
+      collected.chunks.push(chunk)
+      collected.size += chunk.length
+      return collected
+    }
+  ).pipe(
+    Effect.mapError(() => new BodyUnreadable()),
+    Effect.flatMap((collected) =>
+      collected.size > limit
+        ? Effect.fail(new BodyTooLarge({ limit, declared: undefined }))
+        : Effect.succeed(concat(collected.chunks, collected.size))
+    )
+  )
+}

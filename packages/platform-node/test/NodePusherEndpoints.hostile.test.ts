@@ -1,0 +1,199 @@
+// Unauthenticated requests against the endpoints on a real node:http server (issue 13, point 1): what needs
+// no body is refused before the body is read, a body over the limit is refused while it is still being
+// uploaded and only about the limit is read, and a flood of bad requests leaves the server answering.
+import { PusherConfig, PusherEndpoints } from "@effect-pusher/core"
+import { NodePusherEndpoints } from "@effect-pusher/platform-node"
+import { Limits } from "@effect-pusher/protocol"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as Effect from "effect/Effect"
+import { createHmac } from "node:crypto"
+import * as Http from "node:http"
+import * as Net from "node:net"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+const options = { appId: 1, key: "key", secret: "secret" }
+const webhookLimit = 256 * 1024
+const received: Array<string> = []
+
+const { dispose, handler } = NodePusherEndpoints.toHandler(
+  Effect.flatten(HttpRouter.toHttpApp(PusherEndpoints.router({
+    authorizeChannel: () => Effect.succeed(PusherEndpoints.allow),
+    authenticateUser: () => Effect.succeed({ id: "ada" }),
+    webhook: (payload) => Effect.sync(() => received.push(...payload.events.map((e) => e._tag))),
+    webhookOptions: { maxBodyBytes: webhookLimit }
+  }))),
+  PusherConfig.layer(options)
+)
+
+let server: Http.Server
+let port: number
+// Bytes the server took off each connection, by the client's local port, recorded when it closes.
+const bytesRead = new Map<number, number>()
+
+beforeAll(async () => {
+  server = Http.createServer(handler)
+  server.on("connection", (socket) => {
+    const remotePort = socket.remotePort ?? 0
+    socket.on("close", () => bytesRead.set(remotePort, socket.bytesRead))
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const address = server.address()
+  port = typeof address === "object" && address !== null ? address.port : 0
+})
+
+afterAll(async () => {
+  server.closeAllConnections()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await dispose()
+})
+
+const total = 100 * 1024 * 1024
+const chunk = new Uint8Array(64 * 1024).fill(0x61)
+
+interface Upload {
+  readonly status: number
+  readonly answer: string
+  /** The body bytes the client had handed to its socket when the answer arrived. */
+  readonly sentBeforeAnswer: number
+  /** The bytes the server read from the connection, request head included. */
+  readonly serverRead: number
+  readonly head: number
+}
+
+/**
+ * Uploads up to 100 MB as fast as the connection takes it, and stops as soon as an answer arrives (or the
+ * connection fails): the answer arrived before the upload ended iff fewer than 100 MB were sent.
+ */
+const upload = (path: string, headers: Record<string, string>, chunked: boolean): Promise<Upload> =>
+  new Promise((resolve, reject) => {
+    const socket = Net.connect(port, "127.0.0.1")
+    let answer = ""
+    let sent = 0
+    let sentBeforeAnswer: number | undefined
+    let head = 0
+    let localPort = 0
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")
+    const framing = chunked ? "transfer-encoding: chunked\r\n" : `content-length: ${total}\r\n`
+    const pump = () => {
+      while (sentBeforeAnswer === undefined && sent < total && !socket.destroyed) {
+        sent += chunk.length
+        const more = chunked
+          ? socket.write(`${chunk.length.toString(16)}\r\n`) && socket.write(chunk) && socket.write("\r\n")
+          : socket.write(chunk)
+        if (!more) return void socket.once("drain", pump)
+      }
+    }
+    socket.on("connect", () => {
+      localPort = socket.localPort ?? 0
+      const requestHead = `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${lines}${framing}\r\n`
+      head = requestHead.length
+      socket.write(requestHead)
+      pump()
+    })
+    socket.on("data", (data: Buffer) => {
+      sentBeforeAnswer ??= sent
+      answer += data.toString("latin1")
+      // The answer is in: stop uploading, so the connection ends whatever the server does with it.
+      if (answer.includes("\r\n\r\n")) socket.end()
+    })
+    // The server closes the connection after a 413; writes past that point fail, which is expected.
+    socket.on("error", () => undefined)
+    socket.on("close", () => {
+      // The server's side of the connection closes at about the same time: wait for its count.
+      const settle = () => {
+        const serverRead = bytesRead.get(localPort)
+        if (serverRead === undefined) return void setImmediate(settle)
+        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)
+        if (status === 0) return reject(new Error(`no answer after ${sent} bytes`))
+        resolve({ status, answer, sentBeforeAnswer: sentBeforeAnswer ?? sent, serverRead, head })
+      }
+      settle()
+    })
+  })
+
+const signedHeaders = {
+  "content-type": "application/json",
+  "x-pusher-key": "key",
+  "x-pusher-signature": "0".repeat(64)
+}
+
+describe("NodePusherEndpoints under a 100 MB upload", () => {
+  for (const chunked of [true, false]) {
+    const framing = chunked ? "chunked" : "with its Content-Length"
+    it(`refuses a webhook ${framing} with a known key (413) before the upload ends, reading at most the limit + 64 KiB`, async () => {
+      const result = await upload("/pusher/webhook", signedHeaders, chunked)
+      expect(result.status).toBe(413)
+      expect(result.answer.toLowerCase()).toContain("connection: close")
+      expect(result.sentBeforeAnswer).toBeLessThan(total)
+      expect(result.serverRead - result.head).toBeLessThanOrEqual(webhookLimit + 64 * 1024)
+    })
+
+    it(`refuses an auth request ${framing} over 64 KiB (413) before the upload ends`, async () => {
+      const result = await upload("/pusher/auth", { "content-type": "application/x-www-form-urlencoded" }, chunked)
+      expect(result.status).toBe(413)
+      expect(result.sentBeforeAnswer).toBeLessThan(total)
+      expect(result.serverRead - result.head).toBeLessThanOrEqual(Limits.defaultMaxAuthBodyBytes + 64 * 1024)
+    })
+  }
+
+  it("refuses an unknown key (401), a missing signature (401) and a non-JSON type (415) without reading the body", async () => {
+    const cases: ReadonlyArray<readonly [Record<string, string>, number]> = [
+      [{ ...signedHeaders, "x-pusher-key": "someone-else" }, 401],
+      [{ "content-type": "application/json", "x-pusher-key": "key" }, 401],
+      [{ ...signedHeaders, "content-type": "text/plain" }, 415]
+    ]
+    for (const [headers, status] of cases) {
+      const result = await upload("/pusher/webhook", headers, true)
+      expect(result.status).toBe(status)
+      expect(result.sentBeforeAnswer).toBeLessThan(total)
+      // Nothing of the body is needed: what was read is what Node buffered before the answer.
+      expect(result.serverRead - result.head).toBeLessThanOrEqual(webhookLimit)
+    }
+  })
+})
+
+const post = (path: string, body: string, headers: Record<string, string>) =>
+  fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", body, headers })
+
+const form = { "content-type": "application/x-www-form-urlencoded" }
+
+describe("NodePusherEndpoints after 10,000 bad requests", () => {
+  it("still answers genuine requests", async () => {
+    const bad = [
+      () => post("/pusher/webhook", "{}", { "content-type": "application/json", "x-pusher-key": "nope" }),
+      () => post("/pusher/webhook", "{}", signedHeaders),
+      () => post("/pusher/webhook", "x".repeat(70_000), { "content-type": "text/plain" }),
+      () => post("/pusher/auth", "socket_id=1.2&socket_id=1.2&channel_name=private-a", form),
+      () => post("/pusher/auth", "a".repeat(70_000), form),
+      () => post("/pusher/user-auth", "not json", { "content-type": "application/json" })
+    ]
+    const statuses = new Map<number, number>()
+    for (let round = 0; round < 100; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => bad[(round * 100 + i) % bad.length]!().then((r) => r.status))
+      )
+      for (const status of answers) statuses.set(status, (statuses.get(status) ?? 0) + 1)
+    }
+    expect([...statuses.keys()].sort()).toEqual([400, 401, 413, 415])
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(10_000)
+
+    const auth = await post("/pusher/auth", "socket_id=123.456&channel_name=private-orders", form)
+    expect(auth.status).toBe(200)
+    const body = JSON.stringify({ time_ms: 1, events: [{ name: "channel_occupied", channel: "c" }] })
+    const signature = createHmac("sha256", "secret").update(body).digest("hex")
+    const webhook = await post("/pusher/webhook", body, { ...signedHeaders, "x-pusher-signature": signature })
+    expect(webhook.status).toBe(200)
+    expect(received).toContain("ChannelOccupied")
+  }, 300_000)
+})
+
+describe("error answers", () => {
+  it("quote at most an excerpt of a 30 KB field name", async () => {
+    const name = "n".repeat(30_000)
+    const response = await post("/pusher/auth", `${name}=1&${name}=2`, form)
+    expect(response.status).toBe(400)
+    const text = await response.text()
+    expect(text.length).toBeLessThan(400)
+    expect(text).toContain("30000 characters")
+  })
+})
