@@ -57,7 +57,10 @@ import { ValidationError } from "./PusherError.js"
 export interface Options {
   /** Events per `batch_events` request, 1 to 10 (the Channels limit). Default 10. */
   readonly maxBatch?: number | undefined
-  /** How long the first queued event waits for others. Default 0: until the end of the current tick. */
+  /**
+   * How long the first queued event waits for others, shorter than the config's `timeout`. Default 0: until
+   * the end of the current tick.
+   */
   readonly maxWait?: Duration.DurationInput | undefined
   /** Batch requests in flight at once. Default 64. */
   readonly maxInFlight?: number | undefined
@@ -165,6 +168,10 @@ export const layer = (
         config: yield* PusherConfig.PusherConfig,
         crypto: yield* PusherCrypto.PusherCrypto,
         client: yield* HttpClient.HttpClient
+      }
+      // A burst that may outlast the timeout would fail its first callers before their event is sent.
+      if (Duration.greaterThanOrEqualTo(checked.maxWait, requestContext.config.timeout)) {
+        return yield* invalid("maxWait", "must be shorter than the configured timeout")
       }
       return Option.some<Service>(Batching.handle(yield* Batcher.make(requestContext, checked)))
     })

@@ -178,7 +178,9 @@ describe("PusherBatching: options", () => {
         [{ ordering: "sorted" }, "ordering"],
         [{ maxWait: "banana" }, "maxWait"],
         [{ maxWait: Infinity }, "maxWait"],
-        [{ maxInFlight: -1 }, "maxInFlight"]
+        [{ maxInFlight: -1 }, "maxInFlight"],
+        // Not shorter than the config's timeout (300 ms).
+        [{ maxWait: "300 millis" }, "maxWait"]
       ]
       for (const [options, field] of cases) {
         const layer = PusherBatching.layer(options as PusherBatching.Options).pipe(

@@ -301,7 +301,7 @@ describe("PusherBatching", () => {
     Effect.gen(function*() {
       const server = makeServer()
       const scope = yield* Scope.make()
-      const context = yield* Layer.buildWithScope(withBatching(server, { maxWait: "1 hour" }), scope)
+      const context = yield* Layer.buildWithScope(withBatching(server, { maxWait: "5 seconds" }), scope)
       const fibers = yield* Effect.forEach(
         [1, 2, 3],
         (i) => Effect.fork(Effect.provide(Pusher.trigger(`c${i}`, "e", i), context)),
