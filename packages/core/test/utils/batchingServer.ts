@@ -1,5 +1,6 @@
 import { PusherBatching, PusherConfig } from "@effect-pusher/core"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -22,6 +23,8 @@ export interface Reply {
   readonly status?: number
   readonly body?: string
   readonly delay?: Duration.DurationInput
+  /** The connection is reset once the request was received (it may have been delivered). */
+  readonly reset?: boolean
 }
 
 /** A fake Channels API: records each request, answers with `reply`, counts requests in flight. */
@@ -36,9 +39,13 @@ export const makeServer = (reply: (sent: Sent) => Reply = () => ({})) => {
       const answer = reply(entry)
       stats.inFlight++
       stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight)
-      const respond = Effect.sync(() =>
-        HttpClientResponse.fromWeb(request, new Response(answer.body ?? "{}", { status: answer.status ?? 200 }))
-      )
+      const respond = answer.reset === true
+        ? Effect.fail(
+          new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("ECONNRESET") })
+        )
+        : Effect.sync(() =>
+          HttpClientResponse.fromWeb(request, new Response(answer.body ?? "{}", { status: answer.status ?? 200 }))
+        )
       return (answer.delay === undefined ? respond : Effect.zipRight(Effect.sleep(answer.delay), respond)).pipe(
         Effect.ensuring(Effect.sync(() => stats.inFlight--))
       )
