@@ -2,10 +2,14 @@
  * The benchmark's stand-in for Channels: a node:http server on 127.0.0.1 that reads each request and
  * answers `{}` (a valid answer to both /events and /batch_events), counting requests (`GET /__requests`). Run by bench.ts as
  * a child process, so that its work is not billed to the client being measured.
+ *
+ * Latency knob: each answer is held for `latency` ms after the request was read (default 0: at once), set by
+ * the first argument or by `GET /__latency?ms=N` (not counted), to stand for a real server's round trip.
  */
 import * as Http from "node:http"
 
 let requests = 0
+let latency = Number(process.argv[2] ?? 0) || 0
 const answer = Buffer.from("{}")
 const noop = () => {}
 
@@ -15,11 +19,20 @@ const server = Http.createServer((request, response) => {
     response.end(String(requests))
     return
   }
+  if (request.url?.startsWith("/__latency?ms=") === true) {
+    latency = Number(request.url.slice("/__latency?ms=".length)) || 0
+    response.end(String(latency))
+    return
+  }
   requests++
   request.on("data", noop)
   request.on("end", () => {
-    response.writeHead(200, { "content-type": "application/json", "content-length": answer.byteLength })
-    response.end(answer)
+    const respond = () => {
+      response.writeHead(200, { "content-type": "application/json", "content-length": answer.byteLength })
+      response.end(answer)
+    }
+    if (latency > 0) setTimeout(respond, latency)
+    else respond()
   })
 })
 server.keepAliveTimeout = 60_000

@@ -3,19 +3,36 @@
  *
  * With this layer in the context, `Pusher.trigger` to a single channel and `Pusher.sendToUser` no longer
  * send one request each: their events wait in a queue and go out as `batch_events` requests of up to
- * `maxBatch` events (default: `PusherConfig`'s `maxEventsPerBatch`, 10 unless configured), as soon as that many
- * are waiting or when the current burst ends (the end of the tick, or `maxWait`).
- * Every caller still gets its own result or its own typed error:
+ * `maxBatch` events (default: `PusherConfig`'s `maxEventsPerBatch`, 10 unless configured; of as many
+ * different channels), as soon as a request may start and a batch is full, or when the
+ * current burst ends (the end of the tick, or `maxWait`). Every caller still gets its own result or its own
+ * typed error:
  *
  * - validation (and encryption) happens before queueing, so one bad event never poisons a batch;
  * - when the server refuses a whole batch with 400 or 413, each of its events is resent alone, so valid
  *   events succeed and only the culprit fails;
  * - other failures (401, 5xx, network, timeout) fail every event of that batch with the same error;
- * - the events of a channel keep their order: a channel's next event waits while a batch holding an
- *   earlier one is in flight;
+ * - every caller waits at most the `timeout` of its own call's config, counted from its call, whether its
+ *   event is still queued or in flight; then it fails with a `TransportError` `Timeout`. An event still
+ *   queued is then never sent; one in flight may still be delivered (a request cannot be taken back), as
+ *   with any trigger that times out;
  * - an interrupted caller whose event has not left the queue is dropped from it;
- * - at most `maxInFlight` batch requests are in flight; when the layer is released it stops batching,
- *   sends what is queued and waits for every request in flight.
+ * - at most `maxInFlight` batch requests are in flight.
+ *
+ * Ordering (`ordering`):
+ *
+ * - `"unordered"` (the default) promises what plain concurrent triggers promise with every official
+ *   library: nothing about the order of concurrent events. Batches of any channels go out in queue order,
+ *   as many at once as `maxInFlight` allows, so a slow server costs no throughput. Events that a caller
+ *   sends one after the other (waiting for each answer) arrive in that order.
+ * - `"perChannel"`: the events of a channel reach the server in the order they were queued: a channel's
+ *   next event waits while a batch holding an earlier one is in flight, so a hot channel gets one batch per
+ *   round trip. An event that failed (or timed out) may still have been delivered, and the events after it
+ *   are sent anyway.
+ *
+ * When the layer is released it sends what is queued and what is triggered meanwhile, keeping the order
+ * above, and waits for every request in flight (each bounded by the timeout); after that, a trigger that
+ * still reaches this batcher fails with a `TransportError` `Closed` and is not sent.
  *
  * Triggers to several channels, `triggerBatch` and the query operations are unchanged.
  *
@@ -39,16 +56,29 @@ import { ValidationError } from "./PusherError.js"
  * @category models
  */
 export interface Options {
-  /**
-   * Events per `batch_events` request, 1 to `PusherConfig`'s `maxEventsPerBatch` (the app's limit, 10 on the
-   * multi-tenant clusters). Default `maxEventsPerBatch`.
-   */
+  /** Events per `batch_events` request, 1 to 10 (the Channels limit). Default 10. */
   readonly maxBatch?: number | undefined
-  /** How long the first queued event waits for others. Default 0: until the end of the current tick. */
+  /**
+   * How long the first queued event waits for others, shorter than the config's `timeout`. Default 0: until
+   * the end of the current tick.
+   */
   readonly maxWait?: Duration.DurationInput | undefined
   /** Batch requests in flight at once. Default 64. */
   readonly maxInFlight?: number | undefined
+  /**
+   * `"unordered"` (default): no order between concurrent events, as with plain triggers; `"perChannel"`:
+   * each channel's events reach the server in the order they were queued, one batch per channel in flight.
+   */
+  readonly ordering?: Ordering | undefined
 }
+
+/**
+ * What order batched events keep: see the module's documentation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Ordering = "unordered" | "perChannel"
 
 /**
  * What the batcher has sent so far.
@@ -84,23 +114,40 @@ export class PusherBatching extends Context.Reference<PusherBatching>()("@effect
   defaultValue: (): Option.Option<Service> => Option.none()
 }) {}
 
+const invalid = (field: string, rule: string) => Either.left(new ValidationError({ field, rule }))
+
+/** The options, each read once; only that read is guarded (a getter or a proxy may throw). */
+const read = (options: unknown): Either.Either<Options, ValidationError> => {
+  if (options === undefined) return Either.right({})
+  if (typeof options !== "object" || options === null) return invalid("options", "must be an object")
+  try {
+    return Either.right({
+      maxBatch: Reflect.get(options, "maxBatch"),
+      maxWait: Reflect.get(options, "maxWait"),
+      maxInFlight: Reflect.get(options, "maxInFlight"),
+      ordering: Reflect.get(options, "ordering")
+    })
+  } catch {
+    return invalid("options", "could not be read (it threw while being read)")
+  }
+}
+
 const check = (options: Options, maxEventsPerBatch: number): Either.Either<Batcher.Options, ValidationError> => {
   const maxBatch = options.maxBatch ?? maxEventsPerBatch
   if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > maxEventsPerBatch) {
-    return Either.left(
-      new ValidationError({
-        field: "maxBatch",
-        rule: `must be an integer from 1 to ${maxEventsPerBatch} (PusherConfig maxEventsPerBatch)`
-      })
-    )
+    return invalid("maxBatch", `must be an integer from 1 to ${maxEventsPerBatch} (PusherConfig maxEventsPerBatch)`)
   }
   const maxWait = Duration.decodeUnknown(options.maxWait ?? Duration.zero)
-  if (Option.isNone(maxWait)) return Either.left(new ValidationError({ field: "maxWait", rule: "must be a duration" }))
-  const maxInFlight = options.maxInFlight ?? 64
-  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
-    return Either.left(new ValidationError({ field: "maxInFlight", rule: "must be a positive integer" }))
+  if (Option.isNone(maxWait) || !Duration.isFinite(maxWait.value)) {
+    return invalid("maxWait", "must be a finite duration")
   }
-  return Either.right({ maxBatch, maxWait: maxWait.value, maxInFlight })
+  const maxInFlight = options.maxInFlight ?? 64
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) return invalid("maxInFlight", "must be a positive integer")
+  const ordering = options.ordering ?? "unordered"
+  if (ordering !== "unordered" && ordering !== "perChannel") {
+    return invalid("ordering", "must be \"unordered\" or \"perChannel\"")
+  }
+  return Either.right({ maxBatch, maxWait: maxWait.value, maxInFlight, ordering })
 }
 
 /**
@@ -118,11 +165,15 @@ export const layer = (
     PusherBatching,
     Effect.gen(function*() {
       const config = yield* PusherConfig.PusherConfig
-      const checked = yield* check(options, config.maxEventsPerBatch)
+      const checked = yield* Either.flatMap(read(options), (given) => check(given, config.maxEventsPerBatch))
       const requestContext = {
         config,
         crypto: yield* PusherCrypto.PusherCrypto,
         client: yield* HttpClient.HttpClient
+      }
+      // A burst that may outlast the timeout would fail its first callers before their event is sent.
+      if (Duration.greaterThanOrEqualTo(checked.maxWait, requestContext.config.timeout)) {
+        return yield* invalid("maxWait", "must be shorter than the configured timeout")
       }
       return Option.some<Service>(Batching.handle(yield* Batcher.make(requestContext, checked)))
     })

@@ -82,7 +82,9 @@ export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/cor
 }
 
 /**
- * The request did not complete: the connection failed, or the configured timeout passed.
+ * The request did not complete: the connection failed, or the configured timeout passed (the request may
+ * still have been delivered), or, with reason `Closed`, it was not sent because the batcher it went through
+ * was released.
  *
  * @since 0.1.0
  * @category errors
@@ -90,7 +92,8 @@ export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/cor
 export class TransportError extends Schema.TaggedError<TransportError>("@effect-pusher/core/TransportError")(
   "TransportError",
   {
-    reason: Schema.Literal("Network", "Timeout"),
+    // Closed: refused unsent, because the PusherBatching layer it went through was released.
+    reason: Schema.Literal("Network", "Timeout", "Closed"),
     method: Schema.String,
     path: Schema.String,
     description: Schema.String,
@@ -103,7 +106,7 @@ export class TransportError extends Schema.TaggedError<TransportError>("@effect-
   /** @since 0.1.0 */
   override get message(): string {
     return `${this.method} ${this.path}: ${
-      this.reason === "Timeout" ? "timed out" : "network error"
+      this.reason === "Timeout" ? "timed out" : this.reason === "Closed" ? "not sent" : "network error"
     }: ${this.description}`
   }
 }

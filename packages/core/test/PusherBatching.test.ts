@@ -1,9 +1,7 @@
 import { Pusher, PusherBatching, PusherConfig, PusherCrypto } from "@effect-pusher/core"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -14,64 +12,7 @@ import * as TestClock from "effect/TestClock"
 import { createHash } from "node:crypto"
 import nacl from "tweetnacl"
 
-interface WireEvent {
-  readonly channel: string
-  readonly name: string
-  readonly data: string
-  readonly socket_id?: string
-  readonly info?: string
-}
-
-interface Sent {
-  readonly path: string
-  readonly body: { readonly batch?: ReadonlyArray<WireEvent> } & Record<string, unknown>
-}
-
-interface Reply {
-  readonly status?: number
-  readonly body?: string
-  readonly delay?: Duration.DurationInput
-}
-
-/** A fake Channels API: records each request, answers with `reply`, counts requests in flight. */
-const makeServer = (reply: (sent: Sent) => Reply = () => ({})) => {
-  const sent: Array<Sent> = []
-  const stats = { inFlight: 0, maxInFlight: 0 }
-  const client = HttpClient.make((request, url) =>
-    Effect.suspend(() => {
-      const text = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : "{}"
-      const entry: Sent = { path: url.pathname, body: JSON.parse(text) }
-      sent.push(entry)
-      const answer = reply(entry)
-      stats.inFlight++
-      stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight)
-      const respond = Effect.sync(() =>
-        HttpClientResponse.fromWeb(request, new Response(answer.body ?? "{}", { status: answer.status ?? 200 }))
-      )
-      return (answer.delay === undefined ? respond : Effect.zipRight(Effect.sleep(answer.delay), respond)).pipe(
-        Effect.ensuring(Effect.sync(() => stats.inFlight--))
-      )
-    })
-  )
-  return { sent, stats, client: Layer.succeed(HttpClient.HttpClient, client) }
-}
-
-const config = PusherConfig.layer({ appId: 1, key: "key", secret: "secret" })
-
-const withBatching = (server: ReturnType<typeof makeServer>, options?: PusherBatching.Options) =>
-  PusherBatching.layer(options).pipe(Layer.provideMerge(Layer.merge(config, server.client)))
-
-/** Every event sent, batched or not, as `{ channel, name, data, ... }`. */
-const events = (server: ReturnType<typeof makeServer>): Array<WireEvent> =>
-  server.sent.flatMap((s): Array<WireEvent> =>
-    s.body.batch !== undefined
-      ? [...s.body.batch]
-      : [{
-        channel: String((s.body.channels as Array<string>)[0]),
-        name: String(s.body.name),
-        data: String(s.body.data)
-      }]
-  )
+import { config, events, makeServer, withBatching } from "./utils/batchingServer.js"
 
 describe("PusherBatching", () => {
   it.effect("a service only comes from the layer: a forged one does not type-check", () =>
@@ -174,6 +115,22 @@ describe("PusherBatching", () => {
       // Each batch may hold both channels, so one batch at a time is in flight here.
       expect(server.stats.maxInFlight).toBe(1)
       expect(server.sent.every((s) => s.body.batch!.length <= 10)).toBe(true)
+    }).pipe(Effect.provide(withBatching(server, { ordering: "perChannel" })))
+  })
+
+  it.live("unordered by default: a channel's batches go out at once, as many as maxInFlight allows", () => {
+    const server = makeServer(() => ({ delay: "5 millis" }))
+    return Effect.gen(function*() {
+      yield* Effect.forEach(
+        Array.from({ length: 35 }, (_, i) => i),
+        (i) => Pusher.trigger(i % 2 === 0 ? "even" : "odd", "e", i),
+        { concurrency: "unbounded" }
+      )
+      expect(server.sent.map((s) => s.body.batch!.length)).toEqual([10, 10, 10, 5])
+      expect(server.stats.maxInFlight).toBe(4)
+      expect(events(server).map((e) => Number(e.data)).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 35 }, (_, i) => i)
+      )
     }).pipe(Effect.provide(withBatching(server)))
   })
 
@@ -314,10 +271,10 @@ describe("PusherBatching", () => {
       const last = yield* Effect.fork(Pusher.trigger("last", "e", 10))
       yield* Effect.yieldNow()
       expect(server.sent.length).toBe(1)
-      yield* TestClock.adjust("1 hour")
+      yield* TestClock.adjust("5 seconds")
       yield* Fiber.join(last)
       expect(server.sent.map((s) => s.body.batch!.length)).toEqual([10, 1])
-    }).pipe(Effect.provide(withBatching(server, { maxWait: "1 hour" })))
+    }).pipe(Effect.provide(withBatching(server, { maxWait: "5 seconds" })))
   })
 
   it.effect("fails every event of a batch with the same error on a 5xx", () => {
@@ -366,7 +323,7 @@ describe("PusherBatching", () => {
     Effect.gen(function*() {
       const server = makeServer()
       const scope = yield* Scope.make()
-      const context = yield* Layer.buildWithScope(withBatching(server, { maxWait: "1 hour" }), scope)
+      const context = yield* Layer.buildWithScope(withBatching(server, { maxWait: "5 seconds" }), scope)
       const fibers = yield* Effect.forEach(
         [1, 2, 3],
         (i) => Effect.fork(Effect.provide(Pusher.trigger(`c${i}`, "e", i), context)),

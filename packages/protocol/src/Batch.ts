@@ -1,7 +1,8 @@
 /**
  * Batch planning: how queued single-channel events are grouped into `batch_events` requests of at most
- * `maxEventsPerBatch` events, keeping each channel's events in order. Plain functions over plain data; the queue, the timers
- * and the requests in flight belong to the caller.
+ * `maxEventsPerBatch` events (10 on multi-tenant plans), either in queue order whatever their channels (`take`), or keeping each channel's events in order
+ * across requests (`plan`). Plain functions over plain data; the queue, the timers and the requests in flight
+ * belong to the caller.
  *
  * @since 0.1.0
  */
@@ -52,6 +53,33 @@ export const plan = <A>(
     }
   }
   return { batch, rest }
+}
+
+/**
+ * Takes up to `maxBatch` events (at most `maxEventsPerBatch`, default 10) in queue order, whatever their channels: a batch may carry
+ * events of up to 10 different channels, and a channel may have several requests in flight (no order
+ * between requests). Events that are `dropped` (their caller has gone) leave the queue.
+ *
+ * @since 0.1.0
+ * @category planning
+ */
+export const take = <A>(
+  queue: ReadonlyArray<A>,
+  options: {
+    readonly maxBatch: number
+    /** The app's limit per request (a config option); default the multi-tenant clusters' 10. */
+    readonly maxEventsPerBatch?: number | undefined
+    readonly dropped: (event: A) => boolean
+  }
+): Plan<A> => {
+  const max = Math.min(options.maxBatch, options.maxEventsPerBatch ?? Limits.maxEventsPerBatch)
+  const batch: Array<A> = []
+  let i = 0
+  for (; i < queue.length && batch.length < max; i++) {
+    const event = queue[i] as A
+    if (!options.dropped(event)) batch.push(event)
+  }
+  return { batch, rest: queue.slice(i) }
 }
 
 /**

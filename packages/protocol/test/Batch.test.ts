@@ -70,6 +70,42 @@ describe("plan", () => {
   })
 })
 
+describe("take", () => {
+  const takeOptions = (maxBatch: number) => ({ maxBatch, dropped: (event: Queued) => event.dropped === true })
+
+  it("takes events in queue order whatever their channels, up to maxBatch (at most 10)", () => {
+    const plan = Batch.take(queue("a", "a", "b", "a", "c"), takeOptions(4))
+    expect([ids(plan.batch), ids(plan.rest)]).toEqual([[0, 1, 2, 3], [4]])
+    expect(Batch.take(queue(...Array.from({ length: 15 }, () => "a")), takeOptions(50)).batch).toHaveLength(10)
+  })
+
+  it("fills a batch with events of up to 10 different channels", () => {
+    const plan = Batch.take(queue(...Array.from({ length: 12 }, (_, i) => `c${i}`)), takeOptions(10))
+    expect(new Set(plan.batch.map((event) => event.channel)).size).toBe(10)
+  })
+
+  it("dropped events leave the queue and do not count", () => {
+    const events = queue("a", "b", "c", "d")
+    const plan = Batch.take(events.map((event) => ({ ...event, dropped: event.id < 2 })), takeOptions(1))
+    expect([ids(plan.batch), ids(plan.rest)]).toEqual([[2], [3]])
+  })
+
+  it("never loses nor reorders an event that is not dropped (fast-check)", () => {
+    fc.assert(fc.property(
+      fc.array(fc.record({ channel: fc.constantFrom("a", "b", "c"), dropped: fc.boolean() })),
+      fc.integer({ min: 1, max: 12 }),
+      (items, maxBatch) => {
+        const events = items.map((item, id) => ({ id, ...item }))
+        const plan = Batch.take(events, takeOptions(maxBatch))
+        expect(plan.batch.length).toBeLessThanOrEqual(Math.min(maxBatch, 10))
+        expect(ids([...plan.batch, ...plan.rest.filter((event) => !event.dropped)])).toEqual(
+          ids(events.filter((event) => !event.dropped))
+        )
+      }
+    ))
+  })
+})
+
 describe("isolates", () => {
   it("a batch of several refused with 400 or 413 is resent event by event", () => {
     expect([Batch.isolates(2, 400), Batch.isolates(2, 413), Batch.isolates(1, 400), Batch.isolates(2, 401)])

@@ -8,7 +8,7 @@ import * as FiberSet from "effect/FiberSet"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
-import type { PusherError } from "../PusherError.js"
+import { type PusherError, TransportError } from "../PusherError.js"
 import * as Client from "./client.js"
 import * as Results from "./results.js"
 
@@ -24,27 +24,58 @@ interface Entry {
   cancelled: boolean
   /** Set once the caller was resumed. */
   settled: boolean
+  /** When the caller stops waiting (clock milliseconds): its call's timeout after it submitted. */
+  readonly deadline: number
+  readonly timeout: Duration.Duration
 }
+
+/** @internal `unordered`: batches in flight at once for any channel; `perChannel`: one per channel. */
+export type Ordering = "unordered" | "perChannel"
 
 /** @internal */
 export interface Options {
   readonly maxBatch: number
   readonly maxWait: Duration.Duration
   readonly maxInFlight: number
+  readonly ordering: Ordering
 }
 
 /** @internal */
 export interface Batcher {
   /** The config whose triggers this batcher sends; triggers under another config bypass it. */
   readonly requestContext: Client.RequestContext
-  readonly submit: (event: Events.WireEvent) => Effect.Effect<Attributes | undefined, PusherError>
+  /** Queues `event`; the caller waits at most `timeout` (its call's), whatever is queued or in flight. */
+  readonly submit: (
+    event: Events.WireEvent,
+    timeout: Duration.Duration
+  ) => Effect.Effect<Attributes | undefined, PusherError>
   /** Counts of what was sent, for tests and benchmarks. */
   readonly stats: { requests: number; events: number; isolated: number }
 }
 
+const path = "/batch_events"
+
+const timeoutError = (timeout: Duration.Duration) =>
+  new TransportError({
+    reason: "Timeout",
+    method: "POST",
+    path,
+    description: `no answer within the configured timeout of ${
+      Duration.format(timeout)
+    } (queued for batching; the event may still be delivered)`
+  })
+
+const closedError = new TransportError({
+  reason: "Closed",
+  method: "POST",
+  path,
+  description: "the PusherBatching layer was released: the event was not sent"
+})
+
 /**
- * Builds a batcher whose lifetime is the scope: on close it stops batching new events, sends everything
- * still queued and waits for every batch in flight.
+ * Builds a batcher whose lifetime is the scope: on close it sends everything still queued (and what is
+ * submitted while it closes) and waits for every batch in flight; once closed, it refuses new events with a
+ * `TransportError` `Closed` (sending them alone could overtake nothing, but concurrent ones would race).
  *
  * @internal
  */
@@ -54,14 +85,17 @@ export const make = (
 ): Effect.Effect<Batcher, never, Scope.Scope> =>
   Effect.gen(function*() {
     let pending: Array<Entry> = []
-    // Channels with an event in flight: their next events wait, so a channel's events keep their order.
+    const ordered = options.ordering === "perChannel"
+    // Ordered mode: channels with an event in flight; their next events wait, so a channel's events keep
+    // their order.
     const busy = new Map<string, number>()
+    const clock = yield* Effect.clock
     const wake = yield* Queue.sliding<void>(1)
     const progress = yield* Queue.sliding<void>(1)
     const inFlight = yield* Effect.makeSemaphore(options.maxInFlight)
     const sends = yield* FiberSet.make()
     const stats = { requests: 0, events: 0, isolated: 0 }
-    let closed = false
+    let state: "open" | "closing" | "closed" = "open"
 
     // Set from a wake-up signal until the flusher starts draining: events queued meanwhile need no signal
     // of their own, which spares the flusher a round per event.
@@ -72,19 +106,78 @@ export const make = (
       Queue.unsafeOffer(wake, undefined)
     }
 
-    /** Takes the next batch off the queue (see `Batch.plan`). */
+    const dropped = (entry: Entry) => entry.cancelled
+    const maxEventsPerBatch = requestContext.config.maxEventsPerBatch
+    const planOptions = {
+      maxBatch: options.maxBatch,
+      maxEventsPerBatch,
+      channelOf: (entry: Entry) => entry.event.channel,
+      busy: (channel: string) => busy.has(channel),
+      dropped
+    }
+    const takeOptions = { maxBatch: options.maxBatch, maxEventsPerBatch, dropped }
+
+    /** Takes the next batch off the queue (see `Batch.take`, and `Batch.plan` when ordered). */
     const takeBatch = (): Array<Entry> => {
-      const { batch, rest } = Batch.plan(pending, {
-        maxBatch: options.maxBatch,
-        maxEventsPerBatch: requestContext.config.maxEventsPerBatch,
-        channelOf: (entry) => entry.event.channel,
-        busy: (channel) => busy.has(channel),
-        dropped: (entry) => entry.cancelled
-      })
+      const { batch, rest } = ordered ? Batch.plan(pending, planOptions) : Batch.take(pending, takeOptions)
       for (const entry of batch) entry.taken = true
+      if (ordered) {
+        for (const entry of batch) busy.set(entry.event.channel, (busy.get(entry.event.channel) ?? 0) + 1)
+      }
       pending = rest
       return batch
     }
+
+    // Callers still waiting, by deadline (submission order, as every call of a config has the same
+    // timeout); `first` is the index of the earliest. One fiber resumes each caller whose deadline passed,
+    // queued or in flight: a timer per caller would cost two fibers per event.
+    let waiting: Array<Entry> = []
+    let first = 0
+    // When the timer fiber wakes next: it needs a signal only for a caller whose deadline comes before that.
+    let wakesAt = Infinity
+    const watch = yield* Queue.sliding<void>(1)
+    const forgetSettled = () => {
+      while (first < waiting.length && waiting[first]!.settled) first++
+      if (first === waiting.length) {
+        waiting = []
+        first = 0
+      } else if (first > 1024 && first * 2 > waiting.length) {
+        waiting = waiting.slice(first)
+        first = 0
+      }
+    }
+    const addWaiting = (entry: Entry) => {
+      // A later call with a shorter timeout goes before the callers that may wait longer.
+      let at = waiting.length
+      while (at > first && waiting[at - 1]!.deadline > entry.deadline) at--
+      if (at === waiting.length) waiting.push(entry)
+      else waiting.splice(at, 0, entry)
+      if (entry.deadline < wakesAt) {
+        wakesAt = entry.deadline
+        Queue.unsafeOffer(watch, undefined)
+      }
+    }
+    const expire: Effect.Effect<void> = Effect.suspend(() => {
+      const now = clock.unsafeCurrentTimeMillis()
+      while (first < waiting.length) {
+        const entry = waiting[first]!
+        if (!entry.settled) {
+          if (entry.deadline > now) break
+          // Not sent yet: it never will be. In flight: the request goes on, and may still deliver it.
+          if (!entry.taken) entry.cancelled = true
+          entry.settled = true
+          entry.resume(Effect.fail(timeoutError(entry.timeout)))
+        }
+        first++
+      }
+      forgetSettled()
+      const next = waiting[first]
+      wakesAt = next === undefined ? Infinity : next.deadline
+      return next === undefined
+        ? Queue.take(watch)
+        : Effect.raceFirst(Effect.sleep(Duration.millis(next.deadline - now)), Queue.take(watch))
+    })
+    yield* Effect.forkScoped(Effect.forever(expire))
 
     /** Resumes every caller of `batch` not resumed yet: its own attributes, or the batch's failure. */
     const settle = (
@@ -97,6 +190,7 @@ export const make = (
         entry.settled = true
         entry.resume(Exit.isSuccess(exit) ? Effect.succeed(exit.value?.[i]) : Effect.failCause(exit.cause))
       }
+      forgetSettled()
     }
 
     const isolates = (size: number, exit: Exit.Exit<unknown, PusherError>) =>
@@ -109,7 +203,7 @@ export const make = (
       stats.events += batch.length
       const body = Events.batchBody(batch.map((entry) => entry.event))
       return Effect.map(
-        Client.send(requestContext, "POST", "/batch_events", [], body, Results.decodeBatch),
+        Client.send(requestContext, "POST", path, [], body, Results.decodeBatch),
         (answer) => answer.batch
       )
     }
@@ -137,10 +231,12 @@ export const make = (
           Effect.sync(() => settle(batch, Exit.isSuccess(exit) ? Exit.succeed(undefined) : Exit.failCause(exit.cause)))
         ),
         Effect.ensuring(Effect.sync(() => {
-          for (const entry of batch) {
-            const count = (busy.get(entry.event.channel) ?? 1) - 1
-            if (count === 0) busy.delete(entry.event.channel)
-            else busy.set(entry.event.channel, count)
+          if (ordered) {
+            for (const entry of batch) {
+              const count = (busy.get(entry.event.channel) ?? 1) - 1
+              if (count === 0) busy.delete(entry.event.channel)
+              else busy.set(entry.event.channel, count)
+            }
           }
           if (pending.length > 0) signal()
           Queue.unsafeOffer(progress, undefined)
@@ -148,15 +244,18 @@ export const make = (
         Effect.ensuring(inFlight.release(1))
       )
 
-    const drain: Effect.Effect<void> = Effect.suspend(() => {
-      const batch = takeBatch()
-      if (batch.length === 0) return Effect.void
-      for (const entry of batch) busy.set(entry.event.channel, (busy.get(entry.event.channel) ?? 0) + 1)
-      return inFlight.take(1).pipe(
-        Effect.zipRight(FiberSet.run(sends, send(batch))),
-        Effect.zipRight(drain)
+    // The batch is taken once a request may start: while every permit is in use, the queue grows into full
+    // batches instead of a line of small ones.
+    const drain: Effect.Effect<void> = Effect.suspend(() =>
+      pending.length === 0 ? Effect.void : inFlight.take(1).pipe(
+        Effect.zipRight(Effect.suspend(() => {
+          const batch = takeBatch()
+          return batch.length === 0
+            ? inFlight.release(1)
+            : Effect.zipRight(FiberSet.run(sends, send(batch)), drain)
+        }))
       )
-    })
+    )
 
     // How long a burst may grow: to the end of the tick, or `maxWait` cut short once a batch is full.
     const waits = !Duration.isZero(options.maxWait)
@@ -182,26 +281,38 @@ export const make = (
       )
     ))
 
-    // On shutdown: stop batching, send what is queued, wait for every batch in flight.
+    // On shutdown: send what is queued (and what comes meanwhile), in rounds (in ordered mode, events of a
+    // channel with a batch in flight wait for it) until nothing is queued nor in flight; only then refuse new
+    // events. Deadlines still hold meanwhile: the timer fiber stops after this finalizer.
+    const finish: Effect.Effect<void> = Effect.suspend(() =>
+      pending.length === 0
+        ? inFlight.withPermits(options.maxInFlight)(Effect.sync(() => {
+          if (pending.length === 0) state = "closed"
+        })).pipe(Effect.zipRight(Effect.suspend(() => state === "closed" ? Effect.void : finish)))
+        : drain.pipe(
+          Effect.zipRight(Effect.suspend(() => pending.length === 0 ? Effect.void : Queue.take(progress))),
+          Effect.zipRight(finish)
+        )
+    )
     yield* Effect.addFinalizer(() =>
       Effect.suspend(() => {
-        closed = true
-        // Events of a channel with a batch in flight wait for it, so drain in rounds until the queue is empty.
-        const finish: Effect.Effect<void> = Effect.suspend(() =>
-          pending.length === 0
-            ? inFlight.withPermits(options.maxInFlight)(Effect.void)
-            : drain.pipe(
-              Effect.zipRight(Effect.suspend(() => pending.length === 0 ? Effect.void : Queue.take(progress))),
-              Effect.zipRight(finish)
-            )
-        )
+        state = "closing"
         return finish
       })
     )
 
-    const enqueue = (event: Events.WireEvent) =>
+    const enqueue = (event: Events.WireEvent, timeout: Duration.Duration) =>
       Effect.async<Attributes | undefined, PusherError>((resume) => {
-        const entry: Entry = { event, resume, taken: false, cancelled: false, settled: false }
+        const entry: Entry = {
+          event,
+          resume,
+          taken: false,
+          cancelled: false,
+          settled: false,
+          deadline: clock.unsafeCurrentTimeMillis() + Duration.toMillis(timeout),
+          timeout
+        }
+        addWaiting(entry)
         pending.push(entry)
         signal()
         if (waits && pending.length >= options.maxBatch) Queue.unsafeOffer(full, undefined)
@@ -209,16 +320,15 @@ export const make = (
         // in flight is sent anyway (a request cannot be taken back).
         return Effect.sync(() => {
           if (!entry.taken) entry.cancelled = true
+          entry.settled = true
         })
       })
 
-    const submit = (event: Events.WireEvent): Effect.Effect<Attributes | undefined, PusherError> =>
-      closed
-        ? Effect.map(
-          post([{ event, resume: () => {}, taken: true, cancelled: false, settled: true }]),
-          (answer) => answer?.[0]
-        )
-        : enqueue(event)
+    const submit = (
+      event: Events.WireEvent,
+      timeout: Duration.Duration
+    ): Effect.Effect<Attributes | undefined, PusherError> =>
+      state === "closed" ? Effect.fail(closedError) : enqueue(event, timeout)
 
     return { requestContext, submit, stats } satisfies Batcher
   })

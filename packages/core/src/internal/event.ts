@@ -256,14 +256,18 @@ const batcherFor = (
 /** @internal The answer of `/events` for one channel. */
 export type TriggerResult = Results.TriggerResult
 
-/** Sends a single-channel event through the batcher, answering as `/events` would. */
+/**
+ * Sends a single-channel event through the batcher, answering as `/events` would, within the timeout of the
+ * caller's own config.
+ */
 const submit = (
   batcher: Batcher.Batcher,
+  requestContext: Client.RequestContext,
   channel: string,
   event: Events.EventFields
 ): Effect.Effect<TriggerResult, PusherError> =>
   Effect.map(
-    batcher.submit(Events.wireEvent(channel, event)),
+    batcher.submit(Events.wireEvent(channel, event), requestContext.config.timeout),
     (attributes): TriggerResult => event.info === undefined ? {} : { channels: { [channel]: attributes ?? {} } }
   )
 
@@ -283,7 +287,7 @@ const sending = <I, A>(
       const channel = channels.length === 1 ? channels[0] : undefined
       const batcher = channel === undefined ? undefined : batcherFor(requestContext, context)
       return channel !== undefined && batcher !== undefined
-        ? Effect.map(submit(batcher, channel, event), fromBatcher)
+        ? Effect.map(submit(batcher, requestContext, channel, event), fromBatcher)
         : Client.send(requestContext, "POST", "/events", [], Events.triggerBody(channels, event), decode)
     }
   })

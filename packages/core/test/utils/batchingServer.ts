@@ -1,0 +1,75 @@
+import { PusherBatching, PusherConfig } from "@effect-pusher/core"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+
+export interface WireEvent {
+  readonly channel: string
+  readonly name: string
+  readonly data: string
+  readonly socket_id?: string
+  readonly info?: string
+}
+
+export interface Sent {
+  readonly path: string
+  readonly body: { readonly batch?: ReadonlyArray<WireEvent> } & Record<string, unknown>
+}
+
+export interface Reply {
+  readonly status?: number
+  readonly body?: string
+  readonly delay?: Duration.DurationInput
+  /** The connection is reset once the request was received (it may have been delivered). */
+  readonly reset?: boolean
+}
+
+/** A fake Channels API: records each request, answers with `reply`, counts requests in flight. */
+export const makeServer = (reply: (sent: Sent) => Reply = () => ({})) => {
+  const sent: Array<Sent> = []
+  const stats = { inFlight: 0, maxInFlight: 0 }
+  const client = HttpClient.make((request, url) =>
+    Effect.suspend(() => {
+      const text = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : "{}"
+      const entry: Sent = { path: url.pathname, body: JSON.parse(text) }
+      sent.push(entry)
+      const answer = reply(entry)
+      stats.inFlight++
+      stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight)
+      const respond = answer.reset === true
+        ? Effect.fail(
+          new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("ECONNRESET") })
+        )
+        : Effect.sync(() =>
+          HttpClientResponse.fromWeb(request, new Response(answer.body ?? "{}", { status: answer.status ?? 200 }))
+        )
+      return (answer.delay === undefined ? respond : Effect.zipRight(Effect.sleep(answer.delay), respond)).pipe(
+        Effect.ensuring(Effect.sync(() => stats.inFlight--))
+      )
+    })
+  )
+  return { sent, stats, client: Layer.succeed(HttpClient.HttpClient, client) }
+}
+
+export const config = PusherConfig.layer({ appId: 1, key: "key", secret: "secret" })
+
+export const withBatching = (
+  server: ReturnType<typeof makeServer>,
+  options?: PusherBatching.Options,
+  configLayer: Layer.Layer<PusherConfig.PusherConfig, unknown> = config
+) => PusherBatching.layer(options).pipe(Layer.provideMerge(Layer.merge(configLayer, server.client)))
+
+/** Every event sent, batched or not, as `{ channel, name, data, ... }`. */
+export const events = (server: ReturnType<typeof makeServer>): Array<WireEvent> =>
+  server.sent.flatMap((s): Array<WireEvent> =>
+    s.body.batch !== undefined
+      ? [...s.body.batch]
+      : [{
+        channel: String((s.body.channels as Array<string>)[0]),
+        name: String(s.body.name),
+        data: String(s.body.data)
+      }]
+  )
