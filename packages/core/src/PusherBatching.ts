@@ -38,6 +38,7 @@
  *
  * @since 0.1.0
  */
+import * as Json from "@effect-pusher/protocol/Json"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -114,6 +115,12 @@ export class PusherBatching extends Context.Reference<PusherBatching>()("@effect
   defaultValue: (): Option.Option<Service> => Option.none()
 }) {}
 
+/** The one table of the keys `layer` accepts: a misspelled option fails instead of being ignored. */
+const optionKeys: Json.KeyTable = {
+  accepted: ["maxBatch", "maxWait", "maxInFlight", "ordering"],
+  replacements: { maxBatchSize: "maxBatch", batchSize: "maxBatch", maxDelay: "maxWait", concurrency: "maxInFlight" }
+}
+
 const invalid = (field: string, rule: string) => Either.left(new ValidationError({ field, rule }))
 
 /** The options, each read once; only that read is guarded (a getter or a proxy may throw). */
@@ -121,6 +128,8 @@ const read = (options: unknown): Either.Either<Options, ValidationError> => {
   if (options === undefined) return Either.right({})
   if (typeof options !== "object" || options === null) return invalid("options", "must be an object")
   try {
+    const unknownKey = Json.checkKeys("options", Json.keysOf(options), optionKeys)
+    if (unknownKey !== undefined) return Either.left(new ValidationError(unknownKey))
     return Either.right({
       maxBatch: Reflect.get(options, "maxBatch"),
       maxWait: Reflect.get(options, "maxWait"),

@@ -179,6 +179,9 @@ describe("PusherBatching: options", () => {
         [{ maxWait: "banana" }, "maxWait"],
         [{ maxWait: Infinity }, "maxWait"],
         [{ maxInFlight: -1 }, "maxInFlight"],
+        // A misspelled or foreign key is never ignored.
+        [{ maxbatch: 5 }, "options.maxbatch"],
+        [{ batchSize: 5 }, "options.batchSize"],
         // Not shorter than the config's timeout (300 ms).
         [{ maxWait: "300 millis" }, "maxWait"]
       ]
