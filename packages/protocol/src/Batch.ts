@@ -20,6 +20,33 @@ export interface Plan<A> {
 }
 
 /**
+ * What both planners need: the batch size asked for, the app's limit, and which queued events to drop.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TakeOptions<A> {
+  readonly maxBatch: number
+  /** The app's limit per request (a config option); default the multi-tenant clusters' 10. */
+  readonly maxEventsPerBatch?: number | undefined
+  readonly dropped: (event: A) => boolean
+}
+
+/**
+ * {@link TakeOptions} plus what keeps a channel's events in order: its name, and whether it is in flight.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PlanOptions<A> extends TakeOptions<A> {
+  readonly channelOf: (event: A) => string
+  readonly busy: (channel: string) => boolean
+}
+
+const batchSize = (options: { readonly maxBatch: number; readonly maxEventsPerBatch?: number | undefined }): number =>
+  Math.min(options.maxBatch, options.maxEventsPerBatch ?? Limits.maxEventsPerBatch)
+
+/**
  * Takes up to `maxBatch` events (at most `maxEventsPerBatch`, default 10) in queue order. An event whose channel is `busy` (an earlier
  * event of it is in a request in flight) waits, and so does every later event of that channel, so a
  * channel's events are sent in order. Events that are `dropped` (their caller has gone) leave the queue.
@@ -29,16 +56,9 @@ export interface Plan<A> {
  */
 export const plan = <A>(
   queue: ReadonlyArray<A>,
-  options: {
-    readonly maxBatch: number
-    /** The app's limit per request (a config option); default the multi-tenant clusters' 10. */
-    readonly maxEventsPerBatch?: number | undefined
-    readonly channelOf: (event: A) => string
-    readonly busy: (channel: string) => boolean
-    readonly dropped: (event: A) => boolean
-  }
+  options: PlanOptions<A>
 ): Plan<A> => {
-  const max = Math.min(options.maxBatch, options.maxEventsPerBatch ?? Limits.maxEventsPerBatch)
+  const max = batchSize(options)
   const batch: Array<A> = []
   const rest: Array<A> = []
   const blocked = new Set<string>()
@@ -65,14 +85,9 @@ export const plan = <A>(
  */
 export const take = <A>(
   queue: ReadonlyArray<A>,
-  options: {
-    readonly maxBatch: number
-    /** The app's limit per request (a config option); default the multi-tenant clusters' 10. */
-    readonly maxEventsPerBatch?: number | undefined
-    readonly dropped: (event: A) => boolean
-  }
+  options: TakeOptions<A>
 ): Plan<A> => {
-  const max = Math.min(options.maxBatch, options.maxEventsPerBatch ?? Limits.maxEventsPerBatch)
+  const max = batchSize(options)
   const batch: Array<A> = []
   let i = 0
   for (; i < queue.length && batch.length < max; i++) {

@@ -1,4 +1,5 @@
 import { PusherBatching, PusherConfig } from "@effect-pusher/core"
+import type * as Events from "@effect-pusher/protocol/Events"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -6,13 +7,7 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
-export interface WireEvent {
-  readonly channel: string
-  readonly name: string
-  readonly data: string
-  readonly socket_id?: string
-  readonly info?: string
-}
+export type WireEvent = Events.WireEvent
 
 export interface Sent {
   readonly path: string
