@@ -1,7 +1,6 @@
 import * as Encoding from "@effect-pusher/protocol/Encoding"
 import * as Events from "@effect-pusher/protocol/Events"
 import * as Json from "@effect-pusher/protocol/Json"
-import * as Limits from "@effect-pusher/protocol/Limits"
 import * as Names from "@effect-pusher/protocol/Names"
 import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
 import * as Users from "@effect-pusher/protocol/Users"
@@ -76,11 +75,9 @@ const readData = (u: unknown): unknown => {
  */
 const isSimplePresenceData = (u: unknown): boolean => {
   if (!isPlainRecord(u)) return false
-  const id = u.user_id
-  const simpleId = typeof id === "string"
-    ? id.length > 0 && id.length <= Users.maxPresenceUserIdLength
-    : Number.isSafeInteger(id)
-  return simpleId && Object.getOwnPropertySymbols(u).length === 0
+  // The protocol's rule itself (no copy that could drift): it allocates nothing when the id is valid.
+  return Users.checkPresenceUserId("user_id", u.user_id) === undefined &&
+    Object.getOwnPropertySymbols(u).length === 0
 }
 
 const isSimpleUserData = (u: unknown): boolean => {
@@ -161,7 +158,7 @@ export const authorize = (
   if (Either.isLeft(checked)) return Either.left(checked.left)
   const channel = checked.right
   const presence = Names.isPresence(channel)
-  if (!presence && !channel.startsWith(Limits.privatePrefix)) {
+  if (!Names.isPrivateOrPresence(channel)) {
     return fail("channel", "is public: only private- and presence- channels need authorization")
   }
   const signer = Signing.signer(config, crypto)
