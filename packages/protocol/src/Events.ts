@@ -158,8 +158,9 @@ const socketIdOf = (fields: EventFieldNames, input: EventInput): Result<unknown>
 }
 
 /**
- * The checks every event shares, in this order: its keys against their table (no key is ignored), its
- * name, its socket id (when given, as `socketId` or `socket_id`), its `info` list.
+ * The checks every event shares, in this order: its keys against their table (no key is ignored; `keys`
+ * `undefined` when the caller has already checked them), its name, its socket id (when given, as
+ * `socketId` or `socket_id`), its `info` list.
  *
  * @since 0.1.0
  * @category checks
@@ -167,9 +168,9 @@ const socketIdOf = (fields: EventFieldNames, input: EventInput): Result<unknown>
 export const checkEvent = (
   fields: EventFieldNames,
   input: EventInput,
-  keys: Json.KeyTable
+  keys: Json.KeyTable | undefined
 ): Result<CheckedEvent> => {
-  const unknownKey = Json.checkKeys(fields.options, input.keys, keys)
+  const unknownKey = keys === undefined ? undefined : Json.checkKeys(fields.options, input.keys, keys)
   if (unknownKey !== undefined) return err(unknownKey)
   const name = checked(Names.checkEventName, fields.name, input.name)
   if (!name.ok) return name

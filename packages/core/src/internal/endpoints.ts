@@ -142,13 +142,14 @@ export const unsupportedAuthType = (request: HttpServerRequest.HttpServerRequest
   return type !== "" && type !== "application/json" && type !== "application/x-www-form-urlencoded"
 }
 
-// Pusher signs what it sends, so a webhook refused for size past the header checks (its key is known, it is
-// signed) is likely genuine and lost until the limit is raised: an error to log, not only a 413.
+// A webhook refused for size past the header checks (its key is known, it carries a signature) may be
+// genuine, and is then lost until the limit is raised: an error to log, not only a 413. Its signature is not
+// checked (that needs the body, and the key is public), so the log says only what is known.
 /** @internal */
 export const logRefusedForSize = (error: Body.BodyTooLarge | Body.BodyUnreadable | InvalidLimit) =>
   Predicate.isTagged(error, "BodyTooLarge")
     ? Effect.logError(
-      `PusherEndpoints.webhook: a signed webhook from a known key was refused: its body is over maxBodyBytes (${error.limit} bytes)`
+      `PusherEndpoints.webhook: a webhook with a known key and a signature header (not verified: that needs the body) was refused: its body is over maxBodyBytes (${error.limit} bytes); raise the limit if Pusher's webhooks hit it`
     )
     : Effect.void
 

@@ -70,7 +70,7 @@ const prepareData = (
 const prepareEvent = (
   keys: Keys,
   fields: Events.EventFieldNames,
-  table: Json.KeyTable,
+  table: Json.KeyTable | undefined,
   input: EventInput,
   encrypted: string | undefined
 ): Either.Either<Events.EventFields, ValidationError | EncryptionError> =>
@@ -194,7 +194,8 @@ export const prepareBatch = (
     const channel = toEither(Events.checkChannel(`${field}.channel`, item.channel))
     if (Either.isLeft(channel)) return Either.left(channel.left)
     const encrypted = Names.isEncrypted(channel.right) ? channel.right : undefined
-    const event = prepareEvent(keys, batchFields(field), Events.batchEventKeys, item, encrypted)
+    // Its keys were checked above, before its channel.
+    const event = prepareEvent(keys, batchFields(field), undefined, item, encrypted)
     if (Either.isLeft(event)) return Either.left(event.left)
     batch.push(Events.wireEvent(channel.right, event.right))
   }
