@@ -4,8 +4,10 @@
  * cases whose name contains it. The figures quoted in the fast paths' comments
  * come from here; absolute rates move with the machine's load, so compare the ratios.
  *
- * - `NodePusherCrypto` HMAC-SHA256: two one-shot `crypto.hash` calls over the padded key, against
- *   `createHmac` per message (with a prepared `KeyObject`, and with the key string);
+ * - `NodePusherCrypto` HMAC-SHA256: short messages in JavaScript from the key's hashed pads (the protocol's
+ *   `HmacSha256`), longer ones as two one-shot `crypto.hash` calls over the padded key, against `createHmac`
+ *   per message (with a prepared `KeyObject`, and with the key string); and the portable service's
+ *   (`@noble/hashes`) against the same with `HmacSha256` in front;
  * - `PusherCrypto.pooledRandomBytes`: 24-byte nonces cut from a 4 KiB block, against one system call per
  *   nonce (node's `randomFillSync`, and Web Crypto's `getRandomValues` for the portable service);
  * - `internal/operation.ts`: no span under Effect's built-in tracer, against the span it would make
@@ -23,6 +25,8 @@ import { NodePusherCrypto, NodePusherHttpClient } from "@effect-pusher/platform-
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { hmac } from "@noble/hashes/hmac.js"
+import { sha256 } from "@noble/hashes/sha2.js"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
@@ -55,6 +59,8 @@ const secret = "bench-secret-7ad6fa2b"
 const messages = {
   // What a channel authorization signs.
   "auth (24 B)": "1234.5678:private-orders",
+  // What a presence authorization signs: the socket, the channel and the member as JSON.
+  "presence auth (78 B)": `1234.5678:presence-lobby:{"user_id":"ada","user_info":{"name":"Ada Lovelace"}}`,
   // What a trigger's signature covers: method, path and the sorted query with body_md5.
   "request (~170 B)": "POST\n/apps/1234/events\nauth_key=bench-key&auth_timestamp=1700000000&auth_version=1.0&" +
     "body_md5=8d777f385d3dfec8815d20f7496026dc"
@@ -74,8 +80,27 @@ const hmacCases: ReadonlyArray<Case> = Object.entries(messages).map(([label, mes
         sink += NodeCrypto.createHmac("sha256", keyObject).update(message).digest("hex").length
       }
     }],
-    ["two crypto.hash (ours)", (n) => {
+    ["ours (NodePusherCrypto)", (n) => {
       for (let i = 0; i < n; i++) sink += fastHmac(message).length
+    }]
+  ]
+}))
+
+// The portable service: @noble/hashes per message, against the same behind HmacSha256's short path.
+const nobleKey = hmac.create(sha256, new TextEncoder().encode(secret))
+const nobleHmac = (message: string) =>
+  Buffer.from(nobleKey.clone().update(new TextEncoder().encode(message)).digest()).toString("hex")
+const portableHmac = PusherCrypto.portable.hmacSha256Hex(secret)
+
+const portableHmacCases: ReadonlyArray<Case> = Object.entries(messages).map(([label, message]) => ({
+  name: `HMAC-SHA256 hex, portable, ${label} (ops/s)`,
+  iterations: 100_000,
+  variants: [
+    ["@noble/hashes", (n) => {
+      for (let i = 0; i < n; i++) sink += nobleHmac(message).length
+    }],
+    ["ours (PusherCrypto.portable)", (n) => {
+      for (let i = 0; i < n; i++) sink += portableHmac(message).length
     }]
   ]
 }))
@@ -99,7 +124,7 @@ const hmacOperationCases: ReadonlyArray<Case> = [{
   iterations: 30_000,
   variants: [
     ["createHmac(KeyObject)", authorizations(plainHmacRuntime)],
-    ["two crypto.hash (ours)", authorizations(fastHmacRuntime)]
+    ["ours (NodePusherCrypto)", authorizations(fastHmacRuntime)]
   ]
 }]
 
@@ -262,7 +287,15 @@ const int = (n: number) => Math.round(n).toLocaleString("en-US")
 
 const main = async () => {
   const only = process.argv[2]
-  const cases = [...hmacCases, ...hmacOperationCases, ...randomCases, ...spanCases, ...requestCases, ...deadlineCases]
+  const cases = [
+    ...hmacCases,
+    ...portableHmacCases,
+    ...hmacOperationCases,
+    ...randomCases,
+    ...spanCases,
+    ...requestCases,
+    ...deadlineCases
+  ]
     .filter((c) => only === undefined || c.name.includes(only))
   const lines = [
     `| measure (ops per CPU-second, median of ${rounds} interleaved rounds, min–max) | plain | fast path | ratio |`,

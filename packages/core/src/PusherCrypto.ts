@@ -1,7 +1,7 @@
 /**
  * The few cryptographic primitives that Channels needs, behind one replaceable service.
  *
- * The default is portable (audited pure-JS hashes and the Web Crypto random source), so the core runs
+ * The default is portable (pure-JS hashes and the Web Crypto random source), so the core runs
  * anywhere. `@effect-pusher/platform-node` provides a node:crypto implementation that is several times
  * faster; tests can provide a deterministic random source. Because this is a `Context.Reference`, the
  * operations never list it as a requirement.
@@ -9,9 +9,8 @@
  * @since 0.1.0
  */
 import * as Encoding from "@effect-pusher/protocol/Encoding"
-import { hmac } from "@noble/hashes/hmac.js"
+import * as HmacSha256 from "@effect-pusher/protocol/HmacSha256"
 import { md5 } from "@noble/hashes/legacy.js"
-import { sha256 } from "@noble/hashes/sha2.js"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -83,18 +82,20 @@ export const pooledRandomBytes = (fill: (bytes: Uint8Array) => Uint8Array): (siz
 }
 
 /**
- * The portable implementation: `@noble/hashes` and `crypto.getRandomValues`.
+ * The portable implementation: SHA-256 and HMAC-SHA256 from the protocol's `HmacSha256` (tested against
+ * node:crypto on every length around the block boundaries and random keys and messages), MD5 from the audited
+ * `@noble/hashes`, and `crypto.getRandomValues`.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const portable: Service = {
-  hmacSha256Hex: (key) => {
-    const prepared = hmac.create(sha256, Encoding.utf8Encode(key))
-    return (message) => toHex(prepared.clone().update(Encoding.utf8Encode(message)).digest())
-  },
+  // The protocol's plain-JavaScript HMAC from the key's hashed pads, against @noble/hashes' `hmac` cloned per
+  // message (CPU time per call, Node 20, median of 5): 24 B 4.7 → 1.1 µs, 170 B 5.5 → 2.5 µs, 2 KB 16.5 →
+  // 13.9 µs, 20 KB 209 → 225 µs (even).
+  hmacSha256Hex: (key) => HmacSha256.prepare(key),
   md5Hex: (message) => toHex(md5(Encoding.utf8Encode(message))),
-  sha256: (data) => sha256(data),
+  sha256: HmacSha256.sha256,
   randomBytes: pooledRandomBytes(fillRandom),
   timingSafeEqual
 }

@@ -5,19 +5,21 @@
  * @since 0.1.0
  */
 import * as PusherCrypto from "@effect-pusher/core/PusherCrypto"
+import * as HmacSha256 from "@effect-pusher/protocol/HmacSha256"
 import type * as Layer from "effect/Layer"
 import * as NodeCrypto from "node:crypto"
 
-// HMAC-SHA256 (RFC 2104) as two one-shot `crypto.hash` calls over the padded key prepared once, instead of
-// an `Hmac` object per message; signing is on every hot path (request signing, channel authorization,
-// webhook verification). Measured with `pnpm bench:fastpaths HMAC` (ops per CPU-second, Node 20, a shared
-// 2-CPU machine, so noisy): `createHmac` with a prepared `KeyObject` → this, 0.95–1.02× on a bare 24-170 B
-// message but 1.03–1.18× through a whole `authorizeChannel` (fewer objects for the collector); against
-// `createHmac(key string)` 1.05–1.34×. A small gain: keep it only while the bench shows one.
+// HMAC-SHA256 (RFC 2104): messages of up to `HmacSha256.shortMessageBytes` (socket_id:channel, most request
+// signatures) are signed in JavaScript from the key's prepared pads (figures in the protocol's HmacSha256),
+// longer ones (webhook bodies, presence data) as two one-shot `crypto.hash` calls over the padded key
+// prepared once, instead of an `Hmac` object per message. Measured with `pnpm bench:fastpaths HMAC` (ops per
+// CPU-second, Node 20, a shared 2-CPU machine, so noisy): `createHmac` with a prepared `KeyObject` → the two
+// hashes, 0.95–1.02× on a bare 24-170 B message but 1.03–1.18× through a whole `authorizeChannel` (fewer
+// objects for the collector); against `createHmac(key string)` 1.05–1.34×.
 const blockSize = 64
 const scratchLimit = 16 * 1024
 
-const hmacSigner = (key: string): (message: string) => string => {
+const nativeSigner = (key: string): (message: string) => string => {
   let keyBytes: Buffer = Buffer.from(key, "utf8")
   if (keyBytes.length > blockSize) keyBytes = NodeCrypto.hash("sha256", keyBytes, "buffer")
   const innerPad = Buffer.alloc(blockSize, 0x36)
@@ -46,7 +48,7 @@ const hmacSigner = (key: string): (message: string) => string => {
  * @category constructors
  */
 export const service: PusherCrypto.Service = {
-  hmacSha256Hex: (key) => hmacSigner(key),
+  hmacSha256Hex: (key) => HmacSha256.prepare(key, nativeSigner(key)),
   // One-shot hashes: no Hash object per call.
   md5Hex: (message) => NodeCrypto.hash("md5", message, "hex"),
   sha256: (data) => {

@@ -13,6 +13,15 @@ const decoder = new TextDecoder("utf-8", { fatal: true })
 export const utf8Encode = (s: string): Uint8Array => encoder.encode(s)
 
 /**
+ * Encodes a string as UTF-8 into `bytes` from its start, returning how many bytes were written: `bytes` must
+ * have room for them (3 per UTF-16 unit at most).
+ *
+ * @since 0.1.0
+ * @category utf8
+ */
+export const utf8EncodeInto = (s: string, bytes: Uint8Array): number => encoder.encodeInto(s, bytes).written
+
+/**
  * Decodes UTF-8, refusing malformed bytes: `undefined` when they are not UTF-8.
  *
  * @since 0.1.0

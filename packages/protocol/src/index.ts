@@ -56,6 +56,11 @@ export * as Headers from "./Headers.js"
 /**
  * @since 0.1.0
  */
+export * as HmacSha256 from "./HmacSha256.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as HttpStatus from "./HttpStatus.js"
 
 /**

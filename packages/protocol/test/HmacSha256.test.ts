@@ -1,0 +1,111 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as fc from "fast-check"
+import * as NodeCrypto from "node:crypto"
+import * as HmacSha256 from "../src/HmacSha256.js"
+
+// Node's implementation is the reference: every answer here is compared with it.
+const reference = (key: string) => (message: string) =>
+  NodeCrypto.createHmac("sha256", key).update(message, "utf8").digest("hex")
+
+/** A signer whose long path is node's, counting the messages it was handed. */
+const counted = (key: string) => {
+  const calls: Array<string> = []
+  const long = reference(key)
+  const sign = HmacSha256.prepare(key, (message) => {
+    calls.push(message)
+    return long(message)
+  })
+  return { sign, calls }
+}
+
+const ascii = (length: number, seed = 0) =>
+  Array.from({ length }, (_, i) => String.fromCharCode(32 + ((i * 7 + seed) % 95))).join("")
+
+describe("HmacSha256", () => {
+  it("matches RFC 4231 test case 2", () => {
+    const sign = HmacSha256.prepare("Jefe", () => "long")
+    expect(sign("what do ya want for nothing?")).toBe(
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    )
+  })
+
+  it("matches node at every length around the block boundaries, short ones signed here", () => {
+    const { calls, sign } = counted("bench-secret")
+    const expected = reference("bench-secret")
+    for (let length = 0; length <= 200; length++) {
+      const message = ascii(length, length)
+      expect(sign(message), `length ${length}`).toBe(expected(message))
+    }
+    // 0..119 bytes here, 120..200 handed to the long path.
+    expect(calls.map((message) => message.length)).toEqual(Array.from({ length: 81 }, (_, i) => 120 + i))
+  })
+
+  it("measures the limit in UTF-8 bytes, not UTF-16 units", () => {
+    const { calls, sign } = counted("k")
+    const expected = reference("k")
+    // 40 × "€" is 40 units but 120 bytes: one byte over.
+    for (const message of ["€".repeat(39), "€".repeat(40), "é".repeat(59), "é".repeat(60), "😀".repeat(29)]) {
+      expect(sign(message)).toBe(expected(message))
+    }
+    expect(calls).toEqual(["€".repeat(40), "é".repeat(60)])
+  })
+
+  it("encodes a lone surrogate as U+FFFD, as node does", () => {
+    const sign = HmacSha256.prepare("k", () => "long")
+    for (const message of ["\ud800", "a\udc00b", "\ud83d", "x\ud800\ud800y"]) {
+      expect(sign(message)).toBe(reference("k")(message))
+    }
+  })
+
+  it("takes keys of any length (longer than a block: hashed first)", () => {
+    for (const key of ["", "k", "x".repeat(63), "x".repeat(64), "y".repeat(65), "k€y".repeat(30)]) {
+      const sign = HmacSha256.prepare(key, reference(key))
+      for (const message of ["", "a", ascii(55), ascii(56), ascii(64), ascii(119), ascii(1000)]) {
+        expect(sign(message), `key ${key.length}, message ${message.length}`).toBe(reference(key)(message))
+      }
+    }
+  })
+
+  it("matches node on any key and message", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 100 }),
+        fc.string({ unit: "binary", maxLength: 160 }),
+        (key, message) => {
+          expect(HmacSha256.prepare(key, reference(key))(message)).toBe(reference(key)(message))
+        }
+      ),
+      { numRuns: 2000 }
+    )
+  })
+
+  it("keeps no state between messages", () => {
+    const sign = HmacSha256.prepare("k", reference("k"))
+    const messages = [ascii(100), "a", ascii(119, 3), "", ascii(56)]
+    const first = messages.map(sign)
+    expect(messages.map(sign)).toEqual(first)
+    expect(first).toEqual(messages.map(reference("k")))
+  })
+
+  it("hashes bytes with SHA-256 as node does", () => {
+    for (const length of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000, 100_000]) {
+      const data = Uint8Array.from({ length }, (_, i) => (i * 31 + length) & 255)
+      expect(Buffer.from(HmacSha256.sha256(data)).toString("hex"), `length ${length}`).toBe(
+        NodeCrypto.hash("sha256", data, "hex")
+      )
+    }
+  })
+})
+
+describe("HmacSha256 without a long path", () => {
+  it("signs messages of any length here, as node does", () => {
+    for (const key of ["k", "y".repeat(65)]) {
+      const sign = HmacSha256.prepare(key)
+      for (const length of [0, 119, 120, 183, 184, 1000, 70_000]) {
+        const message = ascii(length, length)
+        expect(sign(message), `key ${key.length}, length ${length}`).toBe(reference(key)(message))
+      }
+      expect(sign("€".repeat(500))).toBe(reference(key)("€".repeat(500)))
+    }
+  })
+})
