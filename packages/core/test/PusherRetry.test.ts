@@ -8,11 +8,14 @@ import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
+import * as fc from "fast-check"
 
 /** What the fake server answers: a status and headers, a reset connection, or nothing ever. */
 type Reply =
@@ -273,6 +276,21 @@ describe("PusherRetry", () => {
       }
       expect(server.requests.length).toBe(0)
     }))
+
+  it.effect("any value as a policy: a ValidationError or a policy, never a throw or a defect", () =>
+    Effect.sync(() =>
+      fc.assert(fc.property(fc.anything({ withBigInt: true, withMap: true, withSet: true }), (value) => {
+        const asPolicy = value as PusherRetry.Policy
+        for (
+          const effect of [PusherRetry.withPolicy(Effect.void, asPolicy), Layer.build(PusherRetry.layer(asPolicy))]
+        ) {
+          const exit = Effect.runSyncExit(Effect.scoped(effect))
+          expect(
+            Exit.isSuccess(exit) || Option.exists(Cause.failureOption(exit.cause), (e) => e._tag === "ValidationError")
+          ).toBe(true)
+        }
+      }))
+    ))
 
   it.effect("each retry is an event on the operation's span, which counts the attempts", () =>
     Effect.gen(function*() {
