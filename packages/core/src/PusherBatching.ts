@@ -11,7 +11,9 @@
  * - validation (and encryption) happens before queueing, so one bad event never poisons a batch;
  * - when the server refuses a whole batch with 400 or 413, each of its events is resent alone, so valid
  *   events succeed and only the culprit fails;
- * - other failures (401, 5xx, network, timeout) fail every event of that batch with the same error;
+ * - other failures (401, 5xx, network, timeout) fail every event of that batch with the same error; a
+ *   transient one is first retried when every event of the batch was triggered under a `PusherRetry`
+ *   policy with `writes: true` (at least once: see `PusherRetry`);
  * - every caller waits at most the `timeout` of its own call's config, counted from its call, whether its
  *   event is still queued or in flight; then it fails with a `TransportError` `Timeout`. An event still
  *   queued is then never sent; one in flight may still be delivered (a request cannot be taken back), as

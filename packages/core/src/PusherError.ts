@@ -60,6 +60,9 @@ export type HttpErrorReason = typeof HttpErrorReason.Type
 
 /**
  * The server answered with an error status. `body` is the text it sent (it explains the refusal).
+ * `retryAfter` is the wait a 429 or 503 answer asked for with its `Retry-After` header (either form; at most
+ * 5 minutes, see `HttpStatus.retryAfterMillis` of `@effect-pusher/protocol`), absent when it sent none or
+ * a malformed one.
  *
  * @since 0.1.0
  * @category errors
@@ -69,7 +72,8 @@ export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/cor
   method: Schema.String,
   path: Schema.String,
   status: Schema.Number,
-  body: Schema.String
+  body: Schema.String,
+  retryAfter: Schema.optional(Schema.DurationFromSelf)
 }) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId

@@ -31,6 +31,11 @@ export * as PusherBatching from "./PusherBatching.js"
 /**
  * @since 0.1.0
  */
+export * as PusherRetry from "./PusherRetry.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as PusherTest from "./PusherTest.js"
 
 /**

@@ -74,3 +74,73 @@ export const embeddedErrorStatus = (json: unknown): number | undefined => {
   if (typeof error !== "string" || typeof code !== "number") return undefined
   return Number.isInteger(code) && code >= 400 && code <= 599 ? code : 400
 }
+
+/**
+ * The longest wait a `Retry-After` is taken at: 5 minutes. Channels limits by the second and the minute, so a
+ * longer wait comes from a misconfigured proxy or, for the date form, a clock far off; it is cut to this
+ * rather than ignored, so a caller that honours it still backs off.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxRetryAfterMillis = 300_000
+
+const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+// The three HTTP-date forms a recipient must accept (RFC 9110 §5.6.7): IMF-fixdate, then the obsolete RFC 850
+// and asctime forms.
+const imfFixdate = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/
+const rfc850Date =
+  /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/
+const asctimeDate = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/
+
+/** A calendar time in UTC milliseconds, or `undefined` when a field is out of range (Feb 30, 25:00, ...). */
+const utc = (year: number, month: string | undefined, day: number, hours: number, minutes: number, seconds: number) => {
+  const monthIndex = month === undefined ? -1 : months.indexOf(month)
+  if (monthIndex === -1 || hours > 23 || minutes > 59 || seconds > 60) return undefined
+  const time = Date.UTC(year, monthIndex, day, hours, minutes, Math.min(seconds, 59))
+  // Date.UTC rolls an impossible day over into the next month: such a date is malformed.
+  return new Date(time).getUTCDate() === day ? time : undefined
+}
+
+/** An HTTP-date in UTC milliseconds; `nowMillis` places RFC 850's two-digit year (RFC 9110: at most 50 years ahead). */
+const httpDate = (value: string, nowMillis: number): number | undefined => {
+  let match = imfFixdate.exec(value)
+  if (match !== null) {
+    return utc(Number(match[3]), match[2], Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6]))
+  }
+  match = rfc850Date.exec(value)
+  if (match !== null) {
+    const nowYear = new Date(nowMillis).getUTCFullYear()
+    let year = nowYear - (nowYear % 100) + Number(match[3])
+    if (year > nowYear + 50) year -= 100
+    return utc(year, match[2], Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6]))
+  }
+  match = asctimeDate.exec(value)
+  if (match !== null) {
+    return utc(Number(match[6]), match[1], Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5]))
+  }
+  return undefined
+}
+
+/**
+ * The wait, in milliseconds from `nowMillis`, that the `Retry-After` header `value` of an answer with `status`
+ * asks for. Only 429 and 503 answers say when to retry with it (RFC 6585 §4, RFC 9110 §15.6.4). Both forms of
+ * RFC 9110 §10.2.3 are read: delta-seconds (`120`) and an HTTP-date (`Wed, 21 Oct 2015 07:28:00 GMT`, or its
+ * obsolete RFC 850 and asctime forms); a date in the past means now (0). A missing or malformed value (`-1`,
+ * `1.5`, `soon`, a date that does not exist) answers `undefined`; a wait longer than {@link maxRetryAfterMillis}
+ * is cut to it.
+ *
+ * @since 0.1.0
+ * @category classification
+ */
+export const retryAfterMillis = (status: number, value: string | undefined, nowMillis: number): number | undefined => {
+  if ((status !== 429 && status !== 503) || value === undefined) return undefined
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) {
+    // More digits than any sane wait has: cut before Number() rounds them.
+    return trimmed.length > 9 ? maxRetryAfterMillis : Math.min(Number(trimmed) * 1000, maxRetryAfterMillis)
+  }
+  const at = httpDate(trimmed, nowMillis)
+  return at === undefined ? undefined : Math.min(Math.max(at - nowMillis, 0), maxRetryAfterMillis)
+}

@@ -9,8 +9,10 @@ import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import { type PusherError, TransportError } from "../PusherError.js"
+import type * as PusherRetry from "../PusherRetry.js"
 import * as Client from "./client.js"
 import * as Results from "./results.js"
+import * as Retry from "./retry.js"
 
 /** @internal Per-event attributes, as decoded from the batch answer. */
 export type Attributes = Results.ChannelAttributes
@@ -27,6 +29,8 @@ interface Entry {
   /** When the caller stops waiting (clock milliseconds): its call's timeout after it submitted. */
   readonly deadline: number
   readonly timeout: Duration.Duration
+  /** Its call's retry policy, when that policy retries writes. */
+  readonly policy: PusherRetry.Policy | undefined
 }
 
 /** @internal `unordered`: batches in flight at once for any channel; `perChannel`: one per channel. */
@@ -44,10 +48,14 @@ export interface Options {
 export interface Batcher {
   /** The config whose triggers this batcher sends; triggers under another config bypass it. */
   readonly requestContext: Client.RequestContext
-  /** Queues `event`; the caller waits at most `timeout` (its call's), whatever is queued or in flight. */
+  /**
+   * Queues `event`; the caller waits at most `timeout` (its call's), whatever is queued or in flight. `policy`:
+   * its call's retry policy, when that policy retries writes.
+   */
   readonly submit: (
     event: Events.WireEvent,
-    timeout: Duration.Duration
+    timeout: Duration.Duration,
+    policy?: PusherRetry.Policy | undefined
   ) => Effect.Effect<Attributes | undefined, PusherError>
   /** Counts of what was sent, for tests and benchmarks. */
   readonly stats: { requests: number; events: number; isolated: number }
@@ -198,13 +206,34 @@ export const make = (
         Option.exists((error) => error._tag === "HttpError" && Batch.isolates(size, error.status))
       )
 
-    const post = (batch: ReadonlyArray<Entry>) => {
-      stats.requests++
-      stats.events += batch.length
-      const body = Events.batchBody(batch.map((entry) => entry.event))
-      return Effect.map(
-        Client.send(requestContext, "POST", path, [], body, Results.decodeBatch),
-        (answer) => answer.batch
+    const post = (batch: ReadonlyArray<Entry>) =>
+      Effect.suspend(() => {
+        stats.requests++
+        stats.events += batch.length
+        const body = Events.batchBody(batch.map((entry) => entry.event))
+        return Effect.map(
+          Client.send(requestContext, "POST", path, [], body, Results.decodeBatch),
+          (answer) => answer.batch
+        )
+      })
+
+    /**
+     * Posts a batch, retried only when every one of its events was triggered under a policy that retries
+     * writes (with the waits of its first event's policy), within the latest deadline of its callers: past
+     * it, nobody waits for the answer.
+     */
+    const attempt = (batch: ReadonlyArray<Entry>) => {
+      const first = batch[0]?.policy
+      if (first === undefined || batch.some((entry) => entry.policy === undefined)) return post(batch)
+      let deadline = 0
+      for (const entry of batch) deadline = Math.max(deadline, entry.deadline)
+      const budget = deadline - clock.unsafeCurrentTimeMillis()
+      return budget <= 0 ? post(batch) : Retry.retrying(
+        first,
+        true,
+        Duration.millis(budget),
+        (attempts) => Retry.timeoutError("POST", path, batch[0]?.timeout ?? Duration.millis(budget), attempts),
+        post(batch)
       )
     }
 
@@ -215,13 +244,13 @@ export const make = (
      * the client, an interruption), every caller is resumed.
      */
     const send = (batch: ReadonlyArray<Entry>): Effect.Effect<void> =>
-      Effect.exit(post(batch)).pipe(
+      Effect.exit(attempt(batch)).pipe(
         Effect.flatMap((exit) => {
           if (isolates(batch.length, exit)) {
             stats.isolated++
             return Effect.forEach(
               batch,
-              (entry) => Effect.map(Effect.exit(post([entry])), (one) => settle([entry], one)),
+              (entry) => Effect.map(Effect.exit(attempt([entry])), (one) => settle([entry], one)),
               { discard: true }
             )
           }
@@ -301,7 +330,7 @@ export const make = (
       })
     )
 
-    const enqueue = (event: Events.WireEvent, timeout: Duration.Duration) =>
+    const enqueue = (event: Events.WireEvent, timeout: Duration.Duration, policy: PusherRetry.Policy | undefined) =>
       Effect.async<Attributes | undefined, PusherError>((resume) => {
         const entry: Entry = {
           event,
@@ -310,7 +339,8 @@ export const make = (
           cancelled: false,
           settled: false,
           deadline: clock.unsafeCurrentTimeMillis() + Duration.toMillis(timeout),
-          timeout
+          timeout,
+          policy
         }
         addWaiting(entry)
         pending.push(entry)
@@ -326,9 +356,10 @@ export const make = (
 
     const submit = (
       event: Events.WireEvent,
-      timeout: Duration.Duration
+      timeout: Duration.Duration,
+      policy?: PusherRetry.Policy | undefined
     ): Effect.Effect<Attributes | undefined, PusherError> =>
-      state === "closed" ? Effect.fail(closedError) : enqueue(event, timeout)
+      state === "closed" ? Effect.fail(closedError) : enqueue(event, timeout, policy)
 
     return { requestContext, submit, stats } satisfies Batcher
   })

@@ -4,6 +4,7 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -136,7 +137,18 @@ export const send = <A>(
       )
     const exchange = client.execute(request).pipe(
       Effect.flatMap((response) =>
-        Effect.map(response.text, (text) => interpret(method, path, response.status, text, decode))
+        Effect.map(
+          response.text,
+          (text) =>
+            interpret(
+              method,
+              path,
+              response.status,
+              text,
+              decode,
+              retryAfter(response, clock.unsafeCurrentTimeMillis())
+            )
+        )
       ),
       Effect.catchAll((error) => Effect.fail(mapClientError(config, method, path, error))),
       Effect.flatten
@@ -146,15 +158,28 @@ export const send = <A>(
       : Effect.timeoutFail(exchange, { duration: config.timeout, onTimeout: () => timeoutError(config, method, path) })
   })
 
+/** The `retryAfter` field of a 429 or 503 answer's `HttpError`: the headers are only read for those. */
+const retryAfter = (
+  response: HttpClientResponse.HttpClientResponse,
+  now: number
+): { readonly retryAfter?: Duration.Duration } => {
+  if (response.status !== 429 && response.status !== 503) return {}
+  const millis = HttpStatus.retryAfterMillis(response.status, response.headers["retry-after"], now)
+  return millis === undefined ? {} : { retryAfter: Duration.millis(millis) }
+}
+
 const interpret = <A>(
   method: string,
   path: string,
   status: number,
   text: string,
-  decode: Decoder<A>
+  decode: Decoder<A>,
+  retryAfter: { readonly retryAfter?: Duration.Duration }
 ): Either.Either<A, PusherError> => {
   if (!HttpStatus.isSuccess(status)) {
-    return Either.left(new HttpError({ reason: HttpStatus.reasonOf(status), method, path, status, body: text }))
+    return Either.left(
+      new HttpError({ reason: HttpStatus.reasonOf(status), method, path, status, body: text, ...retryAfter })
+    )
   }
   let json: unknown
   try {

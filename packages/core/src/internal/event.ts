@@ -12,9 +12,10 @@ import type * as PusherCrypto from "../PusherCrypto.js"
 import type { EncryptionError, PusherError, ValidationError } from "../PusherError.js"
 import type * as Batcher from "./batcher.js"
 import * as Batching from "./batching.js"
-import * as Client from "./client.js"
+import type * as Client from "./client.js"
 import * as Encryption from "./encryption.js"
 import * as Results from "./results.js"
+import * as Retry from "./retry.js"
 import { toEither, toError } from "./validation.js"
 
 // The one preparation path of trigger, triggerBatch and sendToUser: snapshot, checks, data, body.
@@ -264,11 +265,12 @@ export type TriggerResult = Results.TriggerResult
 const submit = (
   batcher: Batcher.Batcher,
   requestContext: Client.RequestContext,
+  context: Context.Context<never>,
   channel: string,
   event: Events.EventFields
 ): Effect.Effect<TriggerResult, PusherError> =>
   Effect.map(
-    batcher.submit(Events.wireEvent(channel, event), requestContext.config.timeout),
+    batcher.submit(Events.wireEvent(channel, event), requestContext.config.timeout, Retry.writePolicyOf(context)),
     (attributes): TriggerResult => event.info === undefined ? {} : { channels: { [channel]: attributes ?? {} } }
   )
 
@@ -288,8 +290,16 @@ const sending = <I, A>(
       const channel = channels.length === 1 ? channels[0] : undefined
       const batcher = channel === undefined ? undefined : batcherFor(requestContext, context)
       return channel !== undefined && batcher !== undefined
-        ? Effect.map(submit(batcher, requestContext, channel, event), fromBatcher)
-        : Client.send(requestContext, "POST", "/events", [], Events.triggerBody(channels, event), decode)
+        ? Effect.map(submit(batcher, requestContext, context, channel, event), fromBatcher)
+        : Retry.send(
+          Retry.policyOf(context),
+          requestContext,
+          "POST",
+          "/events",
+          [],
+          Events.triggerBody(channels, event),
+          decode
+        )
     }
   })
 
@@ -304,9 +314,11 @@ export const sendToUser = sending(prepareUserEvent, Results.ignoreBody, constVoi
 /** @internal */
 export const triggerBatch = (
   input: BatchInput,
-  requestContext: Client.RequestContext
+  requestContext: Client.RequestContext,
+  context: Context.Context<never>
 ): Effect.Effect<Results.TriggerBatchResult, PusherError> =>
   Either.match(prepareBatch(requestContext, input), {
     onLeft: Effect.fail,
-    onRight: (body) => Client.send(requestContext, "POST", "/batch_events", [], body, Results.decodeBatch)
+    onRight: (body) =>
+      Retry.send(Retry.policyOf(context), requestContext, "POST", "/batch_events", [], body, Results.decodeBatch)
   })

@@ -9,6 +9,7 @@ import type * as PusherConfig from "../PusherConfig.js"
 import type { PusherError, ValidationError } from "../PusherError.js"
 import * as Client from "./client.js"
 import { readList } from "./event.js"
+import * as Retry from "./retry.js"
 import { toEither, toError } from "./validation.js"
 
 // The query operations (channels, channel, users, terminate, raw get/post): snapshot, checks, request.
@@ -33,11 +34,19 @@ export const operation = <S, A>(
   check: (snapshot: S) => Either.Either<Request, ValidationError>,
   decode: Client.Decoder<A>
 ): Effect.Effect<A, PusherError, PusherConfig.PusherConfig | HttpClient.HttpClient> =>
-  Client.requestOperation(name, read, (snapshot, requestContext) =>
+  Client.requestOperation(name, read, (snapshot, requestContext, context) =>
     Either.match(check(snapshot), {
       onLeft: Effect.fail,
       onRight: (request) =>
-        Client.send(requestContext, request.method, request.path, request.params, request.body, decode)
+        Retry.send(
+          Retry.policyOf(context),
+          requestContext,
+          request.method,
+          request.path,
+          request.params,
+          request.body,
+          decode
+        )
     }))
 
 const fail = (field: string, rule: string): Either.Either<never, ValidationError> =>
