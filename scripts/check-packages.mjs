@@ -105,10 +105,22 @@ try {
     const modules = [...files]
       .filter((file) => /^dist\/[A-Za-z]+\.d\.ts$/.test(file) && file !== "dist/index.d.ts")
       .map((file) => `./${file.slice(5, -5)}`)
-    const types = run([attw, p.tarball, "--profile", "esm-only", "--format", "table-flipped", "--no-emoji",
-      "--include-entrypoints", ...modules])
-    check(`${p.name}: attw node16 (ESM) and bundler, ${modules.length + 1} entrypoints`, types.ok ? [] : ["attw"],
-      types.ok ? "" : types.output)
+    const types = run([
+      attw,
+      p.tarball,
+      "--profile",
+      "esm-only",
+      "--format",
+      "table-flipped",
+      "--no-emoji",
+      "--include-entrypoints",
+      ...modules
+    ])
+    check(
+      `${p.name}: attw node16 (ESM) and bundler, ${modules.length + 1} entrypoints`,
+      types.ok ? [] : ["attw"],
+      types.ok ? "" : types.output
+    )
   }
 } finally {
   rmSync(work, { recursive: true, force: true })
