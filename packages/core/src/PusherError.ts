@@ -12,12 +12,16 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
 /**
+ * The symbol that marks every `PusherError`, checked by `isPusherError`.
+ *
  * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("@effect-pusher/core/PusherError")
 
 /**
+ * The type of `TypeId`.
+ *
  * @since 0.1.0
  * @category type ids
  */
@@ -34,7 +38,11 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("@effec
   "ValidationError",
   { field: Schema.String, rule: Schema.String }
 ) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the error as a `PusherError`, for `isPusherError`.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
   /** @since 0.1.0 */
@@ -53,6 +61,8 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("@effec
 export const HttpErrorReason = Schema.Literal(...HttpStatus.reasons)
 
 /**
+ * Why the server refused a request: one of the `HttpErrorReason` literals.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -71,7 +81,11 @@ export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/cor
   status: Schema.Number,
   body: Schema.String
 }) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the error as a `PusherError`, for `isPusherError`.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
   /** @since 0.1.0 */
@@ -100,7 +114,11 @@ export class TransportError extends Schema.TaggedError<TransportError>("@effect-
     cause: Schema.optional(Schema.Defect)
   }
 ) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the error as a `PusherError`, for `isPusherError`.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
   /** @since 0.1.0 */
@@ -124,7 +142,11 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("@effect-pusher
   body: Schema.String,
   issue: Schema.String
 }) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the error as a `PusherError`, for `isPusherError`.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
   /** @since 0.1.0 */
@@ -147,7 +169,11 @@ export class EncryptionError extends Schema.TaggedError<EncryptionError>("@effec
     description: Schema.String
   }
 ) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the error as a `PusherError`, for `isPusherError`.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
   /** @since 0.1.0 */
@@ -178,7 +204,11 @@ export class WebhookError extends Schema.TaggedError<WebhookError>("@effect-push
     description: Schema.String
   }
 ) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the error as a `PusherError`, for `isPusherError`.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
   /** @since 0.1.0 */
