@@ -66,6 +66,8 @@ export const ChannelAuthRequest = Schema.Struct({
 })
 
 /**
+ * A decoded channel authorization request: the `socketId` and `channelName` that pusher-js posted.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -82,6 +84,8 @@ export const UserAuthRequest = Schema.Struct({
 })
 
 /**
+ * A decoded user authentication (sign-in) request: the `socketId` that pusher-js posted.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -235,7 +239,21 @@ export const decodeUser = (request: AuthHttpRequest): Effect.Effect<UserAuthRequ
  *
  * @example
  * ```ts
- * const answer = yield* AuthRequest.authorizeChannel({ headers, body }, () => Effect.succeed({ user_id: "ada" }))
+ * import { AuthRequest, PusherConfig } from "@effect-pusher/core"
+ * import { Effect } from "effect"
+ *
+ * // What pusher-js posts to the authorization endpoint, as any HTTP framework hands it over.
+ * const request = {
+ *   headers: { "content-type": "application/x-www-form-urlencoded" },
+ *   body: "socket_id=1234.5678&channel_name=presence-room"
+ * }
+ *
+ * // On a presence channel, say who the member is (typically from the session).
+ * const program = AuthRequest.authorizeChannel(request, () => Effect.succeed({ user_id: "ada" }))
+ *
+ * Effect.runPromise(
+ *   Effect.provide(program, PusherConfig.layer({ appId: "123456", key: "app-key", secret: "app-secret" }))
+ * ).then((answer) => console.log(JSON.stringify(answer))) // the JSON body to answer pusher-js with
  * ```
  *
  * @since 0.1.0
@@ -282,13 +300,36 @@ export const authenticateUser = <E = never, R = never>(
  *
  * @example
  * ```ts
- * HttpRouter.post(
- *   "/pusher/auth",
- *   AuthRequest.fromServerRequest.pipe(
- *     Effect.flatMap((request) => AuthRequest.authorizeChannel(request)),
- *     Effect.flatMap(HttpServerResponse.json)
+ * import { HttpApp, HttpRouter, HttpServerResponse } from "@effect/platform"
+ * import { AuthRequest, PusherConfig } from "@effect-pusher/core"
+ * import { Effect } from "effect"
+ *
+ * const app = HttpRouter.empty.pipe(
+ *   HttpRouter.post(
+ *     "/pusher/auth",
+ *     AuthRequest.fromServerRequest.pipe(
+ *       Effect.flatMap((request) => AuthRequest.authorizeChannel(request)),
+ *       Effect.flatMap((answer) => HttpServerResponse.json(answer)),
+ *       Effect.catchTag("ValidationError", (error) => HttpServerResponse.text(error.message, { status: 400 }))
+ *     )
  *   )
  * )
+ *
+ * // Serve `app` with any `@effect/platform` server; here it answers one request in memory.
+ * const { dispose, handler } = HttpApp.toWebHandlerLayer(
+ *   app,
+ *   PusherConfig.layer({ appId: "123456", key: "app-key", secret: "app-secret" })
+ * )
+ * handler(
+ *   new Request("http://localhost/pusher/auth", {
+ *     method: "POST",
+ *     headers: { "content-type": "application/x-www-form-urlencoded" },
+ *     body: "socket_id=1234.5678&channel_name=private-orders"
+ *   })
+ * )
+ *   .then((response) => response.json())
+ *   .then((body) => console.log(body)) // { auth: "app-key:…" }
+ *   .finally(dispose)
  * ```
  *
  * @since 0.1.0

@@ -35,6 +35,9 @@ import type { EncryptionError, PusherError, ValidationError } from "./PusherErro
 export const ChannelAttributes: typeof Results.ChannelAttributes = Results.ChannelAttributes
 
 /**
+ * The attributes Channels reported for one channel (`subscriptionCount`, `userCount`), each present only
+ * when asked for.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -49,6 +52,8 @@ export interface ChannelAttributes extends Schema.Schema.Type<typeof ChannelAttr
 export const TriggerResult: typeof Results.TriggerResult = Results.TriggerResult
 
 /**
+ * The decoded answer to `trigger`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -63,30 +68,41 @@ export interface TriggerResult extends Schema.Schema.Type<typeof TriggerResult> 
 export const TriggerBatchResult: typeof Results.TriggerBatchResult = Results.TriggerBatchResult
 
 /**
+ * The decoded answer to `triggerBatch`.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TriggerBatchResult extends Schema.Schema.Type<typeof TriggerBatchResult> {}
 
 /**
+ * The answer to `channels`: the occupied channels by name, each with the attributes asked for.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const ChannelsResult: typeof Results.ChannelsResult = Results.ChannelsResult
 
 /**
+ * The decoded answer to `channels`.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ChannelsResult extends Schema.Schema.Type<typeof ChannelsResult> {}
 
 /**
+ * The answer to `channel`: whether the channel is occupied, the attributes asked for and, on a cache channel,
+ * its cached event.
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const ChannelResult: typeof Results.ChannelResult = Results.ChannelResult
 
 /**
+ * The decoded answer to `channel`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -101,6 +117,8 @@ export interface ChannelResult extends Schema.Schema.Type<typeof ChannelResult> 
 export const User: typeof Results.User = Results.User
 
 /**
+ * A member of a presence channel, as listed by `users`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -192,6 +210,8 @@ export type QueryParams = Readonly<
 >
 
 /**
+ * The services every HTTP operation requires: the app's `PusherConfig` and an `HttpClient`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -205,6 +225,21 @@ export type Requirements = PusherConfig.PusherConfig | HttpClient.HttpClient
  * Triggers `event` on one channel or up to 100 channels. `data` is sent as is when it is a string and as
  * JSON otherwise; on a `private-encrypted-` channel (which must then be the only one) it is sealed with
  * the channel's key. The size limit applies to the data as sent.
+ *
+ * @example
+ * ```ts
+ * import { Pusher, PusherTest } from "@effect-pusher/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const result = yield* Pusher.trigger("orders", "order-placed", { id: 42 }, { info: ["subscription_count"] })
+ *   console.log(result.channels?.["orders"]?.subscriptionCount) // 0: no one is subscribed yet
+ * })
+ *
+ * // `PusherTest.layer()` answers from an in-memory emulator. In production, provide your app's
+ * // `PusherConfig` and an `HttpClient` instead, for example `NodePusher.layerConfig()` on Node.js.
+ * Effect.runPromise(Effect.provide(program, PusherTest.layer()))
+ * ```
  *
  * @since 0.1.0
  * @category operations
@@ -327,6 +362,8 @@ export const post = (
 export const PresenceData: typeof Authorization.PresenceData = Authorization.PresenceData
 
 /**
+ * The presence member data given to `authorizeChannel`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -345,6 +382,8 @@ export interface PresenceData extends Schema.Schema.Type<typeof PresenceData> {}
 export const UserData: typeof Authorization.UserData = Authorization.UserData
 
 /**
+ * The user data given to `authenticateUser`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -380,6 +419,26 @@ export interface UserAuthentication {
  * `presenceData` is signed and returned as `channel_data` exactly as serialized; without it, the channel is
  * signed alone (`socket_id:channel`, as pusher@5.3.4 does) and the member is the user signed in with
  * {@link authenticateUser}. Encrypted channels also get the channel's `shared_secret`.
+ *
+ * @example
+ * ```ts
+ * import { Pusher, PusherConfig } from "@effect-pusher/core"
+ * import { Effect } from "effect"
+ *
+ * // The socket id and channel name come from pusher-js's request to your authorization endpoint.
+ * const program = Pusher.authorizeChannel("1234.5678", "presence-room", {
+ *   user_id: "ada",
+ *   user_info: { name: "Ada Lovelace" }
+ * })
+ *
+ * // Authorization is signing only: it needs the app's `PusherConfig`, no HTTP client.
+ * const config = PusherConfig.layer({ appId: "123456", key: "app-key", secret: "app-secret" })
+ *
+ * Effect.runPromise(Effect.provide(program, config)).then((answer) => {
+ *   console.log(answer.auth) // "app-key:" followed by the hex signature
+ *   console.log(answer.channel_data) // '{"user_id":"ada","user_info":{"name":"Ada Lovelace"}}'
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category authorization

@@ -55,6 +55,9 @@ import * as PusherCrypto from "./PusherCrypto.js"
 import { ValidationError } from "./PusherError.js"
 
 /**
+ * The options of `PusherBatching.layer`: batch size, how long an event waits for others, requests in flight
+ * and ordering.
+ *
  * @since 0.1.0
  * @category models
  */

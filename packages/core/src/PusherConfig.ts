@@ -63,6 +63,8 @@ export interface Service {
 }
 
 /**
+ * The service holding the checked configuration of one Channels app, required by every operation.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -117,18 +119,24 @@ export interface Options {
 }
 
 /**
+ * The host used when neither `host` nor `cluster` is given: the `mt1` cluster, as in the official library.
+ *
  * @since 0.1.0
  * @category constants
  */
 export const defaultHost = "api-mt1.pusher.com"
 
 /**
+ * The default of `maxPayloadBytes`: Channels' 10 KB limit on the data of one event, in bytes.
+ *
  * @since 0.1.0
  * @category constants
  */
 export const defaultMaxPayloadBytes = 10_240
 
 /**
+ * The default of `timeout`: how long one request may take before it fails, 10 seconds.
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -271,12 +279,17 @@ export const validate = (options: Options): Either.Either<Service, ConfigError.C
   })
 
 /**
+ * Checks options and builds the configuration service, failing with a `ConfigError` that names the
+ * wrong key.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<Service, ConfigError.ConfigError> => validate(options)
 
 /**
+ * A layer providing `PusherConfig` from options, checked as `make` checks them.
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -296,6 +309,9 @@ export const optionsFromUrl = (
 ): Either.Either<Options, ConfigError.ConfigError> => named(field, Rules.url(url))
 
 /**
+ * A layer providing `PusherConfig` from a `PUSHER_URL`-style URL (`https://key:secret@host/apps/ID`) plus the
+ * options a URL cannot carry.
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -16,6 +16,8 @@ import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
 /**
+ * The crypto primitives that signing, authorization, webhook verification and encryption use.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -119,6 +121,8 @@ export class PusherCrypto extends Context.Reference<PusherCrypto>()("@effect-pus
 export const layer = (service: Service): Layer.Layer<PusherCrypto> => Layer.succeed(PusherCrypto, service)
 
 /**
+ * The crypto primitives in use: the provided `PusherCrypto`, or the portable default.
+ *
  * @since 0.1.0
  * @category accessors
  */

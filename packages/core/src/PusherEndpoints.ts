@@ -55,18 +55,24 @@ const ChannelDecision = Data.taggedEnum<ChannelDecision>()
 export type Deny = Extract<ChannelDecision, { readonly _tag: "Deny" }>
 
 /**
+ * Refuses a channel authorization or a sign-in; the endpoint answers 403 with `reason`, if given.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const deny = (reason?: string): Deny => ChannelDecision.Deny({ reason })
 
 /**
+ * Authorizes a private (or private-encrypted) channel.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const allow: ChannelDecision = ChannelDecision.Allow()
 
 /**
+ * Authorizes a presence channel with the member's data (`user_id` and optional `user_info`).
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -352,6 +358,9 @@ export const webhookStream = (
   })
 
 /**
+ * The options of `router`: the handler of each endpoint (an endpoint without one is not routed), their
+ * options and paths.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -376,6 +385,41 @@ export interface RouterOptions<E1, R1, E2, R2, E3, R3> {
 
 /**
  * An `HttpRouter` with a POST route for each endpoint that is given.
+ *
+ * @example
+ * ```ts
+ * import { HttpApp } from "@effect/platform"
+ * import { PusherConfig, PusherEndpoints } from "@effect-pusher/core"
+ * import { Effect } from "effect"
+ *
+ * const app = PusherEndpoints.router({
+ *   // Decide from your session who may subscribe to what.
+ *   authorizeChannel: ({ channelName }) =>
+ *     Effect.succeed(
+ *       channelName.startsWith("presence-")
+ *         ? PusherEndpoints.allowPresence({ user_id: "ada" })
+ *         : PusherEndpoints.allow
+ *     ),
+ *   authenticateUser: () => Effect.succeed({ id: "ada" }),
+ *   webhook: (payload) => Effect.forEach(payload.events, (event) => Effect.log(event._tag), { discard: true })
+ * })
+ *
+ * // Serve `app` with any `@effect/platform` server; here it answers one request in memory.
+ * const { dispose, handler } = HttpApp.toWebHandlerLayer(
+ *   app,
+ *   PusherConfig.layer({ appId: "123456", key: "app-key", secret: "app-secret" })
+ * )
+ * handler(
+ *   new Request("http://localhost/pusher/auth", {
+ *     method: "POST",
+ *     headers: { "content-type": "application/x-www-form-urlencoded" },
+ *     body: "socket_id=1234.5678&channel_name=presence-room"
+ *   })
+ * )
+ *   .then((response) => response.json())
+ *   .then((body) => console.log(body)) // { auth: "app-key:…", channel_data: '{"user_id":"ada"}' }
+ *   .finally(dispose)
+ * ```
  *
  * @since 0.1.0
  * @category endpoints

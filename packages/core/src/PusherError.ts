@@ -12,12 +12,16 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
 /**
+ * The symbol that marks every `PusherError`, checked by `isPusherError`.
+ *
  * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("@effect-pusher/core/PusherError")
 
 /**
+ * The type of `TypeId`.
+ *
  * @since 0.1.0
  * @category type ids
  */
@@ -34,7 +38,11 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("@effec
   "ValidationError",
   { field: Schema.String, rule: Schema.String }
 ) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the error as a `PusherError`, for `isPusherError`.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
   /** @since 0.1.0 */
@@ -53,6 +61,8 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("@effec
 export const HttpErrorReason = Schema.Literal(...HttpStatus.reasons)
 
 /**
+ * Why the server refused a request: one of the `HttpErrorReason` literals.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -75,7 +85,11 @@ export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/cor
   body: Schema.String,
   retryAfter: Schema.optional(Schema.DurationFromSelf)
 }) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the error as a `PusherError`, for `isPusherError`.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
   /** @since 0.1.0 */
@@ -104,7 +118,11 @@ export class TransportError extends Schema.TaggedError<TransportError>("@effect-
     cause: Schema.optional(Schema.Defect)
   }
 ) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the error as a `PusherError`, for `isPusherError`.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
   /** @since 0.1.0 */
@@ -128,7 +146,11 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("@effect-pusher
   body: Schema.String,
   issue: Schema.String
 }) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the error as a `PusherError`, for `isPusherError`.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
   /** @since 0.1.0 */
@@ -151,7 +173,11 @@ export class EncryptionError extends Schema.TaggedError<EncryptionError>("@effec
     description: Schema.String
   }
 ) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the error as a `PusherError`, for `isPusherError`.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
   /** @since 0.1.0 */
@@ -182,7 +208,11 @@ export class WebhookError extends Schema.TaggedError<WebhookError>("@effect-push
     description: Schema.String
   }
 ) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the error as a `PusherError`, for `isPusherError`.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
 
   /** @since 0.1.0 */

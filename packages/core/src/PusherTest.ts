@@ -104,6 +104,8 @@ export interface SentWebhook {
 }
 
 /**
+ * A webhook the emulator sent: the former name of `SentWebhook`.
+ *
  * @deprecated Use {@link SentWebhook}: `Webhook.WebhookRequest` is the request a handler receives.
  * @since 0.1.0
  * @category models
@@ -193,6 +195,8 @@ export type EventFilter =
   | ((event: RecordedEvent) => boolean)
 
 /**
+ * The options of `connect`: the socket id and the signed-in user of a simulated connection.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -205,6 +209,8 @@ export interface ConnectOptions {
 }
 
 /**
+ * The options of `subscribe`: which socket subscribes and, on a presence channel, as which member.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -230,6 +236,8 @@ export interface SimulatedClientEvent {
 }
 
 /**
+ * A client event sent by a simulated socket: the former name of `SimulatedClientEvent`.
+ *
  * @deprecated Use {@link SimulatedClientEvent}: `Webhook.ClientEvent` is the decoded webhook event.
  * @since 0.1.0
  * @category models
@@ -237,6 +245,9 @@ export interface SimulatedClientEvent {
 export type ClientEvent = SimulatedClientEvent
 
 /**
+ * The test kit: an in-memory Channels app with simulated connections, its recordings (events, webhooks,
+ * requests) and fault injection.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -297,6 +308,8 @@ export interface Service {
 }
 
 /**
+ * The service giving tests the in-memory emulator, provided by `layer`.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -353,6 +366,30 @@ export const make = (options?: Options): Effect.Effect<Service, ConfigError.Conf
 /**
  * Provides the emulator, its app as `PusherConfig` and its in-memory `HttpClient`: swap it in for the live
  * layers and `Pusher` operations talk to the emulator.
+ *
+ * @example
+ * ```ts
+ * import { Pusher, PusherTest } from "@effect-pusher/core"
+ * import { Effect } from "effect"
+ *
+ * // The code under test: it needs `PusherConfig` and an `HttpClient`, as in production.
+ * const placeOrder = (id: number) => Pusher.trigger(`private-user-${id}`, "order-placed", { id })
+ *
+ * const test = Effect.gen(function*() {
+ *   const emulator = yield* PusherTest.PusherTest
+ *   yield* placeOrder(7)
+ *   // What Channels received, decoded: channel, name and data.
+ *   const event = yield* emulator.takeEvent({ name: "order-placed" })
+ *   console.log(event.channel, event.data) // "private-user-7" { id: 7 }
+ *   // Faults: the next request fails as if the server answered 500.
+ *   yield* emulator.failNext(PusherTest.Fault.Status({ status: 500 }))
+ *   const error = yield* Effect.flip(placeOrder(8))
+ *   console.log(error._tag) // "HttpError"
+ * })
+ *
+ * // With `@effect/vitest`: `it.effect("places an order", () => Effect.provide(test, PusherTest.layer()))`.
+ * Effect.runPromise(Effect.provide(test, PusherTest.layer()))
+ * ```
  *
  * @since 0.1.0
  * @category layers

@@ -40,6 +40,8 @@ import type { EncryptionError, WebhookError } from "./PusherError.js"
 export const ChannelOccupied: typeof Wire.ChannelOccupied = Wire.ChannelOccupied
 
 /**
+ * A decoded `channel_occupied` event.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -54,6 +56,8 @@ export interface ChannelOccupied extends Schema.Schema.Type<typeof ChannelOccupi
 export const ChannelVacated: typeof Wire.ChannelVacated = Wire.ChannelVacated
 
 /**
+ * A decoded `channel_vacated` event.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -68,6 +72,8 @@ export interface ChannelVacated extends Schema.Schema.Type<typeof ChannelVacated
 export const MemberAdded: typeof Wire.MemberAdded = Wire.MemberAdded
 
 /**
+ * A decoded `member_added` event.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -82,6 +88,8 @@ export interface MemberAdded extends Schema.Schema.Type<typeof MemberAdded> {}
 export const MemberRemoved: typeof Wire.MemberRemoved = Wire.MemberRemoved
 
 /**
+ * A decoded `member_removed` event.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -97,6 +105,8 @@ export interface MemberRemoved extends Schema.Schema.Type<typeof MemberRemoved> 
 export const ClientEvent: typeof Wire.ClientEvent = Wire.ClientEvent
 
 /**
+ * A decoded `client_event` event.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -113,6 +123,8 @@ export interface ClientEvent extends Schema.Schema.Type<typeof ClientEvent> {}
 export const UndecryptableClientEvent: typeof Wire.UndecryptableClientEvent = Wire.UndecryptableClientEvent
 
 /**
+ * A decoded client event of a `private-encrypted-` channel that could not be decrypted.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -127,6 +139,8 @@ export interface UndecryptableClientEvent extends Schema.Schema.Type<typeof Unde
 export const CacheMiss: typeof Wire.CacheMiss = Wire.CacheMiss
 
 /**
+ * A decoded `cache_miss` event.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -141,6 +155,8 @@ export interface CacheMiss extends Schema.Schema.Type<typeof CacheMiss> {}
 export const SubscriptionCount: typeof Wire.SubscriptionCount = Wire.SubscriptionCount
 
 /**
+ * A decoded `subscription_count` event.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -157,12 +173,16 @@ export interface SubscriptionCount extends Schema.Schema.Type<typeof Subscriptio
 export const UnknownEvent: typeof Wire.UnknownEvent = Wire.UnknownEvent
 
 /**
+ * A decoded event of an unknown kind, or of a known kind with fields that do not match it.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface UnknownEvent extends Schema.Schema.Type<typeof UnknownEvent> {}
 
 /**
+ * The former name of the `UnknownEvent` schema.
+ *
  * @deprecated Use {@link UnknownEvent}: `Unknown` reads like `Schema.Unknown`.
  * @since 0.1.0
  * @category schemas
@@ -170,6 +190,8 @@ export interface UnknownEvent extends Schema.Schema.Type<typeof UnknownEvent> {}
 export const Unknown: typeof UnknownEvent = UnknownEvent
 
 /**
+ * The former name of the `UnknownEvent` type.
+ *
  * @deprecated Use {@link UnknownEvent}.
  * @since 0.1.0
  * @category models
@@ -186,6 +208,8 @@ export type Unknown = UnknownEvent
 export const WebhookEvent: typeof Wire.WebhookEvent = Wire.WebhookEvent
 
 /**
+ * One decoded webhook event: a union tagged by `_tag`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -210,6 +234,8 @@ export type WebhookEvent =
 export const WebhookPayload: typeof Wire.WebhookPayload = Wire.WebhookPayload
 
 /**
+ * A decoded webhook body: when Channels sent it and its events, in order.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -244,6 +270,8 @@ export interface WebhookRequest {
 }
 
 /**
+ * The options of `verify`: an optional maximum age.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -262,6 +290,26 @@ export interface VerifyOptions {
  * with the master key; those that cannot be arrive as {@link UndecryptableClientEvent}.
  *
  * Pusher retries a webhook that was not answered with 2xx, so handlers should be idempotent.
+ *
+ * @example
+ * ```ts
+ * import { PusherTest, Webhook } from "@effect-pusher/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const emulator = yield* PusherTest.PusherTest
+ *   // A first subscriber makes the emulator send a `channel_occupied` webhook, signed like Pusher's.
+ *   yield* emulator.subscribe("orders")
+ *   // `{ headers, body }`: what an HTTP handler receives from Pusher.
+ *   const request = yield* emulator.takeWebhook
+ *   const payload = yield* Webhook.verify(request, { maxAge: "5 minutes" })
+ *   for (const event of payload.events) {
+ *     if (event._tag === "ChannelOccupied") console.log(`${event.channel} is occupied`)
+ *   }
+ * })
+ *
+ * Effect.runPromise(Effect.provide(program, PusherTest.layer()))
+ * ```
  *
  * @since 0.1.0
  * @category verification
@@ -294,6 +342,8 @@ export const events = (payload: WebhookPayload): Stream.Stream<WebhookEvent> => 
 export type InvalidPolicy = "fail" | "drop"
 
 /**
+ * The options of `receive`: those of `verify` plus the endpoint's.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -307,8 +357,22 @@ export interface ReceiveOptions extends VerifyOptions {
  *
  * @example
  * ```ts
- * requests.pipe(Webhook.receive({ onInvalid: "drop" }), Stream.runForEach(handle))
- * Webhook.receive(requests, { onInvalid: "drop" })
+ * import { PusherTest, Webhook } from "@effect-pusher/core"
+ * import { Effect, Stream } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const emulator = yield* PusherTest.PusherTest
+ *   const socketId = yield* emulator.subscribe("presence-room", { user: { id: "ada" } })
+ *   yield* emulator.unsubscribe("presence-room", socketId)
+ *   // Any stream of `{ headers, body }` requests: here, the webhooks the emulator sent.
+ *   yield* emulator.webhookStream.pipe(
+ *     Stream.take(2),
+ *     Webhook.receive({ onInvalid: "drop" }),
+ *     Stream.runForEach((event) => Effect.log(event._tag))
+ *   )
+ * })
+ *
+ * Effect.runPromise(Effect.provide(program, PusherTest.layer()))
  * ```
  *
  * @since 0.1.0
@@ -366,8 +430,27 @@ export interface ClientEventDecoder<A, R> {
  *
  * @example
  * ```ts
+ * import { PusherTest, Webhook } from "@effect-pusher/core"
+ * import { Effect, Schema } from "effect"
+ *
  * const Move = Webhook.clientEvent("client-move", Schema.Struct({ x: Schema.Number, y: Schema.Number }))
- * const move = yield* Move.decode(event) // DecodedClientEvent<{ x: number; y: number }>
+ *
+ * const program = Effect.gen(function*() {
+ *   const emulator = yield* PusherTest.PusherTest
+ *   const socketId = yield* emulator.subscribe("private-board")
+ *   const move = { channel: "private-board", event: "client-move", data: { x: 1, y: 2 }, socketId }
+ *   yield* emulator.injectClientEvent(move)
+ *   yield* emulator.takeWebhook // channel_occupied
+ *   const payload = yield* Webhook.verify(yield* emulator.takeWebhook)
+ *   for (const event of payload.events) {
+ *     if (Move.is(event)) {
+ *       const move = yield* Move.decode(event) // DecodedClientEvent<{ readonly x: number; readonly y: number }>
+ *       console.log(move.data.x, move.data.y)
+ *     }
+ *   }
+ * })
+ *
+ * Effect.runPromise(Effect.provide(program, PusherTest.layer()))
  * ```
  *
  * @since 0.1.0
@@ -384,8 +467,26 @@ export const clientEvent: <A, I, R>(name: string, schema: Schema.Schema<A, I, R>
  *
  * @example
  * ```ts
- * events.pipe(Webhook.clientEvents("client-move", Move))
- * Webhook.clientEvents(events, "client-move", Move, { onInvalid: "fail" })
+ * import { PusherTest, Webhook } from "@effect-pusher/core"
+ * import { Effect, Schema, Stream } from "effect"
+ *
+ * const Move = Schema.Struct({ x: Schema.Number, y: Schema.Number })
+ *
+ * const program = Effect.gen(function*() {
+ *   const emulator = yield* PusherTest.PusherTest
+ *   const socketId = yield* emulator.subscribe("private-board")
+ *   const move = { channel: "private-board", event: "client-move", socketId }
+ *   yield* emulator.injectClientEvent({ ...move, data: { x: 1, y: 2 } })
+ *   yield* emulator.injectClientEvent({ ...move, data: { x: "far" } }) // dropped, with a Warning log
+ *   yield* emulator.webhookStream.pipe(
+ *     Stream.take(3), // channel_occupied and the two client events
+ *     Webhook.receive(),
+ *     Webhook.clientEvents("client-move", Move),
+ *     Stream.runForEach((event) => Effect.log(`${event.socketId} moved to ${event.data.x},${event.data.y}`))
+ *   )
+ * })
+ *
+ * Effect.runPromise(Effect.provide(program, PusherTest.layer()))
  * ```
  *
  * @since 0.1.0

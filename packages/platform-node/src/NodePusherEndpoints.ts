@@ -30,6 +30,8 @@ import { deferDestroy } from "./internal/requestGuard.js"
 export type Handler = (request: Http.IncomingMessage, response: Http.ServerResponse) => void
 
 /**
+ * The options of `makeHandler` and `toHandler`: the largest body the app reads.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -69,11 +71,31 @@ export const makeHandler = <E, R>(
  *
  * @example
  * ```ts
- * const { handler } = NodePusherEndpoints.toHandler(
- *   PusherEndpoints.channelAuthorization((request) => Effect.succeed(PusherEndpoints.allow)),
- *   NodePusher.layerConfig()
+ * import { PusherEndpoints } from "@effect-pusher/core"
+ * import { NodePusher, NodePusherEndpoints } from "@effect-pusher/platform-node"
+ * import { Effect } from "effect"
+ * import * as http from "node:http"
+ *
+ * const { dispose, handler } = NodePusherEndpoints.toHandler(
+ *   PusherEndpoints.channelAuthorization(() => Effect.succeed(PusherEndpoints.allow)),
+ *   // In production: `NodePusher.layerConfig()`, which reads PUSHER_URL or PUSHER_APP_ID, PUSHER_KEY, ...
+ *   NodePusher.layer({ appId: "123456", key: "app-key", secret: "app-secret" })
  * )
- * http.createServer(handler).listen(3000, "127.0.0.1")
+ *
+ * // Any server that hands over Node's request and response: node:http here, or Express, Fastify, ...
+ * const server = http.createServer(handler)
+ * server.listen(0, "127.0.0.1", async () => {
+ *   const address = server.address()
+ *   const port = typeof address === "object" && address !== null ? address.port : 0
+ *   const response = await fetch(`http://127.0.0.1:${port}/pusher/auth`, {
+ *     method: "POST",
+ *     headers: { "content-type": "application/x-www-form-urlencoded" },
+ *     body: "socket_id=1234.5678&channel_name=private-orders"
+ *   })
+ *   console.log(response.status, await response.json()) // 200 { auth: "app-key:…" }
+ *   server.close()
+ *   await dispose()
+ * })
  * ```
  *
  * @since 0.1.0

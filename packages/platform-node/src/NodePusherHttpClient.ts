@@ -22,6 +22,8 @@ import * as Undici from "undici"
 import * as Lean from "./internal/leanClient.js"
 
 /**
+ * The options of the pooled undici client: connections, response size limit and timeouts.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -49,12 +51,16 @@ export interface Options {
 }
 
 /**
+ * The default of `connections`: connections kept per origin.
+ *
  * @since 0.1.0
  * @category constants
  */
 export const defaultConnections = 64
 
 /**
+ * The default of `maxResponseBytes`: the largest answer read, 16 MiB.
+ *
  * @since 0.1.0
  * @category constants
  */

@@ -55,6 +55,9 @@ export interface Served {
 }
 
 /**
+ * The service giving tests an emulator served over HTTP on 127.0.0.1, with its URL and the options that
+ * target it.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -64,6 +67,8 @@ export class NodePusherTest extends Context.Tag("@effect-pusher/platform-node/No
 >() {}
 
 /**
+ * The options of `serve`, `serveService` and `layer`: the port to listen on.
+ *
  * @since 0.1.0
  * @category models
  */

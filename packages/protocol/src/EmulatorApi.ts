@@ -26,6 +26,8 @@ export interface Reply {
 }
 
 /**
+ * A plain-text reply with the given status.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -36,6 +38,8 @@ export const text = (status: number, body: string): Reply => ({
 })
 
 /**
+ * A 200 reply with a JSON body.
+ *
  * @since 0.1.0
  * @category constructors
  */

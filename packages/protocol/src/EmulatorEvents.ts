@@ -120,6 +120,8 @@ export const webhookHeaders = (key: string, signature: string): Readonly<Record<
 })
 
 /**
+ * A client event sent by a socket: channel, event name, data and the sending socket.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -168,6 +170,8 @@ export const clientEvent = (state: State, event: ClientEventInput): Result<Trans
 }
 
 /**
+ * An event to publish on one channel: its data as sent on the wire and the socket it excludes.
+ *
  * @since 0.1.0
  * @category models
  */

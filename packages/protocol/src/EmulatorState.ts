@@ -25,6 +25,8 @@ export interface Member {
 }
 
 /**
+ * One channel of the emulated app: its subscribed sockets and presence members.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -36,6 +38,8 @@ export interface Channel {
 }
 
 /**
+ * One simulated connection: its signed-in user and the channels it is subscribed to.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -57,6 +61,8 @@ export interface CachedEvent {
 }
 
 /**
+ * The whole state of an emulated app: connections, channels and cached events.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -104,6 +110,8 @@ export interface Transition<A> {
 }
 
 /**
+ * An app with no connections, channels or cached events.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -208,6 +216,8 @@ export const connect = (
 }
 
 /**
+ * The options of `subscribe`: the subscribing socket and, on a presence channel, the member.
+ *
  * @since 0.1.0
  * @category models
  */

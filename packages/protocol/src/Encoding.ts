@@ -7,6 +7,8 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder("utf-8", { fatal: true })
 
 /**
+ * Encodes a string as UTF-8 bytes.
+ *
  * @since 0.1.0
  * @category utf8
  */

@@ -28,6 +28,8 @@ export interface Failure {
 export type Result<A, E = Failure> = Ok<A> | Err<E>
 
 /**
+ * A computation that succeeded with `value`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -37,6 +39,8 @@ export interface Ok<A> {
 }
 
 /**
+ * A computation that failed with `error`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -46,18 +50,24 @@ export interface Err<E> {
 }
 
 /**
+ * A broken rule: the input's `field` and the `rule` it must satisfy.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const fail = (field: string, rule: string): Failure => ({ field, rule })
 
 /**
+ * A successful `Result`.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const ok = <A>(value: A): Ok<A> => ({ ok: true, value })
 
 /**
+ * A failed `Result`.
+ *
  * @since 0.1.0
  * @category constructors
  */

@@ -6,6 +6,9 @@
  */
 
 /**
+ * Request headers: a web `Headers`, or a plain record as Node and most frameworks give them (any case, values
+ * possibly repeated).
+ *
  * @since 0.1.0
  * @category models
  */

@@ -23,6 +23,8 @@ export const reasons = [
 ] as const
 
 /**
+ * Why a server refused a request, by status: one of `reasons`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -54,6 +56,8 @@ export const reasonOf = (status: number): Reason => {
 }
 
 /**
+ * Whether a status is a success (2xx).
+ *
  * @since 0.1.0
  * @category predicates
  */

@@ -63,12 +63,16 @@ export const timestampWindowSeconds = 600
 export const serverToUserPrefix = "#server-to-user-"
 
 /**
+ * Private channels, which need authorization.
+ *
  * @since 0.1.0
  * @category prefixes
  */
 export const privatePrefix = "private-"
 
 /**
+ * Presence channels, which need authorization and know their members.
+ *
  * @since 0.1.0
  * @category prefixes
  */

@@ -30,6 +30,8 @@ const badCharacter = (value: string): string => {
 }
 
 /**
+ * Whether a channel is a presence channel (`presence-`).
+ *
  * @since 0.1.0
  * @category predicates
  */
@@ -45,6 +47,8 @@ export const isPrivateOrPresence = (channel: string): boolean =>
   channel.startsWith(Limits.privatePrefix) || isPresence(channel)
 
 /**
+ * Whether a channel is end-to-end encrypted (`private-encrypted-`).
+ *
  * @since 0.1.0
  * @category predicates
  */

@@ -38,6 +38,8 @@ export const canonicalQuery = (pairs: Array<Param>): string =>
   pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join("&")
 
 /**
+ * The string a request signature covers: method, path and sorted query, one per line.
+ *
  * @since 0.1.0
  * @category signing
  */

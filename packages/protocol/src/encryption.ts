@@ -35,6 +35,8 @@ export interface Primitives {
 }
 
 /**
+ * Bytes of the nonce of a sealed message (XSalsa20-Poly1305).
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -49,6 +51,8 @@ export const nonceLength = 24
 export const overheadLength = 16
 
 /**
+ * Bytes of the encryption master key.
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -63,6 +67,8 @@ export const masterKeyLength = 32
 export type Reason = "MissingMasterKey" | "InvalidPayload" | "DecryptionFailed" | "InvalidPlaintext"
 
 /**
+ * Why encrypting or decrypting failed: a `reason` and a readable `description`.
+ *
  * @since 0.1.0
  * @category models
  */
