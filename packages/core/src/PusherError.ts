@@ -27,8 +27,9 @@ export type TypeId = typeof TypeId
  * Marks an error of the family and gives it a one-line `stack` (its name and message). The JS stack of a
  * typed failure shows only this library's internals and the fiber runtime, never the caller's line (with a
  * tracer, `Cause.pretty` appends the spans for that), so `NodeRuntime.runMain` reports a failure in the
- * message's own lines: a ValidationError 12 lines → 2, a TransportError with its cause 27 → 2. Lazy, and
- * not enumerable, so JSON and `inspect` show the same fields as before.
+ * message's own lines: a ValidationError 12 lines → 2 (a TransportError 27 → 2, as internal/client.ts no
+ * longer attaches the platform's error as its cause). Lazy, and not enumerable, so JSON and `inspect` show
+ * the same fields as before.
  */
 const typed = (error: Error): TypeId => {
   Object.defineProperty(error, "stack", {
