@@ -7,6 +7,7 @@
  */
 import { Pusher, PusherBatching, PusherConfig, PusherTest, Webhook } from "@effect-pusher/core"
 import { NodePusher, NodePusherTest } from "@effect-pusher/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -19,14 +20,18 @@ const title = (text: string) => Console.log(`\n── ${text} ${"─".repeat(Mat
 const show = (label: string, value: unknown) =>
   Console.log(`  ${label.padEnd(24)} ${typeof value === "string" ? value : JSON.stringify(value)}`)
 
-/** Shows a result, or the typed error it failed with (a real server may refuse what the emulator allows). */
+/**
+ * Shows a result (as JSON, or as `describe` puts it), or the typed error it failed with (a real server may
+ * refuse what the emulator allows).
+ */
 const attempt = <A, E extends { readonly _tag: string; readonly message: string }, R>(
   label: string,
-  effect: Effect.Effect<A, E, R>
+  effect: Effect.Effect<A, E, R>,
+  describe: (value: A) => unknown = (value) => value
 ) =>
   Effect.matchEffect(effect, {
     onFailure: (error) => show(label, `${error._tag}: ${error.message}`),
-    onSuccess: (value) => show(label, value)
+    onSuccess: (value) => show(label, describe(value))
   })
 
 /** The tour: every call below is the public API, the same against Pusher, soketi or the emulator. */
@@ -54,7 +59,14 @@ const tour = (emulator: Option.Option<PusherTest.Service>) =>
       Pusher.triggerBatch([
         { channel: "orders", name: "order-paid", data: { id: 42 } },
         { channel: "presence-lobby", name: "announcement", data: "doors open", info: ["user_count"] }
-      ])
+      ]),
+      // one answer per event, in order; an event that asked for no info answers {}
+      (result) =>
+        `sent; per event: ${
+          (result.batch ?? []).map((entry, i) =>
+            `#${i} ${Object.keys(entry).length === 0 ? "{} (no info asked)" : JSON.stringify(entry)}`
+          ).join(", ")
+        }`
     )
 
     yield* title("queries")
@@ -74,7 +86,11 @@ const tour = (emulator: Option.Option<PusherTest.Service>) =>
       yield* title("end-to-end encryption")
       const encrypted = yield* Pusher.authorizeChannel("123.456", "private-encrypted-vault")
       yield* show("auth with shared_secret", encrypted)
-      yield* attempt("trigger, sealed", Pusher.trigger("private-encrypted-vault", "secret", { pin: "1234" }))
+      yield* attempt(
+        "trigger, sealed",
+        Pusher.trigger("private-encrypted-vault", "secret", { pin: "1234" }),
+        (result) => `sent {"pin":"1234"} sealed; the answer ${JSON.stringify(result)} (no info asked)`
+      )
       if (Option.isSome(emulator)) {
         const sealed = yield* emulator.value.takeEvent({ channel: "private-encrypted-vault" })
         yield* show("what the server sees", sealed.rawData)
@@ -82,15 +98,18 @@ const tour = (emulator: Option.Option<PusherTest.Service>) =>
     }
 
     yield* title("automatic batching (PusherBatching.layer)")
-    const stats = yield* Effect.gen(function*() {
-      yield* Effect.forEach(
-        Array.from({ length: 25 }, (_, i) => i),
-        (i) => Pusher.trigger(`ticker-${i % 5}`, "tick", { i }),
-        { concurrency: "unbounded" }
-      )
-      return yield* PusherBatching.stats
-    }).pipe(Effect.provide(PusherBatching.layer()))
-    yield* show("25 concurrent triggers", `${stats.events} events in ${stats.requests} HTTP requests`)
+    yield* attempt(
+      "25 concurrent triggers",
+      Effect.gen(function*() {
+        yield* Effect.forEach(
+          Array.from({ length: 25 }, (_, i) => i),
+          (i) => Pusher.trigger(`ticker-${i % 5}`, "tick", { i }),
+          { concurrency: "unbounded", discard: true }
+        )
+        return yield* PusherBatching.stats
+      }).pipe(Effect.provide(PusherBatching.layer())),
+      (stats) => `${stats.events} events in ${stats.requests} HTTP requests`
+    )
 
     yield* title("webhooks")
     const requests = Option.isSome(emulator)
@@ -151,12 +170,5 @@ const againstServer = Effect.gen(function*() {
 
 const program = process.env["PUSHER_URL"] === undefined ? againstEmulator : againstServer
 
-program.pipe(
-  Effect.tapErrorCause((cause) => Effect.logError("the demo failed", cause)),
-  Effect.runPromise
-).then(
-  () => console.log("\ndone."),
-  () => {
-    process.exitCode = 1
-  }
-)
+// runMain reports a failure in a few lines (the typed error's message) and sets the exit code.
+program.pipe(Effect.zipRight(Console.log("\ndone.")), NodeRuntime.runMain)

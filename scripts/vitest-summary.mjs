@@ -3,20 +3,24 @@
 // or 1 when no test ran at all.
 import { spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 
 const dir = mkdtempSync(join(tmpdir(), "vitest-report-"))
 const report = join(dir, "report.json")
+// vitest's own CLI under this Node, not `npx vitest`: npx is npm, which warns ("Unknown env config") about
+// each of the pnpm-only npm_config_* variables that `pnpm test` passes down.
+const vitest = join(dirname(createRequire(import.meta.url).resolve("vitest/package.json")), "vitest.mjs")
 const args = [
-  "vitest",
+  vitest,
   "run",
   "--reporter=default",
   "--reporter=json",
   `--outputFile.json=${report}`,
   ...process.argv.slice(2)
 ]
-const run = spawnSync("npx", ["--no-install", ...args], { stdio: "inherit" })
+const run = spawnSync(process.execPath, args, { stdio: "inherit" })
 let passed = 0
 let failed = 0
 try {

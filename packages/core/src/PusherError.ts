@@ -28,6 +28,23 @@ export const TypeId: unique symbol = Symbol.for("@effect-pusher/core/PusherError
 export type TypeId = typeof TypeId
 
 /**
+ * Marks an error of the family and gives it a one-line `stack` (its name and message). The JS stack of a
+ * typed failure shows only this library's internals and the fiber runtime, never the caller's line (with a
+ * tracer, `Cause.pretty` appends the spans for that), so `NodeRuntime.runMain` reports a failure in the
+ * message's own lines: a ValidationError 12 lines → 2 (a TransportError 27 → 2, as internal/client.ts no
+ * longer attaches the platform's error as its cause). Lazy, and not enumerable, so JSON and `inspect` show
+ * the same fields as before.
+ */
+const typed = (error: Error): TypeId => {
+  Object.defineProperty(error, "stack", {
+    get: () => `${error.name}: ${error.message}`,
+    configurable: true,
+    enumerable: false
+  })
+  return TypeId
+}
+
+/**
  * An input broke one of the Channels rules, found before any I/O. `field` names the input (for example
  * `channels[3]` or `batch[2].data`), `rule` says what it must satisfy.
  *
@@ -43,7 +60,7 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("@effec
    *
    * @since 0.1.0
    */
-  readonly [TypeId]: TypeId = TypeId
+  readonly [TypeId]: TypeId = typed(this)
 
   /** @since 0.1.0 */
   override get message(): string {
@@ -68,6 +85,30 @@ export const HttpErrorReason = Schema.Literal(...HttpStatus.reasons)
  */
 export type HttpErrorReason = typeof HttpErrorReason.Type
 
+// What to do about the refusals a configuration causes. A 401 is a wrong secret, key or app id, or a clock
+// off by more than the 600 s a signature is valid (hosted Channels, soketi and the emulator all answer 401).
+const hints: Partial<Record<HttpErrorReason, string>> = {
+  Unauthorized:
+    "The server did not accept the request's signature: check the secret (PUSHER_SECRET), the key (PUSHER_KEY) and the app id (PUSHER_APP_ID), and this machine's clock",
+  PayloadTooLarge:
+    "The server's size limit is below this request's: lower maxPayloadBytes (PUSHER_MAX_PAYLOAD_BYTES) or maxEventsPerBatch to the server's limits"
+}
+
+// A 401 body may spell out the signature sent and the string it signed (hosted Channels: `Invalid
+// signature: Expected HMAC SHA256 hex digest of …, but got <hex>`): the message keeps the server's headline
+// only (soketi's `{"error": "The secret authentication failed"}` as that sentence); `body` keeps it all.
+const refusal = (body: string): string => {
+  let text = body
+  try {
+    const json: unknown = JSON.parse(body)
+    if (Predicate.hasProperty(json, "error") && typeof json.error === "string") text = json.error
+  } catch {
+    // not JSON: the text itself
+  }
+  const colon = text.indexOf(": ")
+  return /[0-9a-fA-F]{64}/.test(text) && colon > 0 ? text.slice(0, colon) : text
+}
+
 /**
  * The server answered with an error status. `body` is the text it sent (it explains the refusal).
  * `retryAfter` is the wait a 429 or 503 answer asked for with its `Retry-After` header (either form; at most
@@ -90,12 +131,16 @@ export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/cor
    *
    * @since 0.1.0
    */
-  readonly [TypeId]: TypeId = TypeId
+  readonly [TypeId]: TypeId = typed(this)
 
   /** @since 0.1.0 */
   override get message(): string {
-    const body = this.body.length > 300 ? `${this.body.slice(0, 300)}…` : this.body
-    return `${this.method} ${this.path} failed with ${this.status} (${this.reason})${body === "" ? "" : `: ${body}`}`
+    const body = this.reason === "Unauthorized" ? refusal(this.body) : this.body
+    const excerpt = body.length > 300 ? `${body.slice(0, 300)}…` : body
+    const hint = hints[this.reason]
+    return `${this.method} ${this.path} failed with ${this.status} (${this.reason})${
+      excerpt === "" ? "" : `: ${excerpt}`
+    }${hint === undefined ? "" : `. ${hint}`}`
   }
 }
 
@@ -123,7 +168,7 @@ export class TransportError extends Schema.TaggedError<TransportError>("@effect-
    *
    * @since 0.1.0
    */
-  readonly [TypeId]: TypeId = TypeId
+  readonly [TypeId]: TypeId = typed(this)
 
   /** @since 0.1.0 */
   override get message(): string {
@@ -151,7 +196,7 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("@effect-pusher
    *
    * @since 0.1.0
    */
-  readonly [TypeId]: TypeId = TypeId
+  readonly [TypeId]: TypeId = typed(this)
 
   /** @since 0.1.0 */
   override get message(): string {
@@ -178,7 +223,7 @@ export class EncryptionError extends Schema.TaggedError<EncryptionError>("@effec
    *
    * @since 0.1.0
    */
-  readonly [TypeId]: TypeId = TypeId
+  readonly [TypeId]: TypeId = typed(this)
 
   /** @since 0.1.0 */
   override get message(): string {
@@ -213,7 +258,7 @@ export class WebhookError extends Schema.TaggedError<WebhookError>("@effect-push
    *
    * @since 0.1.0
    */
-  readonly [TypeId]: TypeId = TypeId
+  readonly [TypeId]: TypeId = typed(this)
 
   /** @since 0.1.0 */
   override get message(): string {

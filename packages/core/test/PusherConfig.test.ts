@@ -462,6 +462,21 @@ describe("PusherConfig.fromEnv", () => {
       expect([unset.maxEventsPerBatch, unset.maxWatchlistSize]).toStrictEqual([10, 100])
     }))
 
+  it.effect("reads PUSHER_TIMEOUT as milliseconds (as the official timeout option) or as a duration", () =>
+    Effect.gen(function*() {
+      const url = `https://k:${secret}@h/apps/1`
+      const timeouts = yield* Effect.forEach(
+        ["5000", "5 seconds", "1500 millis"],
+        (value) => Effect.map(readEnv({ PUSHER_URL: url, PUSHER_TIMEOUT: value }), (config) => config.timeout)
+      )
+      expect(timeouts.map(Duration.toMillis)).toStrictEqual([5000, 5000, 1500])
+      for (const bad of ["0", "5000ms", "-1", "1.5", "soon", "2592000000"]) {
+        const error = yield* Effect.flip(readEnv({ PUSHER_URL: url, PUSHER_TIMEOUT: bad }))
+        expect((error as ConfigError.InvalidData).path).toStrictEqual(["PUSHER_TIMEOUT"])
+        expect(String(error)).toContain("a number of milliseconds (5000)")
+      }
+    }))
+
   it.effect("accepts PUSHER_HOST with a port", () =>
     Effect.gen(function*() {
       const config = yield* readEnv({

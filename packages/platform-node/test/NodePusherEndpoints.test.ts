@@ -6,7 +6,7 @@ import * as Layer from "effect/Layer"
 import { createHmac } from "node:crypto"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 
 const options = { appId: 1, key: "key", secret: "secret" }
 const received: Array<string> = []
@@ -83,6 +83,8 @@ describe("NodePusherEndpoints.toHandler on node:http", () => {
   })
 
   it("answers 500 when the layer cannot be built", async () => {
+    // toHandler logs why at ERROR through Effect's default logger (console.log): checked here, not printed
+    const log = vi.spyOn(console, "log").mockImplementation(() => {})
     const broken = NodePusherEndpoints.toHandler(
       PusherEndpoints.webhook(() => Effect.void),
       PusherConfig.layer({ appId: 1, key: "key", secret: "" })
@@ -93,5 +95,9 @@ describe("NodePusherEndpoints.toHandler on node:http", () => {
     expect(response.status).toBe(500)
     await new Promise<void>((resolve) => other.close(() => resolve()))
     await broken.dispose()
+    const lines = log.mock.calls.map((args) => args.map(String).join(" "))
+    log.mockRestore()
+    expect(lines.filter((line) => line.includes("level=ERROR") && line.includes("the layer could not be built")))
+      .toHaveLength(1)
   })
 })

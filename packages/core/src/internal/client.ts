@@ -84,11 +84,19 @@ const mapClientError = (
       reason: "Network",
       method,
       path,
-      description: error._tag === "RequestError" ?
-        `${error.reason}: ${error.description ?? "request failed"}` :
-        `${error.reason}: ${error.description ?? "response failed"}`,
-      cause: error
+      description: `${error.reason}: ${error.description ?? causeMessages(error.cause, error._tag)}`
     })
+
+// The platform's error is not kept as the cause: it holds the request, whose URL carries the signature, and
+// a printed cause adds its stack (undici's or fetch's internals). What it says is kept, in the description:
+// fetch's `fetch failed: connect ECONNREFUSED …`, with any signed query cut out.
+const causeMessages = (cause: unknown, tag: HttpClientError.HttpClientError["_tag"]): string => {
+  const messages: Array<string> = []
+  for (let at = cause, depth = 0; at instanceof Error && depth < 4; at = at.cause, depth++) {
+    if (at.message !== "") messages.push(at.message.replace(/\?[^\s"'`)]*auth_signature=[^\s"'`)]*/g, "?…"))
+  }
+  return messages.length > 0 ? messages.join(": ") : tag === "RequestError" ? "request failed" : "response failed"
+}
 
 /**
  * Whether the client itself enforces exactly the configured per-request deadline (see

@@ -51,6 +51,16 @@ const fromParts: Config.Config<Options> = Config.all({
   place
 }).pipe(Config.map(({ place, ...app }) => ({ ...app, ...place })))
 
+// The official library's `timeout` option is a number of milliseconds, so `PUSHER_TIMEOUT=5000` is read as
+// that; anything else is an Effect duration string (`5 seconds`, `1500 millis`).
+const millisPattern = /^[0-9]+$/
+
+const timeout = checked(
+  "PUSHER_TIMEOUT",
+  Config.string(),
+  (text) => Rules.timeout(millisPattern.test(text) ? Number(text) : text)
+)
+
 // Read in both cases: with PUSHER_URL they override the URL's port and scheme.
 const overrides = Config.all({
   port: optional(Config.port("PUSHER_PORT")),
@@ -62,7 +72,7 @@ const overrides = Config.all({
       (key) => Either.map(Rules.masterKey(key), () => key)
     )
   ),
-  timeout: optional(checked("PUSHER_TIMEOUT", Config.duration(), Rules.timeout)),
+  timeout: optional(timeout),
   maxPayloadBytes: optional(checked("PUSHER_MAX_PAYLOAD_BYTES", Config.integer(), Rules.maxPayloadBytes)),
   maxEventsPerBatch: optional(checked("PUSHER_MAX_EVENTS_PER_BATCH", Config.integer(), Rules.positiveInteger)),
   maxWatchlistSize: optional(checked("PUSHER_MAX_WATCHLIST_SIZE", Config.integer(), Rules.positiveInteger))

@@ -93,12 +93,14 @@ export const port = (value: unknown): Checked<number> => {
 }
 
 /** @internal */
-export const timeout = (value: Duration.DurationInput): Checked<Duration.Duration> => {
+export const timeout = (value: unknown): Checked<Duration.Duration> => {
   const decoded = Duration.decodeUnknown(value)
   return Option.isSome(decoded) && Duration.greaterThan(decoded.value, Duration.zero) &&
       Duration.lessThanOrEqualTo(decoded.value, maxTimeout)
     ? Either.right(decoded.value)
-    : Either.left("must be a positive duration of at most 24 days")
+    : Either.left(
+      "must be a positive duration of at most 24 days: a number of milliseconds (5000) or a duration (\"5 seconds\")"
+    )
 }
 
 /** @internal A positive safe integer: the limits that depend on the plan or the cluster. */

@@ -63,7 +63,9 @@ const prepareData = (
     )
   return Either.flatMap(wire, (sent) => {
     const failure = Json.checkPayloadSize(field, sent, keys.config.maxPayloadBytes)
-    return failure === undefined ? Either.right(sent) : Either.left(toError(failure))
+    return failure === undefined
+      ? Either.right(sent)
+      : Either.left(toError({ field: failure.field, rule: `${failure.rule} (the maxPayloadBytes setting)` }))
   })
 }
 
