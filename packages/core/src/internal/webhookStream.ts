@@ -5,7 +5,7 @@ import * as Predicate from "effect/Predicate"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as PusherConfig from "../PusherConfig.js"
-import type { EncryptionError, WebhookError } from "../PusherError.js"
+import type { EncryptionError, ValidationError, WebhookError } from "../PusherError.js"
 import type {
   ClientEvent,
   ClientEventDecoder,
@@ -17,7 +17,7 @@ import type {
   WebhookRequest
 } from "../Webhook.js"
 import * as Issue from "./issue.js"
-import { reject, verify } from "./webhook.js"
+import { readReceiveOptions, reject, verifyChecked } from "./webhook.js"
 
 /**
  * For `dual`: the data-first form starts with the stream (the data-last forms with options or a name).
@@ -39,16 +39,24 @@ const handleInvalid = <A, E extends WebhookError | EncryptionError, R>(
 ): Effect.Effect<ReadonlyArray<A>, E, R> =>
   onInvalid === "drop" ? Effect.catchAll(effect, (error) => dropWith<A>(error)) : effect
 
-/** @internal `Webhook.receive`, data-first. */
+/**
+ * @internal `Webhook.receive`, data-first. The options are read and checked once, when the stream starts: a
+ * bad one fails the stream with a `ValidationError` before any request, whatever `onInvalid` says (dropping
+ * every request for it would lose every genuine webhook).
+ */
 export const receive = <E, R>(
   self: Stream.Stream<WebhookRequest, E, R>,
   options?: ReceiveOptions
-): Stream.Stream<WebhookEvent, E | WebhookError, R | PusherConfig.PusherConfig> =>
-  Stream.mapConcatEffect(self, (request) =>
-    handleInvalid(
-      Effect.map(verify(request, options), (payload) => payload.events),
-      options?.onInvalid
-    ))
+): Stream.Stream<WebhookEvent, E | WebhookError | ValidationError, R | PusherConfig.PusherConfig> =>
+  Stream.unwrap(Effect.map(
+    Effect.suspend(() => readReceiveOptions(options)),
+    ({ maxAge, onInvalid }) =>
+      Stream.mapConcatEffect(self, (request) =>
+        handleInvalid(
+          Effect.map(verifyChecked(request, maxAge), (payload) => payload.events),
+          onInvalid
+        ))
+  ))
 
 // Client data normally arrives as a JSON string; decrypted data of an encrypted channel is a value already.
 const parseData = (channel: string, data: unknown): unknown => {
