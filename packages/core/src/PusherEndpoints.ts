@@ -334,7 +334,7 @@ export const webhookStream = (
     >
     readonly events: Stream.Stream<Webhook.WebhookEvent>
   },
-  never,
+  ValidationError,
   Scope.Scope
 > =>
   Effect.gen(function*() {
@@ -342,7 +342,7 @@ export const webhookStream = (
     const waiting = new Set<Deferred.Deferred<void, "closed">>()
     const queue = yield* Effect.acquireRelease(
       Queue.bounded<{ readonly payload: Webhook.WebhookPayload; readonly taken: Deferred.Deferred<void, "closed"> }>(
-        Math.max(1, options?.capacity ?? 16)
+        yield* Endpoints.readCapacity(options)
       ),
       (queue) =>
         Effect.zipRight(

@@ -409,11 +409,11 @@ export const clientEvents: {
     options?: { readonly onInvalid?: InvalidPolicy | undefined }
   ): <E, R2>(
     self: Stream.Stream<WebhookEvent, E, R2>
-  ) => Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError, R | R2>
+  ) => Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError | ValidationError, R | R2>
   <E, R2, A, I, R>(
     self: Stream.Stream<WebhookEvent, E, R2>,
     name: string,
     schema: Schema.Schema<A, I, R>,
     options?: { readonly onInvalid?: InvalidPolicy | undefined }
-  ): Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError, R | R2>
+  ): Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError | ValidationError, R | R2>
 } = dual(Streams.isDataFirst, Streams.clientEvents)

@@ -85,6 +85,25 @@ export const readMaxAge = (
 }
 
 /**
+ * `webhookStream`'s `capacity`, read once: a positive integer (default 16), or a `ValidationError` naming it.
+ *
+ * @internal
+ */
+export const readCapacity = (
+  options: { readonly capacity?: number | undefined } | undefined
+): Either.Either<number, ValidationError> => {
+  let capacity: unknown
+  try {
+    capacity = options?.capacity ?? 16
+  } catch {
+    return Either.left(fail("capacity", "could not be read (it threw while being read)"))
+  }
+  return typeof capacity === "number" && Number.isSafeInteger(capacity) && capacity >= 1
+    ? Either.right(capacity)
+    : Either.left(fail("capacity", "must be a positive integer"))
+}
+
+/**
  * An endpoint's `maxBodyBytes`, read once when the endpoint is made (a throwing getter is an invalid
  * option, not a throw).
  *
