@@ -125,6 +125,8 @@ const invalid = (field: string, rule: string) => Either.left(new ValidationError
 
 /** The options, each read once (a getter or a proxy may throw: that is a `ValidationError`, not a throw). */
 const read = (options: unknown): Either.Either<Partial<Record<keyof Options, unknown>>, ValidationError> => {
+  // `undefined` is no options (the default); `null` is a mistake, as before.
+  if (options === null) return invalid("options", "must be an object")
   const snapshot = Json.readOptions("options", options, optionKeys)
   return snapshot.ok ? Either.right(snapshot.value) : Either.left(new ValidationError(snapshot.error))
 }

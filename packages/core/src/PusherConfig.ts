@@ -184,6 +184,9 @@ export const make = (options: Options): Effect.Effect<Service, ConfigError.Confi
   Effect.suspend(() => Validate.validate(options))
 
 /**
+ * The validated config as a layer: the options are read once, when the layer is built, and any invalid or
+ * unknown one fails the build with a `ConfigError` naming it.
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -203,6 +206,10 @@ export const optionsFromUrl = (
 ): Either.Either<Options, ConfigError.ConfigError> => named(label(field, "PUSHER_URL"), Rules.url(url))
 
 /**
+ * The config from a `PUSHER_URL` and further options; an option that the URL sets (the app, the
+ * credentials, the host, the port, the scheme) is refused rather than silently overridden. The URL and the
+ * options are read when the layer is built.
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -226,26 +226,28 @@ describe("options (issue 13 §2): a bad option fails the layer's build with a Co
   const app = { appId: 1, key: "key", secret: "secret" }
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped callers
   const untyped = (value: unknown): any => value
-  it.each([
-    [{ timeout: "banana" }, "timeout"],
-    [{ timeout: 0 }, "timeout"],
-    [{ connections: -1 }, "connections"],
-    [{ keepAliveTimeout: -1 }, "keepAliveTimeout"],
-    [{ maxResponseBytes: -1 }, "maxResponseBytes"],
-    [{ connectTimeout: 1.5 }, "connectTimeout"],
-    [{ headersTimeout: -1 }, "headersTimeout"],
-    [{ maxSockets: 8 }, "maxSockets"],
-    [{ conections: 8 }, "conections"],
+  const throwing = () =>
+    Object.defineProperty({}, "timeout", {
+      enumerable: true,
+      get: () => {
+        throw new Error("boom")
+      }
+    })
+  it.each(
     [
-      Object.defineProperty({}, "timeout", {
-        enumerable: true,
-        get: () => {
-          throw new Error("boom")
-        }
-      }),
-      "options"
-    ]
-  ])("%o", async (options, field) => {
+      ["timeout banana", () => ({ timeout: "banana" }), "timeout"],
+      ["timeout 0", () => ({ timeout: 0 }), "timeout"],
+      ["connections -1", () => ({ connections: -1 }), "connections"],
+      ["keepAliveTimeout -1", () => ({ keepAliveTimeout: -1 }), "keepAliveTimeout"],
+      ["maxResponseBytes -1", () => ({ maxResponseBytes: -1 }), "maxResponseBytes"],
+      ["connectTimeout 1.5", () => ({ connectTimeout: 1.5 }), "connectTimeout"],
+      ["headersTimeout -1", () => ({ headersTimeout: -1 }), "headersTimeout"],
+      ["http.Agent's maxSockets", () => ({ maxSockets: 8 }), "maxSockets"],
+      ["a misspelled key", () => ({ conections: 8 }), "conections"],
+      ["a throwing getter", throwing, "options"]
+    ] as const
+  )("%s", async (_, make, field) => {
+    const options = make()
     const exit = await Effect.runPromiseExit(
       Effect.scoped(Layer.build(NodePusher.layer(app, untyped(options))))
     )
