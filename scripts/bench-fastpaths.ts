@@ -241,7 +241,7 @@ const triggerRuntime = (timeout: "10 seconds" | undefined) =>
     Layer.mergeAll(
       config,
       NodePusherCrypto.layer,
-      Layer.succeed(
+      Layer.effect(
         HttpClient.HttpClient,
         NodePusherHttpClient.makeWithDispatcher(mockAgent, timeout === undefined ? {} : { timeout })
       )

@@ -121,34 +121,27 @@ export class PusherBatching extends Context.Reference<PusherBatching>()("@effect
 }) {}
 
 /** The one table of the keys `layer` accepts: a misspelled option fails instead of being ignored. */
-const optionKeys: Json.KeyTable = {
+const optionKeys: Json.KeyTable<keyof Options> = {
   accepted: ["maxBatch", "maxWait", "maxInFlight", "ordering"],
   replacements: { maxBatchSize: "maxBatch", batchSize: "maxBatch", maxDelay: "maxWait", concurrency: "maxInFlight" }
 }
 
 const invalid = (field: string, rule: string) => Either.left(new ValidationError({ field, rule }))
 
-/** The options, each read once; only that read is guarded (a getter or a proxy may throw). */
-const read = (options: unknown): Either.Either<Options, ValidationError> => {
-  if (options === undefined) return Either.right({})
-  if (typeof options !== "object" || options === null) return invalid("options", "must be an object")
-  try {
-    const unknownKey = Json.checkKeys("options", Json.keysOf(options), optionKeys)
-    if (unknownKey !== undefined) return Either.left(new ValidationError(unknownKey))
-    return Either.right({
-      maxBatch: Reflect.get(options, "maxBatch"),
-      maxWait: Reflect.get(options, "maxWait"),
-      maxInFlight: Reflect.get(options, "maxInFlight"),
-      ordering: Reflect.get(options, "ordering")
-    })
-  } catch {
-    return invalid("options", "could not be read (it threw while being read)")
-  }
+/** The options, each read once (a getter or a proxy may throw: that is a `ValidationError`, not a throw). */
+const read = (options: unknown): Either.Either<Partial<Record<keyof Options, unknown>>, ValidationError> => {
+  // `undefined` is no options (the default); `null` is a mistake, as before.
+  if (options === null) return invalid("options", "must be an object")
+  const snapshot = Json.readOptions("options", options, optionKeys)
+  return snapshot.ok ? Either.right(snapshot.value) : Either.left(new ValidationError(snapshot.error))
 }
 
-const check = (options: Options, maxEventsPerBatch: number): Either.Either<Batcher.Options, ValidationError> => {
+const check = (
+  options: Partial<Record<keyof Options, unknown>>,
+  maxEventsPerBatch: number
+): Either.Either<Batcher.Options, ValidationError> => {
   const maxBatch = options.maxBatch ?? maxEventsPerBatch
-  if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > maxEventsPerBatch) {
+  if (typeof maxBatch !== "number" || !Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > maxEventsPerBatch) {
     return invalid("maxBatch", `must be an integer from 1 to ${maxEventsPerBatch} (PusherConfig maxEventsPerBatch)`)
   }
   const maxWait = Duration.decodeUnknown(options.maxWait ?? Duration.zero)
@@ -156,7 +149,9 @@ const check = (options: Options, maxEventsPerBatch: number): Either.Either<Batch
     return invalid("maxWait", "must be a finite duration")
   }
   const maxInFlight = options.maxInFlight ?? 64
-  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) return invalid("maxInFlight", "must be a positive integer")
+  if (typeof maxInFlight !== "number" || !Number.isSafeInteger(maxInFlight) || maxInFlight < 1) {
+    return invalid("maxInFlight", "must be a positive integer")
+  }
   const ordering = options.ordering ?? "unordered"
   if (ordering !== "unordered" && ordering !== "perChannel") {
     return invalid("ordering", "must be \"unordered\" or \"perChannel\"")

@@ -7,20 +7,18 @@
  *
  * @since 0.1.0
  */
-import * as Limits from "@effect-pusher/protocol/Limits"
 import type * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Predicate from "effect/Predicate"
+import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as ConfigEnv from "./internal/configEnv.js"
-import * as ConfigKeys from "./internal/configKeys.js"
 import * as Rules from "./internal/configRules.js"
+import * as Validate from "./internal/configValidate.js"
 
 /**
  * An app key and secret that may also sign webhooks (an app can have several tokens; the oldest active
@@ -124,7 +122,7 @@ export interface Options {
  * @since 0.1.0
  * @category constants
  */
-export const defaultHost = "api-mt1.pusher.com"
+export const defaultHost: string = Rules.defaultHost
 
 /**
  * The default of `maxPayloadBytes`: Channels' 10 KB limit on the data of one event, in bytes.
@@ -132,7 +130,7 @@ export const defaultHost = "api-mt1.pusher.com"
  * @since 0.1.0
  * @category constants
  */
-export const defaultMaxPayloadBytes = 10_240
+export const defaultMaxPayloadBytes: number = Rules.defaultMaxPayloadBytes
 
 /**
  * The default of `timeout`: how long one request may take before it fails, 10 seconds.
@@ -140,7 +138,7 @@ export const defaultMaxPayloadBytes = 10_240
  * @since 0.1.0
  * @category constants
  */
-export const defaultTimeout: Duration.Duration = Duration.seconds(10)
+export const defaultTimeout: Duration.Duration = Rules.defaultTimeout
 
 /**
  * Events per batch on the multi-tenant clusters, the default of `maxEventsPerBatch`.
@@ -148,7 +146,7 @@ export const defaultTimeout: Duration.Duration = Duration.seconds(10)
  * @since 0.1.0
  * @category constants
  */
-export const defaultMaxEventsPerBatch: number = Limits.maxEventsPerBatch
+export const defaultMaxEventsPerBatch: number = Rules.defaultMaxEventsPerBatch
 
 /**
  * Watchlist entries the standard plans allow, the default of `maxWatchlistSize`.
@@ -156,33 +154,10 @@ export const defaultMaxEventsPerBatch: number = Limits.maxEventsPerBatch
  * @since 0.1.0
  * @category constants
  */
-export const defaultMaxWatchlistSize: number = Limits.maxWatchlistSize
+export const defaultMaxWatchlistSize: number = Rules.defaultMaxWatchlistSize
 
-const invalid = (field: string, rule: string) => ConfigError.InvalidData([field], `${field} ${rule}`)
-
-/** A field's answer, its failure named after the option. */
 const named = <A>(field: string, checked: Rules.Checked<A>): Either.Either<A, ConfigError.ConfigError> =>
-  Either.mapLeft(checked, (rule) => invalid(field, rule))
-
-/** Any key outside the one table, or two spellings of one setting, fails; values are never shown. */
-const keysError = (options: Options): Either.Either<void, ConfigError.ConfigError> => {
-  for (const key of Object.keys(options)) {
-    if (!ConfigKeys.accepted.has(key)) return Either.left(invalid(key, ConfigKeys.unknownRule(key)))
-  }
-  for (const [first, second, rule] of ConfigKeys.sameSetting) {
-    if (options[first] !== undefined && options[second] !== undefined) {
-      return Either.left(invalid(first, `and ${second} ${rule}`))
-    }
-  }
-  return Either.void
-}
-
-/** The scheme, from whichever of `scheme`, `useTLS` or `encrypted` was given (at most one, see `keysError`). */
-const schemeOf = (options: Options): Either.Either<"http" | "https", ConfigError.ConfigError> => {
-  if (options.scheme !== undefined) return named("scheme", Rules.scheme(options.scheme))
-  const [field, value] = options.encrypted !== undefined ? ["encrypted", options.encrypted] : ["useTLS", options.useTLS]
-  return Either.map(named(field, Rules.useTLS(value ?? true)), (tls) => tls ? "https" : "http")
-}
+  Validate.named(field, checked)
 
 /**
  * Decodes an encryption master key: strict base64 of exactly 32 bytes. The key itself never appears in
@@ -194,7 +169,11 @@ const schemeOf = (options: Options): Either.Either<"http" | "https", ConfigError
 export const decodeMasterKey = (
   base64: string | Redacted.Redacted<string>,
   field = "encryptionMasterKeyBase64"
-): Either.Either<Redacted.Redacted<Uint8Array>, ConfigError.ConfigError> => named(field, Rules.masterKey(base64))
+): Either.Either<Redacted.Redacted<Uint8Array>, ConfigError.ConfigError> =>
+  named(label(field, "encryptionMasterKeyBase64"), Rules.masterKey(base64))
+
+// A field name from an untyped caller that is not a string is not printed (it may throw when it is).
+const label = (field: unknown, fallback: string): string => typeof field === "string" ? field : fallback
 
 /**
  * Validates options into a {@link Service}, without effects.
@@ -203,80 +182,7 @@ export const decodeMasterKey = (
  * @category constructors
  */
 export const validate = (options: Options): Either.Either<Service, ConfigError.ConfigError> =>
-  Either.gen(function*() {
-    yield* keysError(options)
-    const appId = yield* named("appId", Rules.appId(options.appId))
-    const key = yield* named("key", Rules.key(options.key))
-    const secret = yield* named("secret", Rules.secret(options.secret))
-    if (options.host !== undefined && options.cluster !== undefined) {
-      return yield* Either.left(invalid("host", `and cluster ${Rules.hostAndCluster}`))
-    }
-    const place = options.cluster !== undefined
-      ? { host: `api-${yield* named("cluster", Rules.cluster(options.cluster))}.pusher.com`, port: undefined }
-      : options.host !== undefined
-      ? yield* named("host", Rules.hostParts(options.host))
-      : { host: defaultHost, port: undefined }
-    const host = place.host
-    const scheme = yield* schemeOf(options)
-    const defaultPort = scheme === "https" ? 443 : 80
-    const given = options.port === undefined ? undefined : yield* named("port", Rules.port(options.port))
-    if (given !== undefined && place.port !== undefined && given !== place.port) {
-      return yield* Either.left(
-        invalid("port", `${given} and the port in host (${place.port}) differ: give the port once`)
-      )
-    }
-    const port = given ?? place.port ?? defaultPort
-    const timeout = yield* named("timeout", Rules.timeout(options.timeout ?? defaultTimeout))
-    const maxPayloadBytes = yield* named(
-      "maxPayloadBytes",
-      Rules.maxPayloadBytes(options.maxPayloadBytes ?? defaultMaxPayloadBytes)
-    )
-    const maxEventsPerBatch = yield* named(
-      "maxEventsPerBatch",
-      Rules.positiveInteger(options.maxEventsPerBatch ?? defaultMaxEventsPerBatch)
-    )
-    const maxWatchlistSize = yield* named(
-      "maxWatchlistSize",
-      Rules.positiveInteger(options.maxWatchlistSize ?? defaultMaxWatchlistSize)
-    )
-    const encryptionMasterKey = options.encryptionMasterKeyBase64 !== undefined
-      ? Option.some(yield* decodeMasterKey(options.encryptionMasterKeyBase64))
-      : options.encryptionMasterKey !== undefined
-      ? Option.some(yield* named("encryptionMasterKey", Rules.rawMasterKey(options.encryptionMasterKey)))
-      : Option.none()
-    const extra: unknown = options.webhookTokens ?? []
-    if (!Array.isArray(extra)) {
-      return yield* Either.left(invalid("webhookTokens", "must be an array of { key, secret }"))
-    }
-    const webhookTokens: Array<Token> = []
-    for (let i = 0; i < extra.length; i++) {
-      const token: unknown = extra[i]
-      const field = `webhookTokens[${i}]`
-      webhookTokens.push({
-        key: yield* named(`${field}.key`, Rules.key(Predicate.hasProperty(token, "key") ? token.key : undefined)),
-        secret: yield* named(
-          `${field}.secret`,
-          Rules.secret(Predicate.hasProperty(token, "secret") ? token.secret : undefined)
-        )
-      })
-    }
-    return {
-      appId,
-      key,
-      secret,
-      scheme,
-      host,
-      port,
-      baseUrl: port === defaultPort ? `${scheme}://${host}` : `${scheme}://${host}:${port}`,
-      pathPrefix: `/apps/${appId}`,
-      timeout,
-      encryptionMasterKey,
-      maxPayloadBytes,
-      maxEventsPerBatch,
-      maxWatchlistSize,
-      webhookTokens
-    } satisfies Service
-  })
+  Validate.validate(options)
 
 /**
  * Checks options and builds the configuration service, failing with a `ConfigError` that names the
@@ -285,10 +191,12 @@ export const validate = (options: Options): Either.Either<Service, ConfigError.C
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Service, ConfigError.ConfigError> => validate(options)
+export const make = (options: Options): Effect.Effect<Service, ConfigError.ConfigError> =>
+  Effect.suspend(() => Validate.validate(options))
 
 /**
- * A layer providing `PusherConfig` from options, checked as `make` checks them.
+ * The validated config as a layer: the options are read once, when the layer is built, and any invalid or
+ * unknown one fails the build with a `ConfigError` naming it.
  *
  * @since 0.1.0
  * @category layers
@@ -306,11 +214,12 @@ export const layer = (options: Options): Layer.Layer<PusherConfig, ConfigError.C
 export const optionsFromUrl = (
   url: string | Redacted.Redacted<string>,
   field = "PUSHER_URL"
-): Either.Either<Options, ConfigError.ConfigError> => named(field, Rules.url(url))
+): Either.Either<Options, ConfigError.ConfigError> => named(label(field, "PUSHER_URL"), Rules.url(url))
 
 /**
- * A layer providing `PusherConfig` from a `PUSHER_URL`-style URL (`https://key:secret@host/apps/ID`) plus the
- * options a URL cannot carry.
+ * The config from a `PUSHER_URL` and further options; an option that the URL sets (the app, the
+ * credentials, the host, the port, the scheme) is refused rather than silently overridden. The URL and the
+ * options are read when the layer is built.
  *
  * @since 0.1.0
  * @category layers
@@ -321,7 +230,16 @@ export const layerFromUrl = (
 ): Layer.Layer<PusherConfig, ConfigError.ConfigError> =>
   Layer.effect(
     PusherConfig,
-    Effect.flatMap(optionsFromUrl(url, "url"), (fromUrl) => make({ ...options, ...fromUrl }))
+    Effect.suspend(() =>
+      Either.flatMap(
+        optionsFromUrl(url, "url"),
+        (fromUrl) =>
+          Either.flatMap(
+            Validate.readBag("", options, Validate.urlOptionKeys),
+            (more) => Validate.validate({ ...more, ...fromUrl })
+          )
+      )
+    )
   )
 
 /**

@@ -12,7 +12,9 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Predicate from "effect/Predicate"
 import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
@@ -20,10 +22,11 @@ import * as Stream from "effect/Stream"
 import * as AuthRequest from "./AuthRequest.js"
 import * as Body from "./internal/body.js"
 import * as Endpoints from "./internal/endpoints.js"
+import * as WebhookInternal from "./internal/webhook.js"
 import * as Pusher from "./Pusher.js"
 import type * as PusherConfig from "./PusherConfig.js"
 import { EncryptionError, ValidationError, type WebhookError } from "./PusherError.js"
-import * as Webhook from "./Webhook.js"
+import type * as Webhook from "./Webhook.js"
 
 /**
  * What an authorizer decides for a channel subscription.
@@ -247,7 +250,10 @@ export const webhookErrorStatus = (error: WebhookError): number => {
 
 // What needs no body first (401/415, the body left unread), then the raw body, as signed, under the limit
 // (413), then verified.
-const verifyRequest = (options: WebhookEndpointOptions | undefined, limit: Endpoints.LimitOption) =>
+const verifyRequest = (
+  maxAge: Either.Either<Duration.Duration | undefined, Endpoints.InvalidOption>,
+  limit: Endpoints.LimitOption
+) =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
     Endpoints.checkWebhookHeaders(request).pipe(
       Effect.mapError((error) => new Endpoints.HeadersRefused({ error })),
@@ -257,12 +263,24 @@ const verifyRequest = (options: WebhookEndpointOptions | undefined, limit: Endpo
           Effect.tapError(Endpoints.logRefusedForSize)
         )
       ),
-      Effect.flatMap((body) => Webhook.verify({ headers: request.headers, body }, options))
+      Effect.flatMap((
+        body
+      ): Effect.Effect<Webhook.WebhookPayload, WebhookError | Endpoints.InvalidOption, PusherConfig.PusherConfig> =>
+        Either.isLeft(maxAge)
+          ? Effect.fail(maxAge.left)
+          : WebhookInternal.verifyChecked({ headers: request.headers, body }, maxAge.right)
+      )
     ))
 
 // The one place where a rejected webhook becomes a response.
 const rejected = (
-  error: Endpoints.HeadersRefused | WebhookError | Body.BodyTooLarge | Body.BodyUnreadable | Endpoints.InvalidLimit
+  error:
+    | Endpoints.HeadersRefused
+    | WebhookError
+    | Body.BodyTooLarge
+    | Body.BodyUnreadable
+    | Endpoints.InvalidLimit
+    | Endpoints.InvalidOption
 ) => {
   switch (error._tag) {
     case "HeadersRefused":
@@ -295,7 +313,7 @@ export const webhook = <E, R>(
   R | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
 > => {
   const limit = Endpoints.readLimit(options)
-  return Effect.matchEffect(verifyRequest(options, limit), {
+  return Effect.matchEffect(verifyRequest(Endpoints.readMaxAge(options), limit), {
     onFailure: rejected,
     onSuccess: (payload) => Effect.as(handle(payload), HttpServerResponse.empty({ status: 200 }))
   })
@@ -322,7 +340,7 @@ export const webhookStream = (
     >
     readonly events: Stream.Stream<Webhook.WebhookEvent>
   },
-  never,
+  ValidationError,
   Scope.Scope
 > =>
   Effect.gen(function*() {
@@ -330,7 +348,7 @@ export const webhookStream = (
     const waiting = new Set<Deferred.Deferred<void, "closed">>()
     const queue = yield* Effect.acquireRelease(
       Queue.bounded<{ readonly payload: Webhook.WebhookPayload; readonly taken: Deferred.Deferred<void, "closed"> }>(
-        Math.max(1, options?.capacity ?? 16)
+        yield* Endpoints.readCapacity(options)
       ),
       (queue) =>
         Effect.zipRight(

@@ -289,4 +289,11 @@ export type AnyPusherError = PusherError | WebhookError
  * @since 0.1.0
  * @category guards
  */
-export const isPusherError = (u: unknown): u is AnyPusherError => Predicate.hasProperty(u, TypeId)
+export const isPusherError = (u: unknown): u is AnyPusherError => {
+  // A guard never throws, even on a Proxy whose `has` does.
+  try {
+    return Predicate.hasProperty(u, TypeId)
+  } catch {
+    return false
+  }
+}

@@ -24,6 +24,7 @@
  *
  * @since 0.1.0
  */
+import type * as Json from "@effect-pusher/protocol/Json"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientTag from "@effect/platform/HttpClient"
@@ -34,10 +35,13 @@ import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
+import * as ConfigRules from "./internal/configRules.js"
+import * as ConfigValidate from "./internal/configValidate.js"
 import * as EmulatorService from "./internal/emulator/service.js"
 import * as EmulatorTransport from "./internal/emulator/transport.js"
 import * as PusherConfig from "./PusherConfig.js"
@@ -341,9 +345,24 @@ export interface Options extends Partial<PusherConfig.Options> {
   readonly cacheTtlSeconds?: number | undefined
 }
 
-const appOptions = (
-  { cacheTtlSeconds: _ttl, subscriptionCountWebhooks: _webhooks, ...app }: Options
-): Partial<PusherConfig.Options> => app
+// The app's config keys and the emulator's own settings, read once together.
+const optionKeys: Json.KeyTable<ConfigRules.Key | "subscriptionCountWebhooks" | "cacheTtlSeconds"> = {
+  accepted: [...ConfigRules.optionKeys.accepted, "subscriptionCountWebhooks", "cacheTtlSeconds"],
+  replacements: ConfigRules.optionKeys.replacements
+}
+
+const settings = (
+  subscriptionCountWebhooks: unknown,
+  cacheTtlSeconds: unknown
+): Either.Either<Parameters<typeof EmulatorService.make>[2], ConfigError.ConfigError> => {
+  if (typeof subscriptionCountWebhooks !== "boolean") {
+    return Either.left(ConfigValidate.invalid("subscriptionCountWebhooks", "must be a boolean"))
+  }
+  return Either.map(
+    ConfigValidate.named("cacheTtlSeconds", ConfigRules.positiveInteger(cacheTtlSeconds)),
+    (ttl) => ({ subscriptionCountWebhooks, cacheTtlSeconds: ttl })
+  )
+}
 
 /**
  * Builds an emulator for an app. Its time is the `Clock` of whoever calls it.
@@ -352,15 +371,18 @@ const appOptions = (
  * @category constructors
  */
 export const make = (options?: Options): Effect.Effect<Service, ConfigError.ConfigError> =>
-  Effect.flatMap(
-    // The emulator's own settings are not config options (which refuse unknown keys).
-    PusherConfig.make({ ...defaultApp, ...appOptions(options ?? {}) }),
-    (config) =>
-      Effect.flatMap(PusherCrypto.current, (crypto) =>
-        EmulatorService.make(config, crypto, {
-          subscriptionCountWebhooks: options?.subscriptionCountWebhooks ?? false,
-          cacheTtlSeconds: options?.cacheTtlSeconds ?? 1800
-        }))
+  Effect.suspend(() =>
+    Either.flatMap(ConfigValidate.readBag("", options, optionKeys), (read) => {
+      const { cacheTtlSeconds = 1800, subscriptionCountWebhooks = false, ...app } = read
+      return Either.flatMap(
+        settings(subscriptionCountWebhooks, cacheTtlSeconds),
+        (emulator) => Either.map(ConfigValidate.validate({ ...defaultApp, ...app }), (config) => ({ config, emulator }))
+      )
+    })
+  ).pipe(
+    Effect.flatMap(({ config, emulator }) =>
+      Effect.flatMap(PusherCrypto.current, (crypto) => EmulatorService.make(config, crypto, emulator))
+    )
   )
 
 /**

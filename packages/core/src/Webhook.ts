@@ -25,7 +25,7 @@ import * as Internal from "./internal/webhook.js"
 import * as Streams from "./internal/webhookStream.js"
 import * as Wire from "./internal/webhookWire.js"
 import type * as PusherConfig from "./PusherConfig.js"
-import type { EncryptionError, WebhookError } from "./PusherError.js"
+import type { EncryptionError, ValidationError, WebhookError } from "./PusherError.js"
 
 // ---------------------------------------------------------------------------------------------------------
 // Events
@@ -277,8 +277,10 @@ export interface WebhookRequest {
  */
 export interface VerifyOptions {
   /**
-   * Reject webhooks whose `time_ms` is older than this, by the `Clock`. Off by default. When set, a body
-   * without `time_ms` is refused (`InvalidBody`): its freshness cannot be shown.
+   * Reject webhooks whose `time_ms` is older than this, or more than 60 s ahead, by the `Clock` (`Expired`).
+   * Off by default. When set, a body without `time_ms` is refused (`InvalidBody`): its freshness cannot be
+   * shown. A value that is not a positive finite duration, or any other key, fails with a `ValidationError`
+   * naming it.
    */
   readonly maxAge?: Duration.DurationInput | undefined
 }
@@ -314,10 +316,19 @@ export interface VerifyOptions {
  * @since 0.1.0
  * @category verification
  */
-export const verify: (
+export function verify(
+  request: WebhookRequest
+): Effect.Effect<WebhookPayload, WebhookError, PusherConfig.PusherConfig>
+export function verify(
+  request: WebhookRequest,
+  options: VerifyOptions | undefined
+): Effect.Effect<WebhookPayload, WebhookError | ValidationError, PusherConfig.PusherConfig>
+export function verify(
   request: WebhookRequest,
   options?: VerifyOptions
-) => Effect.Effect<WebhookPayload, WebhookError, PusherConfig.PusherConfig> = Internal.verify
+): Effect.Effect<WebhookPayload, WebhookError | ValidationError, PusherConfig.PusherConfig> {
+  return options === undefined ? Internal.verifyChecked(request, undefined) : Internal.verify(request, options)
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Streams
@@ -383,11 +394,11 @@ export const receive: {
     options?: ReceiveOptions
   ): <E, R>(
     self: Stream.Stream<WebhookRequest, E, R>
-  ) => Stream.Stream<WebhookEvent, E | WebhookError, R | PusherConfig.PusherConfig>
+  ) => Stream.Stream<WebhookEvent, E | WebhookError | ValidationError, R | PusherConfig.PusherConfig>
   <E, R>(
     self: Stream.Stream<WebhookRequest, E, R>,
     options?: ReceiveOptions
-  ): Stream.Stream<WebhookEvent, E | WebhookError, R | PusherConfig.PusherConfig>
+  ): Stream.Stream<WebhookEvent, E | WebhookError | ValidationError, R | PusherConfig.PusherConfig>
 } = dual(Streams.isDataFirst, Streams.receive)
 
 // ---------------------------------------------------------------------------------------------------------
@@ -499,11 +510,11 @@ export const clientEvents: {
     options?: { readonly onInvalid?: InvalidPolicy | undefined }
   ): <E, R2>(
     self: Stream.Stream<WebhookEvent, E, R2>
-  ) => Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError, R | R2>
+  ) => Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError | ValidationError, R | R2>
   <E, R2, A, I, R>(
     self: Stream.Stream<WebhookEvent, E, R2>,
     name: string,
     schema: Schema.Schema<A, I, R>,
     options?: { readonly onInvalid?: InvalidPolicy | undefined }
-  ): Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError, R | R2>
+  ): Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError | ValidationError, R | R2>
 } = dual(Streams.isDataFirst, Streams.clientEvents)

@@ -1,10 +1,12 @@
 import { PusherConfig } from "@effect-pusher/core"
 import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -499,5 +501,79 @@ describe("PusherConfig.fromEnv", () => {
       expect(config.baseUrl).toBe("http://h:6001")
       const kept = yield* readEnv({ PUSHER_URL: `https://k:${secret}@h:8443/apps/1` })
       expect(kept.baseUrl).toBe("https://h:8443")
+    }))
+})
+
+describe("PusherConfig options from untyped callers (issue 13 §2)", () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped callers
+  const untyped = (value: unknown): any => value
+  const app = { appId: 1, key: "key", secret: "secret" }
+  const fieldOf = (exit: Exit.Exit<unknown, ConfigError.ConfigError>) => {
+    if (Exit.isSuccess(exit) || Cause.isDie(exit.cause)) return "no typed failure"
+    const error = Cause.failureOption(exit.cause)
+    return error._tag === "Some" && error.value._op === "InvalidData" ? error.value.path.join(".") : "other"
+  }
+  const build = (layer: Layer.Layer<PusherConfig.PusherConfig, ConfigError.ConfigError>) =>
+    Effect.exit(Effect.scoped(Layer.build(layer)))
+
+  it.effect("null, undefined, throwing getters and proxies fail at layer build with a ConfigError, never a throw", () =>
+    Effect.gen(function*() {
+      const throwing = Object.defineProperty({ ...app }, "timeout", {
+        enumerable: true,
+        get: () => {
+          throw new Error("boom")
+        }
+      })
+      const proxy = new Proxy({}, {
+        ownKeys: () => {
+          throw new Error("no keys")
+        }
+      })
+      expect(fieldOf(yield* build(PusherConfig.layer(untyped(null))))).toBe("appId")
+      expect(fieldOf(yield* Effect.exit(PusherConfig.make(untyped(undefined))))).toBe("appId")
+      expect(fieldOf(yield* build(PusherConfig.layer(untyped(throwing))))).toBe("options")
+      expect(fieldOf(yield* build(PusherConfig.layer(untyped(proxy))))).toBe("options")
+      expect(fieldOf(yield* build(PusherConfig.layerFromUrl(untyped(proxy))))).toBe("url")
+      expect(fieldOf(yield* build(PusherConfig.layerFromUrl("https://k:s@h.example/apps/1", untyped(proxy)))))
+        .toBe("options")
+      expect(fieldOf(yield* build(PusherConfig.layer(untyped(5))))).toBe("options")
+    }))
+
+  it.effect("a near miss names the key meant; webhookTokens entries are checked against their keys", () =>
+    Effect.gen(function*() {
+      const typo = yield* Effect.flip(PusherConfig.make(untyped({ ...app, timout: 5 })))
+      expect(String(typo)).toContain("did you mean timeout?")
+      const token = yield* Effect.exit(
+        PusherConfig.make(untyped({ ...app, webhookTokens: [{ key: "k2", secret: "s2", secert: "x" }] }))
+      )
+      expect(fieldOf(token)).toBe("webhookTokens[0].secert")
+      const tooMany = yield* Effect.exit(
+        PusherConfig.make(
+          untyped({ ...app, webhookTokens: Array.from({ length: 101 }, () => ({ key: "k", secret: "s" })) })
+        )
+      )
+      expect(fieldOf(tooMany)).toBe("webhookTokens")
+    }))
+
+  it.effect("layerFromUrl refuses options that the URL sets, instead of silently overriding them", () =>
+    Effect.gen(function*() {
+      const exit = yield* build(PusherConfig.layerFromUrl("https://k:s@h.example/apps/1", untyped({ host: "other" })))
+      expect(fieldOf(exit)).toBe("host")
+    }))
+
+  it.effect("each option is read once, at build", () =>
+    Effect.gen(function*() {
+      let reads = 0
+      const counted = Object.defineProperty({ ...app }, "timeout", {
+        enumerable: true,
+        get: () => {
+          reads++
+          return "5 seconds"
+        }
+      })
+      const layer = PusherConfig.layer(counted)
+      expect(reads).toBe(0)
+      yield* Effect.scoped(Layer.build(layer))
+      expect(reads).toBe(1)
     }))
 })

@@ -139,6 +139,16 @@ describe("PusherEndpoints under a 100 MB body", () => {
     expectLogged("maxBodyBytes must be a non-negative number of bytes")
     await dispose()
   })
+
+  it("an invalid maxAge answers 500 (the server's configuration), not 401 to every genuine webhook", async () => {
+    const { dispose, handler: handle } = handler(
+      PusherEndpoints.webhook(() => Effect.void, { maxAge: "banana" as unknown as number })
+    )
+    const body = JSON.stringify({ time_ms: 1, events: [] })
+    const signature = createHmac("sha256", "secret").update(body).digest("hex")
+    expect((await handle(request("/", { ...signed, "x-pusher-signature": signature }, body))).status).toBe(500)
+    await dispose()
+  })
 })
 
 describe("PusherEndpoints error answers", () => {

@@ -1,13 +1,15 @@
 import { PusherConfig, PusherCrypto, Webhook } from "@effect-pusher/core"
 import { NodePusherCrypto } from "@effect-pusher/platform-node"
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { afterAll, assert, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
@@ -17,6 +19,9 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import PusherNode from "pusher"
 import { decodePayload } from "../src/internal/webhook.js"
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped callers
+const untyped = (value: unknown): any => value
 
 const sign = (secret: string, body: string) => NodeCrypto.createHmac("sha256", secret).update(body).digest("hex")
 
@@ -230,8 +235,70 @@ describe("Webhook.verify", () => {
       expect((yield* Webhook.verify(request(raw), { maxAge: "2 minutes" })).timeMs).toBe(1_000_000)
       yield* TestClock.adjust("2 minutes")
       const error = yield* Effect.flip(Webhook.verify(request(raw), { maxAge: "2 minutes" }))
+      assert(error._tag === "WebhookError")
       expect(error.reason).toBe("Expired")
       expect((yield* Webhook.verify(request(raw))).timeMs).toBe(1_000_000)
+    }).pipe(Effect.provide(config)))
+
+  it.effect("with maxAge, rejects a webhook dated more than 60 s ahead of the Clock (one a year ahead was accepted)", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(1_000_000)
+      const expired = (timeMs: number) =>
+        Effect.map(
+          Effect.either(Webhook.verify(request(body([], timeMs)), { maxAge: "5 minutes" })),
+          (result) => Either.isLeft(result) && result.left._tag === "WebhookError" ? result.left.reason : "accepted"
+        )
+      expect(yield* expired(1_000_000 + 60_000)).toBe("accepted")
+      expect(yield* expired(1_000_000 + 60_001)).toBe("Expired")
+      expect(yield* expired(1_000_000 + 365 * 24 * 3_600_000)).toBe("Expired")
+      // Without maxAge there is no freshness check at all, as before.
+      expect((yield* Webhook.verify(request(body([], 1_000_000 + 365 * 24 * 3_600_000)))).events).toEqual([])
+    }).pipe(Effect.provide(config)))
+
+  it.effect("a bad maxAge or an unknown option is a ValidationError naming it, never a defect", () =>
+    Effect.gen(function*() {
+      const raw = body([], 1_000_000)
+      yield* TestClock.setTime(1_000_000)
+      const options: ReadonlyArray<readonly [unknown, string]> = [
+        [{ maxAge: "banana" }, "maxAge"],
+        [{ maxAge: -1 }, "maxAge"],
+        [{ maxAge: 0 }, "maxAge"],
+        [{ maxAge: Number.NaN }, "maxAge"],
+        [{ maxAge: Duration.infinity }, "maxAge"],
+        [{ maxAge: Symbol("x") }, "maxAge"],
+        [{ maxAgeMs: 1000 }, "options.maxAgeMs"],
+        [{ maxage: 1000 }, "options.maxage"],
+        [
+          Object.defineProperty({}, "maxAge", {
+            enumerable: true,
+            get: () => {
+              throw new Error("boom")
+            }
+          }),
+          "options"
+        ],
+        [5, "options"]
+      ]
+      for (const [given, field] of options) {
+        const exit = yield* Effect.exit(Webhook.verify(request(raw), untyped(given)))
+        assert(Exit.isFailure(exit) && !Cause.isDie(exit.cause), String(field))
+        const error = Cause.failureOption(exit.cause)
+        assert(Option.isSome(error) && error.value._tag === "ValidationError")
+        expect(error.value.field).toBe(field)
+      }
+      const nearMiss = yield* Effect.flip(Webhook.verify(request(raw), untyped({ maxage: 1000 })))
+      expect(nearMiss.message).toContain("did you mean maxAge?")
+    }).pipe(Effect.provide(config)))
+
+  it.effect("receive checks its options once, before any request, whatever onInvalid says", () =>
+    Effect.gen(function*() {
+      const raw = body([], 1_000_000)
+      for (const options of [{ maxAge: "banana", onInvalid: "drop" }, { onInvalid: "ignore" }]) {
+        const error = yield* Effect.flip(
+          Stream.runDrain(Webhook.receive(Stream.make(request(raw)), untyped(options)))
+        )
+        assert(error._tag === "ValidationError")
+      }
     }).pipe(Effect.provide(config)))
 })
 

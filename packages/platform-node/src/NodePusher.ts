@@ -19,13 +19,15 @@
  */
 import * as PusherConfig from "@effect-pusher/core/PusherConfig"
 import type * as PusherCrypto from "@effect-pusher/core/PusherCrypto"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as ClientOptions from "./internal/clientOptions.js"
 import * as NodePusherCrypto from "./NodePusherCrypto.js"
-import * as NodePusherHttpClient from "./NodePusherHttpClient.js"
+import type * as NodePusherHttpClient from "./NodePusherHttpClient.js"
 
 /**
  * What the layers provide: every effect-pusher operation runs with these.
@@ -49,13 +51,14 @@ export const layer = (
 
 /**
  * The lean client, enforcing `PusherConfig.timeout` per request itself (one timer, no extra fibers), unless
- * the options set another deadline.
+ * the options set another deadline. The options are read once, when the layer is built.
  */
 const clientLayer = (options: NodePusherHttpClient.Options | undefined) =>
-  Layer.unwrapEffect(
-    Effect.map(
+  Layer.scoped(
+    HttpClient.HttpClient,
+    Effect.flatMap(
       PusherConfig.PusherConfig,
-      (config) => NodePusherHttpClient.layer({ timeout: config.timeout, ...options })
+      (config) => ClientOptions.make(options, Duration.toMillis(config.timeout))
     )
   )
 

@@ -9,11 +9,14 @@
  *
  * @since 0.1.0
  */
+import * as Json from "@effect-pusher/protocol/Json"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
@@ -51,18 +54,41 @@ export interface HandlerOptions {
  * @since 0.1.0
  * @category constructors
  */
-export const makeHandler = <E, R>(
+export function makeHandler<E, R>(
+  app: HttpApp.Default<E, R>
+): Effect.Effect<Handler, never, Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>>
+export function makeHandler<E, R>(
+  app: HttpApp.Default<E, R>,
+  options: HandlerOptions | undefined
+): Effect.Effect<Handler, ConfigError.ConfigError, Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>>
+export function makeHandler<E, R>(
   app: HttpApp.Default<E, R>,
   options?: HandlerOptions
-): Effect.Effect<Handler, never, Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>> => {
-  const maxBodyBytes = options?.maxBodyBytes
-  const bounded = typeof maxBodyBytes === "number" && maxBodyBytes >= 0
-    ? HttpIncomingMessage.withMaxBodySize(app, Option.some(Math.floor(maxBodyBytes)))
-    : app
-  return Effect.map(NodeHttpServer.makeHandler(bounded), (handle): Handler => (request, response) => {
-    deferDestroy(request, response)
-    handle(request, response)
+): Effect.Effect<Handler, ConfigError.ConfigError, Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>> {
+  return Effect.flatMap(Effect.suspend(() => readMaxBodyBytes(options)), (maxBodyBytes) => {
+    const bounded = maxBodyBytes === undefined
+      ? app
+      : HttpIncomingMessage.withMaxBodySize(app, Option.some(maxBodyBytes))
+    return Effect.map(NodeHttpServer.makeHandler(bounded), (handle): Handler => (request, response) => {
+      deferDestroy(request, response)
+      handle(request, response)
+    })
   })
+}
+
+const handlerKeys: Json.KeyTable<"maxBodyBytes"> = { accepted: ["maxBodyBytes"], replacements: {} }
+
+// The options read once; a bad `maxBodyBytes` fails when the handler is made instead of being ignored.
+const readMaxBodyBytes = (options: unknown): Either.Either<number | undefined, ConfigError.ConfigError> => {
+  const read = Json.readOptions("", options, handlerKeys)
+  if (!read.ok) {
+    return Either.left(ConfigError.InvalidData([read.error.field], `${read.error.field} ${read.error.rule}`))
+  }
+  const bytes = read.value.maxBodyBytes
+  if (bytes === undefined) return Either.right(undefined)
+  return typeof bytes === "number" && Number.isFinite(bytes) && bytes >= 0
+    ? Either.right(Math.floor(bytes))
+    : Either.left(ConfigError.InvalidData(["maxBodyBytes"], "maxBodyBytes must be a non-negative number of bytes"))
 }
 
 /**

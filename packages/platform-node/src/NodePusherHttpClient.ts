@@ -14,12 +14,14 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
+import type * as ConfigError from "effect/ConfigError"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
-import * as Undici from "undici"
-import * as Lean from "./internal/leanClient.js"
+import type * as Undici from "undici"
+import * as ClientOptions from "./internal/clientOptions.js"
 
 /**
  * The options of the pooled undici client: connections, response size limit and timeouts.
@@ -28,9 +30,12 @@ import * as Lean from "./internal/leanClient.js"
  * @category models
  */
 export interface Options {
-  /** Connections per origin; default 64. */
+  /** Connections per origin, a positive integer; default 64. */
   readonly connections?: number | undefined
-  /** A longer answer fails with a `ResponseError` (reason `Decode`) and aborts the request; default 16 MiB. */
+  /**
+   * A longer answer fails with a `ResponseError` (reason `Decode`) and aborts the request; a positive integer,
+   * default 16 MiB.
+   */
   readonly maxResponseBytes?: number | undefined
   /**
    * A deadline for each whole exchange (connection, headers and body), enforced with one timer per request;
@@ -38,13 +43,14 @@ export interface Options {
    * `TimeoutException`. Default: none (effect-pusher's operations apply `PusherConfig.timeout` themselves).
    */
   readonly timeout?: Duration.DurationInput | undefined
-  /** How long an idle connection is kept open, in milliseconds; default 4,000 (undici's). */
+  /** How long an idle connection is kept open, in milliseconds (1 or more); default 4,000 (undici's). */
   readonly keepAliveTimeout?: number | undefined
-  /** How long establishing a connection may take, in milliseconds; default 10,000. */
+  /** How long establishing a connection may take, in milliseconds (1 or more); default 10,000. */
   readonly connectTimeout?: number | undefined
   /**
    * Undici's own limits on waiting for the headers and between body chunks, in milliseconds (default
-   * 300,000 each). Effect-pusher's operations apply `PusherConfig.timeout` themselves; these are a backstop.
+   * 300,000 each; 0 turns one off). Effect-pusher's operations apply `PusherConfig.timeout` themselves; these
+   * are a backstop.
    */
   readonly headersTimeout?: number | undefined
   readonly bodyTimeout?: number | undefined
@@ -56,7 +62,7 @@ export interface Options {
  * @since 0.1.0
  * @category constants
  */
-export const defaultConnections = 64
+export const defaultConnections: number = ClientOptions.defaultConnections
 
 /**
  * The default of `maxResponseBytes`: the largest answer read, 16 MiB.
@@ -64,10 +70,12 @@ export const defaultConnections = 64
  * @since 0.1.0
  * @category constants
  */
-export const defaultMaxResponseBytes = 16 * 1024 * 1024
+export const defaultMaxResponseBytes: number = ClientOptions.defaultMaxResponseBytes
 
 /**
- * A client over a dispatcher that you own (an undici `Agent`, `Pool` for one origin, `MockAgent`, ...).
+ * A client over a dispatcher that you own (an undici `Agent`, `Pool` for one origin, `MockAgent`, ...). An
+ * invalid option, or any other key, is a `ConfigError` naming it (the answer is an `Either`, which can be
+ * yielded in `Effect.gen`).
  *
  * @since 0.1.0
  * @category constructors
@@ -75,40 +83,28 @@ export const defaultMaxResponseBytes = 16 * 1024 * 1024
 export const makeWithDispatcher = (
   dispatcher: Undici.Dispatcher,
   options?: Pick<Options, "maxResponseBytes" | "timeout" | "headersTimeout" | "bodyTimeout">
-): HttpClient.HttpClient =>
-  Lean.make(dispatcher, {
-    maxResponseBytes: options?.maxResponseBytes ?? defaultMaxResponseBytes,
-    timeout: options?.timeout === undefined ? undefined : Duration.toMillis(options.timeout),
-    headersTimeout: options?.headersTimeout,
-    bodyTimeout: options?.bodyTimeout
-  })
+): Either.Either<HttpClient.HttpClient, ConfigError.ConfigError> =>
+  Either.map(
+    ClientOptions.check(options, ClientOptions.dispatcherKeys),
+    (checked) => ClientOptions.lean(dispatcher, checked)
+  )
 
 /**
- * A client over a fresh keep-alive `Agent`, destroyed when the scope closes.
+ * A client over a fresh keep-alive `Agent`, destroyed when the scope closes. An invalid option, or any
+ * other key, fails with a `ConfigError` naming it before the agent is made.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options?: Options): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> =>
-  Effect.map(
-    Effect.acquireRelease(
-      Effect.sync(() =>
-        new Undici.Agent({
-          connections: options?.connections ?? defaultConnections,
-          ...(options?.keepAliveTimeout === undefined ? {} : { keepAliveTimeout: options.keepAliveTimeout }),
-          ...(options?.connectTimeout === undefined ? {} : { connect: { timeout: options.connectTimeout } })
-        })
-      ),
-      (agent) => Effect.promise(() => agent.destroy())
-    ),
-    (agent) => makeWithDispatcher(agent, options)
-  )
+export const make = (options?: Options): Effect.Effect<HttpClient.HttpClient, ConfigError.ConfigError, Scope.Scope> =>
+  ClientOptions.make(options, undefined)
 
 /**
- * Provides the lean client as the `HttpClient`.
+ * Provides the lean client as the `HttpClient`; an invalid option fails the layer's build with a
+ * `ConfigError` naming it.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options?: Options): Layer.Layer<HttpClient.HttpClient> =>
+export const layer = (options?: Options): Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError> =>
   Layer.scoped(HttpClient.HttpClient, make(options))

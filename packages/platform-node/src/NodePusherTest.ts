@@ -22,9 +22,10 @@ import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
@@ -83,6 +84,19 @@ const dropConnection = (request: Parameters<typeof NodeHttpServerRequest.toIncom
     return HttpServerResponse.empty({ status: 502 })
   })
 
+// `port`, read once (the bag may also hold `PusherTest` options, so other keys are not checked here).
+const readPort = (options: ServeOptions | undefined): Either.Either<number, ConfigError.ConfigError> => {
+  let port: unknown
+  try {
+    port = options?.port ?? 0
+  } catch {
+    return Either.left(ConfigError.InvalidData(["port"], "port could not be read (it threw while being read)"))
+  }
+  return typeof port === "number" && Number.isInteger(port) && port >= 0 && port <= 65535
+    ? Either.right(port)
+    : Either.left(ConfigError.InvalidData(["port"], "port must be an integer from 0 (any free port) to 65535"))
+}
+
 /**
  * Serves an emulator on 127.0.0.1 until the scope closes.
  *
@@ -92,10 +106,13 @@ const dropConnection = (request: Parameters<typeof NodeHttpServerRequest.toIncom
 export const serveService = (
   service: PusherTest.Service,
   options?: ServeOptions
-): Effect.Effect<Served, HttpServerError.ServeError, Scope.Scope> =>
+): Effect.Effect<Served, HttpServerError.ServeError | ConfigError.ConfigError, Scope.Scope> =>
   Effect.gen(function*() {
     const hostname = "127.0.0.1"
-    const server = yield* NodeHttpServer.make(() => Http.createServer(), { host: hostname, port: options?.port ?? 0 })
+    const server = yield* NodeHttpServer.make(() => Http.createServer(), {
+      host: hostname,
+      port: yield* readPort(options)
+    })
     yield* server.serve(PusherTest.toHttpApp(service, dropConnection))
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const { appId, key, secret } = service.config
@@ -127,7 +144,7 @@ export const serveService = (
  */
 export const serve = (
   options?: ServeOptions
-): Effect.Effect<Served, HttpServerError.ServeError, PusherTest.PusherTest | Scope.Scope> =>
+): Effect.Effect<Served, HttpServerError.ServeError | ConfigError.ConfigError, PusherTest.PusherTest | Scope.Scope> =>
   Effect.flatMap(PusherTest.PusherTest, (service) => serveService(service, options))
 
 /**

@@ -1,19 +1,22 @@
 import { PusherHttpClient } from "@effect-pusher/core"
-import { NodePusherHttpClient } from "@effect-pusher/platform-node"
+import { NodePusher, NodePusherHttpClient } from "@effect-pusher/platform-node"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as Undici from "undici"
 import * as TestServer from "./utils/server.js"
 
 const { serve } = TestServer
@@ -217,4 +220,46 @@ describe("NodePusherHttpClient", () => {
       )
       assert.isTrue(yield* eventually(() => server.closed() === 1))
     }))
+})
+
+describe("options (issue 13 §2): a bad option fails the layer's build with a ConfigError naming it", () => {
+  const app = { appId: 1, key: "key", secret: "secret" }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped callers
+  const untyped = (value: unknown): any => value
+  const throwing = () =>
+    Object.defineProperty({}, "timeout", {
+      enumerable: true,
+      get: () => {
+        throw new Error("boom")
+      }
+    })
+  it.each(
+    [
+      ["timeout banana", () => ({ timeout: "banana" }), "timeout"],
+      ["timeout 0", () => ({ timeout: 0 }), "timeout"],
+      ["connections -1", () => ({ connections: -1 }), "connections"],
+      ["keepAliveTimeout -1", () => ({ keepAliveTimeout: -1 }), "keepAliveTimeout"],
+      ["maxResponseBytes -1", () => ({ maxResponseBytes: -1 }), "maxResponseBytes"],
+      ["connectTimeout 1.5", () => ({ connectTimeout: 1.5 }), "connectTimeout"],
+      ["headersTimeout -1", () => ({ headersTimeout: -1 }), "headersTimeout"],
+      ["http.Agent's maxSockets", () => ({ maxSockets: 8 }), "maxSockets"],
+      ["a misspelled key", () => ({ conections: 8 }), "conections"],
+      ["a throwing getter", throwing, "options"]
+    ] as const
+  )("%s", async (_, make, field) => {
+    const options = make()
+    const exit = await Effect.runPromiseExit(
+      Effect.scoped(Layer.build(NodePusher.layer(app, untyped(options))))
+    )
+    assert(Exit.isFailure(exit) && !Cause.isDie(exit.cause))
+    const error = Cause.failureOption(exit.cause)
+    assert(error._tag === "Some" && error.value._op === "InvalidData")
+    expect(error.value.path).toEqual([field])
+  })
+
+  it("makeWithDispatcher answers an Either; headersTimeout 0 (off) is accepted", () => {
+    const agent = new Undici.MockAgent()
+    expect(Either.isLeft(NodePusherHttpClient.makeWithDispatcher(agent, untyped({ timeout: "banana" })))).toBe(true)
+    expect(Either.isRight(NodePusherHttpClient.makeWithDispatcher(agent, { headersTimeout: 0 }))).toBe(true)
+  })
 })

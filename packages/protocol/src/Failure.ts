@@ -96,5 +96,12 @@ export const fromCheck = <A>(failure: Failure | undefined, value: A): Result<A> 
  * @since 0.1.0
  * @category utils
  */
-export const describe = (value: unknown): string =>
-  value === null ? "null" : Array.isArray(value) ? "an array" : typeof value
+export const describe = (value: unknown): string => {
+  if (value === null) return "null"
+  // `Array.isArray` throws on a revoked Proxy: describing what a caller gave must not.
+  try {
+    return Array.isArray(value) ? "an array" : typeof value
+  } catch {
+    return typeof value
+  }
+}

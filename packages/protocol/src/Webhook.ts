@@ -21,7 +21,13 @@ import type { Sign } from "./Signing.js"
  * @since 0.1.0
  * @category models
  */
-export type Reason = "MissingHeader" | "UnsupportedContentType" | "UnknownKey" | "SignatureMismatch" | "InvalidBody"
+export type Reason =
+  | "MissingHeader"
+  | "UnsupportedContentType"
+  | "UnknownKey"
+  | "SignatureMismatch"
+  | "InvalidBody"
+  | "Expired"
 
 /**
  * A rejected webhook request: why, and a description that never contains a secret or a signature.
@@ -180,4 +186,39 @@ export const parseBody = (body: string): Result<unknown, WebhookFailure> => {
   } catch {
     return err(reject("InvalidBody", "the body is not JSON"))
   }
+}
+
+/**
+ * How far ahead of the receiver's clock a webhook's `time_ms` may be: clocks drift, but a webhook signed
+ * further ahead was not sent now (one signed a year ahead would stay fresh for a year).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxClockSkewMillis = 60_000
+
+/**
+ * The freshness check of a verified webhook when a maximum age is set: its `time_ms` is at most `maxAgeMillis`
+ * before `nowMillis` and at most {@link maxClockSkewMillis} after it (`Expired` otherwise). A body without
+ * `time_ms` is refused (`InvalidBody`): its freshness cannot be shown.
+ *
+ * @since 0.1.0
+ * @category verification
+ */
+export const checkFresh = (
+  timeMs: number | undefined,
+  nowMillis: number,
+  maxAgeMillis: number
+): WebhookFailure | undefined => {
+  if (timeMs === undefined) return reject("InvalidBody", "time_ms is missing, and maxAge needs it")
+  if (nowMillis - timeMs > maxAgeMillis) {
+    return reject("Expired", `the webhook was sent at ${timeMs}, more than ${maxAgeMillis} ms ago`)
+  }
+  if (timeMs - nowMillis > maxClockSkewMillis) {
+    return reject(
+      "Expired",
+      `the webhook is dated ${timeMs}, more than ${maxClockSkewMillis} ms ahead of the clock (${nowMillis})`
+    )
+  }
+  return undefined
 }

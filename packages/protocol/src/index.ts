@@ -121,6 +121,11 @@ export * as Names from "./Names.js"
  *
  * @since 0.1.0
  */
+export * as Options from "./Options.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Query from "./Query.js"
 
 /**

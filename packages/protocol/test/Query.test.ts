@@ -73,6 +73,46 @@ describe("checkKeys", () => {
     expect(Json.checkKeys("options", undefined, table)).toEqual({ field: "options", rule: "must be an object" })
   })
 
+  it("names the accepted key a near miss stands for (case or at most two edits), never for distant keys", () => {
+    const options: Json.KeyTable = { accepted: ["maxBatch", "timeout", "maxAge"], replacements: {} }
+    expect(Json.checkKeys("options", ["maxbatch"], options)?.rule).toBe(
+      "is not a known key: did you mean maxBatch? (known: maxBatch, timeout, maxAge)"
+    )
+    expect(Json.nearMiss("timout", options.accepted)).toBe("timeout")
+    expect(Json.nearMiss("maxAgee", options.accepted)).toBe("maxAge")
+    expect(Json.nearMiss("ab", options.accepted)).toBeUndefined()
+    expect(Json.nearMiss("x".repeat(1_000_000), options.accepted)).toBeUndefined()
+    // The key alone when the bag is the whole input; a long key is quoted as an excerpt.
+    expect(Json.checkKeys("", ["apId"], { accepted: ["appId"], replacements: {} })?.field).toBe("apId")
+    expect(Json.checkKeys("o", ["k".repeat(10_000)], options)?.field.length).toBeLessThan(200)
+  })
+
+  it("readOptions reads each accepted key once, leaves out undefined, and turns a throw into a failure", () => {
+    const table: Json.KeyTable<"a" | "b"> = { accepted: ["a", "b"], replacements: {} }
+    let reads = 0
+    const counted = Object.defineProperty({ b: undefined }, "a", {
+      enumerable: true,
+      get: () => ++reads
+    })
+    expect(Json.readOptions("options", counted, table)).toEqual({ ok: true, value: { a: 1 } })
+    expect(reads).toBe(1)
+    expect(Json.readOptions("options", undefined, table)).toEqual({ ok: true, value: {} })
+    expect(Json.readOptions("options", null, table)).toEqual({ ok: true, value: {} })
+    expect(Json.readOptions("options", 5, table)).toEqual({
+      ok: false,
+      error: { field: "options", rule: "must be an object" }
+    })
+    const hostile = new Proxy({}, {
+      ownKeys: () => {
+        throw new Error("no")
+      }
+    })
+    expect(Json.readOptions("", hostile, table)).toEqual({
+      ok: false,
+      error: { field: "options", rule: "could not be read (it threw while being read)" }
+    })
+  })
+
   it("an inherited name is not a replacement", () => {
     expect(Json.checkKeys("options", ["toString"], table)?.rule).toBe("is not a known key (known: a, b)")
   })

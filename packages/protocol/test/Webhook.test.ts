@@ -90,3 +90,13 @@ describe("parseBody", () => {
     })
   })
 })
+
+describe("checkFresh", () => {
+  it("accepts up to maxAge old and up to 60 s ahead; needs time_ms", () => {
+    expect(Webhook.checkFresh(1_000, 61_000, 60_000)).toBeUndefined()
+    expect(Webhook.checkFresh(1_000, 61_001, 60_000)?.reason).toBe("Expired")
+    expect(Webhook.checkFresh(61_000, 1_000, 5_000)).toBeUndefined()
+    expect(Webhook.checkFresh(61_001, 1_000, 5_000)?.reason).toBe("Expired")
+    expect(Webhook.checkFresh(undefined, 1_000, 5_000)?.reason).toBe("InvalidBody")
+  })
+})

@@ -7,6 +7,9 @@
  */
 import * as ConfigUrl from "@effect-pusher/protocol/ConfigUrl"
 import * as Encryption from "@effect-pusher/protocol/encryption"
+import type * as Json from "@effect-pusher/protocol/Json"
+import * as Limits from "@effect-pusher/protocol/Limits"
+import * as ProtocolOptions from "@effect-pusher/protocol/Options"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -22,10 +25,118 @@ const clusterPattern = /^[a-z0-9-]{1,63}$/
 const hostPattern = /^([A-Za-z0-9_\-.]{1,253}|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?$/
 const portPattern = /^[0-9]{1,5}$/
 
-// Timers hold at most 2^31 - 1 ms (about 24.8 days); beyond that they fire at once.
-const maxTimeout = Duration.days(24)
+// A caller's value with a `Redacted` opened. Looking at it is reading the caller's object: one that throws
+// (a Proxy, a forged Redacted) reads as nothing, and then fails its rule.
+const reveal = (value: unknown): unknown => {
+  try {
+    return Redacted.isRedacted(value) ? Redacted.value(value) : value
+  } catch {
+    return undefined
+  }
+}
 
-const reveal = (value: unknown): unknown => Redacted.isRedacted(value) ? Redacted.value(value) : value
+/** @internal */
+export const defaultHost = "api-mt1.pusher.com"
+
+/** @internal */
+export const defaultMaxPayloadBytes = 10_240
+
+/** @internal */
+export const defaultTimeout: Duration.Duration = Duration.seconds(10)
+
+/** @internal */
+export const defaultMaxEventsPerBatch: number = Limits.maxEventsPerBatch
+
+/** @internal */
+export const defaultMaxWatchlistSize: number = Limits.maxWatchlistSize
+
+/** @internal Every key of `PusherConfig.Options`, including the official library's spellings. */
+export type Key =
+  | "appId"
+  | "key"
+  | "secret"
+  | "cluster"
+  | "host"
+  | "port"
+  | "scheme"
+  | "useTLS"
+  | "encrypted"
+  | "timeout"
+  | "encryptionMasterKey"
+  | "encryptionMasterKeyBase64"
+  | "maxPayloadBytes"
+  | "maxEventsPerBatch"
+  | "maxWatchlistSize"
+  | "webhookTokens"
+
+/**
+ * @internal The one table of the keys `PusherConfig` options accept (a later option joins it and
+ * `PusherConfig.Options`), with what to use instead of the keys of pusher-http-node (`agent`),
+ * pusher-http-python (snake case, `ssl`, `backend`, ...) and common slips, so no key is silently ignored.
+ */
+export const optionKeys: Json.KeyTable<Key> = {
+  accepted: [
+    "appId",
+    "key",
+    "secret",
+    "cluster",
+    "host",
+    "port",
+    "scheme",
+    "useTLS",
+    "encrypted",
+    "timeout",
+    "encryptionMasterKey",
+    "encryptionMasterKeyBase64",
+    "maxPayloadBytes",
+    "maxEventsPerBatch",
+    "maxWatchlistSize",
+    "webhookTokens"
+  ],
+  replacements: {
+    agent: "NodePusher.layer's HttpClient options (NodePusherHttpClient.Options), or provide your own HttpClient",
+    proxy: "an HttpClient that goes through the proxy",
+    keepAlive: "NodePusher.layer's HttpClient options (NodePusherHttpClient.Options)",
+    backend: "an HttpClient layer",
+    json_encoder: "no option: event data is serialized with JSON.stringify",
+    json_decoder: "no option: answers are decoded with effect/Schema",
+    app_id: "appId",
+    appKey: "key",
+    app_key: "key",
+    appSecret: "secret",
+    app_secret: "secret",
+    ssl: "useTLS (or scheme)",
+    tls: "useTLS (or scheme)",
+    encryption_master_key: "encryptionMasterKey (the raw 32-byte string)",
+    encryption_master_key_base64: "encryptionMasterKeyBase64",
+    url: "PusherConfig.layerFromUrl",
+    hostname: "host"
+  }
+}
+
+/** @internal The keys of one `webhookTokens` entry. */
+export const tokenKeys: Json.KeyTable<"key" | "secret"> = {
+  accepted: ["key", "secret"],
+  replacements: { appKey: "key", app_key: "key", appSecret: "secret", app_secret: "secret" }
+}
+
+/** @internal More webhook tokens than an app can have is a mistake (and a bound on reading a hostile array). */
+export const maxWebhookTokens = 100
+
+/**
+ * @internal Two spellings of one setting: given together they are a `ConfigError` naming both, never one
+ * silently preferred.
+ */
+export const sameSetting: ReadonlyArray<readonly [Key, Key, string]> = [
+  ["scheme", "useTLS", "both choose http or https: give only one"],
+  ["scheme", "encrypted", "both choose http or https: give only one (encrypted is the deprecated useTLS)"],
+  ["useTLS", "encrypted", "are the same setting (encrypted is its deprecated spelling): give only useTLS"],
+  [
+    "encryptionMasterKey",
+    "encryptionMasterKeyBase64",
+    "are the same key in two encodings: give only one (encryptionMasterKeyBase64 is preferred)"
+  ]
+]
 
 /** @internal */
 export const appId = (value: unknown): Checked<string> => {
@@ -92,22 +203,21 @@ export const port = (value: unknown): Checked<number> => {
     : Either.left("must be an integer from 1 to 65535, as a number or a numeric string")
 }
 
-/** @internal */
+/** @internal A timeout (the protocol's rule: positive, at most 24 days, which a timer can hold). */
 export const timeout = (value: unknown): Checked<Duration.Duration> => {
-  const decoded = Duration.decodeUnknown(value)
-  return Option.isSome(decoded) && Duration.greaterThan(decoded.value, Duration.zero) &&
-      Duration.lessThanOrEqualTo(decoded.value, maxTimeout)
-    ? Either.right(decoded.value)
-    : Either.left(
-      "must be a positive duration of at most 24 days: a number of milliseconds (5000) or a duration (\"5 seconds\")"
-    )
+  // What is not a duration at all fails as an infinite one would.
+  const decoded = Option.getOrElse(Duration.decodeUnknown(value), () => Duration.infinity)
+  const failure = ProtocolOptions.checkTimeoutMillis("timeout", Duration.toMillis(decoded))
+  return failure === undefined
+    ? Either.right(decoded)
+    : Either.left(`${failure.rule}: a number of milliseconds (5000) or a duration ("5 seconds")`)
 }
 
 /** @internal A positive safe integer: the limits that depend on the plan or the cluster. */
-export const positiveInteger = (value: unknown): Checked<number> =>
-  typeof value === "number" && Number.isSafeInteger(value) && value >= 1
-    ? Either.right(value)
-    : Either.left("must be a positive integer")
+export const positiveInteger = (value: unknown): Checked<number> => {
+  const failure = ProtocolOptions.checkPositiveInteger("value", value)
+  return failure === undefined ? Either.right(Number(value)) : Either.left(failure.rule)
+}
 
 /** @internal */
 export const maxPayloadBytes = positiveInteger

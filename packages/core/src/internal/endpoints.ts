@@ -8,13 +8,17 @@ import * as Protocol from "@effect-pusher/protocol/Webhook"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Data from "effect/Data"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Predicate from "effect/Predicate"
 import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
-import { WebhookError } from "../PusherError.js"
+import { type ValidationError, WebhookError } from "../PusherError.js"
 import * as Body from "./body.js"
 import * as Signing from "./signing.js"
+import { fail } from "./validation.js"
+import * as Webhook from "./webhook.js"
 
 /**
  * The webhook's `Content-Type`, key and signature header, checked before its body is read: a request
@@ -45,6 +49,58 @@ export class InvalidLimit extends Data.TaggedError("InvalidLimit")<{ readonly en
   override get message(): string {
     return `${this.endpoint}: maxBodyBytes must be a non-negative number of bytes`
   }
+}
+
+/**
+ * A verification option of the webhook endpoint (`maxAge`) that is invalid: like {@link InvalidLimit}, the
+ * endpoint answers 500 and logs why.
+ *
+ * @internal
+ */
+export class InvalidOption extends Data.TaggedError("InvalidOption")<{
+  readonly endpoint: string
+  readonly error: ValidationError
+}> {
+  override get message(): string {
+    return `${this.endpoint}: ${this.error.message}`
+  }
+}
+
+/**
+ * The webhook endpoint's `maxAge`, read and checked once when the endpoint is made (a throwing getter is an
+ * invalid option, not a throw).
+ *
+ * @internal
+ */
+export const readMaxAge = (
+  options: { readonly maxAge?: Duration.DurationInput | undefined } | undefined
+): Either.Either<Duration.Duration | undefined, InvalidOption> => {
+  let checked: Either.Either<Duration.Duration | undefined, ValidationError>
+  try {
+    checked = Webhook.checkMaxAge(options?.maxAge)
+  } catch {
+    checked = Either.left(fail("maxAge", "could not be read (it threw while being read)"))
+  }
+  return Either.mapLeft(checked, (error) => new InvalidOption({ endpoint: "PusherEndpoints.webhook", error }))
+}
+
+/**
+ * `webhookStream`'s `capacity`, read once: a positive integer (default 16), or a `ValidationError` naming it.
+ *
+ * @internal
+ */
+export const readCapacity = (
+  options: { readonly capacity?: number | undefined } | undefined
+): Either.Either<number, ValidationError> => {
+  let capacity: unknown
+  try {
+    capacity = options?.capacity ?? 16
+  } catch {
+    return Either.left(fail("capacity", "could not be read (it threw while being read)"))
+  }
+  return typeof capacity === "number" && Number.isSafeInteger(capacity) && capacity >= 1
+    ? Either.right(capacity)
+    : Either.left(fail("capacity", "must be a positive integer"))
 }
 
 /**
@@ -122,13 +178,14 @@ export const tooLarge = (error: Body.BodyTooLarge) =>
 
 // A request refused before or while its body is read: the one place such refusals become responses.
 /** @internal */
-export const unread = (error: Body.BodyTooLarge | Body.BodyUnreadable | InvalidLimit) => {
+export const unread = (error: Body.BodyTooLarge | Body.BodyUnreadable | InvalidLimit | InvalidOption) => {
   switch (error._tag) {
     case "BodyTooLarge":
       return Effect.succeed(tooLarge(error))
     case "BodyUnreadable":
       return Effect.succeed(errorResponse(400, "the request body could not be read"))
     case "InvalidLimit":
+    case "InvalidOption":
       return Effect.as(Effect.logError(error.message), errorResponse(500, "the endpoint is misconfigured"))
   }
 }

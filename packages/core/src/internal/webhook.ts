@@ -1,4 +1,5 @@
 import type * as Failure from "@effect-pusher/protocol/Failure"
+import * as Json from "@effect-pusher/protocol/Json"
 import * as Names from "@effect-pusher/protocol/Names"
 import * as Protocol from "@effect-pusher/protocol/Webhook"
 import * as WebhookEvents from "@effect-pusher/protocol/WebhookEvents"
@@ -10,11 +11,19 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
-import { WebhookError } from "../PusherError.js"
-import type { ClientEvent, VerifyOptions, WebhookEvent, WebhookPayload, WebhookRequest } from "../Webhook.js"
+import { type ValidationError, WebhookError } from "../PusherError.js"
+import type {
+  ClientEvent,
+  InvalidPolicy,
+  VerifyOptions,
+  WebhookEvent,
+  WebhookPayload,
+  WebhookRequest
+} from "../Webhook.js"
 import * as Encryption from "./encryption.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
+import { fail, toEither as toValidation } from "./validation.js"
 
 /** @internal */
 export const reject = (reason: WebhookError["reason"], description: string): WebhookError =>
@@ -75,41 +84,101 @@ const verifySync = (
   )
 }
 
-const fresh = (payload: WebhookPayload, maxAge: Duration.DurationInput) => {
-  const decoded = Duration.decodeUnknown(maxAge)
-  if (Option.isNone(decoded)) return Effect.dieMessage("Webhook.verify: maxAge must be a Duration")
-  const sent = payload.timeMs
-  // Freshness cannot be proven without a timestamp: with `maxAge`, a body without one stays refused.
-  if (sent === undefined) return Effect.fail(reject("InvalidBody", "time_ms is missing, and maxAge needs it"))
-  return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-    now - sent > Duration.toMillis(decoded.value)
-      ? Effect.fail(
-        reject("Expired", `the webhook was sent at ${sent}, more than ${Duration.format(decoded.value)} ago`)
-      )
-      : Effect.succeed(payload))
+/** @internal The keys of `Webhook.verify`'s options (and of the endpoints' verification). */
+export const verifyKeys: Json.KeyTable<"maxAge"> = {
+  accepted: ["maxAge"],
+  replacements: { maxAgeMs: "maxAge (a Duration: 300000 or \"5 minutes\")", tolerance: "maxAge" }
 }
 
-/**
- * `Webhook.verify`: the request (its three headers and body) and `maxAge` are read once; only that reading
- * can turn a throw into a `WebhookError`.
- *
- * @internal
- */
-export const verify = (
-  request: WebhookRequest,
-  options?: VerifyOptions
-): Effect.Effect<WebhookPayload, WebhookError, PusherConfig.PusherConfig> =>
+const receiveKeys: Json.KeyTable<"maxAge" | "onInvalid"> = {
+  accepted: ["maxAge", "onInvalid"],
+  replacements: verifyKeys.replacements
+}
+
+/** @internal `maxAge`, checked: a positive finite duration, or `undefined` when not set. */
+export const checkMaxAge = (value: unknown): Either.Either<Duration.Duration | undefined, ValidationError> => {
+  if (value === undefined) return Either.right(undefined)
+  const decoded = Duration.decodeUnknown(value)
+  return Option.isSome(decoded) && Duration.isFinite(decoded.value) &&
+      Duration.greaterThan(decoded.value, Duration.zero)
+    ? Either.right(decoded.value)
+    : Either.left(fail("maxAge", "must be a positive finite duration (a number of milliseconds or \"5 minutes\")"))
+}
+
+/** @internal The checked options of `verify`, read once from the caller's bag. */
+export const readVerifyOptions = (options: unknown): Either.Either<Duration.Duration | undefined, ValidationError> =>
+  Either.flatMap(toValidation(Json.readOptions("options", options, verifyKeys)), (read) => checkMaxAge(read.maxAge))
+
+/** @internal The checked options of `receive`, read once from the caller's bag. */
+export interface ReceiveSnapshot {
+  readonly maxAge: Duration.Duration | undefined
+  readonly onInvalid: InvalidPolicy
+}
+
+/** @internal */
+export const readReceiveOptions = (options: unknown): Either.Either<ReceiveSnapshot, ValidationError> =>
+  Either.flatMap(
+    toValidation(Json.readOptions("options", options, receiveKeys)),
+    (read) =>
+      Either.flatMap(checkMaxAge(read.maxAge), (maxAge) => {
+        const onInvalid = read.onInvalid ?? "fail"
+        return onInvalid === "fail" || onInvalid === "drop"
+          ? Either.right({ maxAge, onInvalid })
+          : Either.left(fail("onInvalid", "must be \"fail\" or \"drop\""))
+      })
+  )
+
+// The protocol's freshness rule against the `Clock`: too old, or dated too far ahead.
+const fresh = (payload: WebhookPayload, maxAge: Duration.Duration) =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const failure = Protocol.checkFresh(payload.timeMs, now, Duration.toMillis(maxAge))
+    return failure === undefined ? Effect.succeed(payload) : Effect.fail(new WebhookError(failure))
+  })
+
+// One operation for both entry points: the request (its three headers and body) is read once, and only
+// that reading can turn a throw into a `WebhookError`; options arrive read and checked.
+const run = <E>(
+  read: () => {
+    readonly request: Protocol.RequestSnapshot
+    readonly maxAge: Either.Either<Duration.Duration | undefined, E>
+  }
+): Effect.Effect<WebhookPayload, WebhookError | E, PusherConfig.PusherConfig> =>
   Operation.operation(
     "Webhook.verify",
-    () => ({ request: Protocol.readRequest(request), maxAge: options?.maxAge }),
+    read,
     () => reject("InvalidBody", "the request could not be read"),
-    (snapshot, context) => {
+    (snapshot, context): Effect.Effect<WebhookPayload, WebhookError | E> => {
+      if (Either.isLeft(snapshot.maxAge)) return Effect.fail(snapshot.maxAge.left)
+      const maxAge = snapshot.maxAge.right
       const verified = verifySync(
         Context.unsafeGet(context, PusherConfig.PusherConfig),
         Context.get(context, PusherCrypto.PusherCrypto),
         snapshot.request
       )
       if (Either.isLeft(verified)) return Effect.fail(verified.left)
-      return snapshot.maxAge === undefined ? Effect.succeed(verified.right) : fresh(verified.right, snapshot.maxAge)
+      return maxAge === undefined ? Effect.succeed(verified.right) : fresh(verified.right, maxAge)
     }
   )
+
+/**
+ * Verification with options already read and checked (`receive`, the endpoints).
+ *
+ * @internal
+ */
+export const verifyChecked = (
+  request: WebhookRequest,
+  maxAge: Duration.Duration | undefined
+): Effect.Effect<WebhookPayload, WebhookError, PusherConfig.PusherConfig> =>
+  run<never>(() => ({ request: Protocol.readRequest(request), maxAge: Either.right(maxAge) }))
+
+/**
+ * `Webhook.verify`: the options are read and checked once (a `ValidationError` naming the option), the
+ * request as in {@link verifyChecked}.
+ *
+ * @internal
+ */
+export const verify = (
+  request: WebhookRequest,
+  options?: VerifyOptions
+): Effect.Effect<WebhookPayload, WebhookError | ValidationError, PusherConfig.PusherConfig> =>
+  run(() => ({ request: Protocol.readRequest(request), maxAge: readVerifyOptions(options) }))

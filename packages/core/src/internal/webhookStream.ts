@@ -1,11 +1,13 @@
+import * as Json from "@effect-pusher/protocol/Json"
 import * as Names from "@effect-pusher/protocol/Names"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as PusherConfig from "../PusherConfig.js"
-import type { EncryptionError, WebhookError } from "../PusherError.js"
+import type { EncryptionError, ValidationError, WebhookError } from "../PusherError.js"
 import type {
   ClientEvent,
   ClientEventDecoder,
@@ -17,14 +19,22 @@ import type {
   WebhookRequest
 } from "../Webhook.js"
 import * as Issue from "./issue.js"
-import { reject, verify } from "./webhook.js"
+import { fail, toEither } from "./validation.js"
+import { readReceiveOptions, reject, verifyChecked } from "./webhook.js"
 
 /**
  * For `dual`: the data-first form starts with the stream (the data-last forms with options or a name).
  *
  * @internal
  */
-export const isDataFirst = (args: IArguments): boolean => Predicate.hasProperty(args[0], Stream.StreamTypeId)
+export const isDataFirst = (args: IArguments): boolean => {
+  // Options from an untyped caller may throw when looked at: they are then not a stream.
+  try {
+    return Predicate.hasProperty(args[0], Stream.StreamTypeId)
+  } catch {
+    return false
+  }
+}
 
 /** Drops what failed with a warning that names the error and reason, never a secret or a signature. */
 const dropWith = <A>(error: WebhookError | EncryptionError): Effect.Effect<ReadonlyArray<A>> =>
@@ -39,16 +49,24 @@ const handleInvalid = <A, E extends WebhookError | EncryptionError, R>(
 ): Effect.Effect<ReadonlyArray<A>, E, R> =>
   onInvalid === "drop" ? Effect.catchAll(effect, (error) => dropWith<A>(error)) : effect
 
-/** @internal `Webhook.receive`, data-first. */
+/**
+ * @internal `Webhook.receive`, data-first. The options are read and checked once, when the stream starts: a
+ * bad one fails the stream with a `ValidationError` before any request, whatever `onInvalid` says (dropping
+ * every request for it would lose every genuine webhook).
+ */
 export const receive = <E, R>(
   self: Stream.Stream<WebhookRequest, E, R>,
   options?: ReceiveOptions
-): Stream.Stream<WebhookEvent, E | WebhookError, R | PusherConfig.PusherConfig> =>
-  Stream.mapConcatEffect(self, (request) =>
-    handleInvalid(
-      Effect.map(verify(request, options), (payload) => payload.events),
-      options?.onInvalid
-    ))
+): Stream.Stream<WebhookEvent, E | WebhookError | ValidationError, R | PusherConfig.PusherConfig> =>
+  Stream.unwrap(Effect.map(
+    Effect.suspend(() => readReceiveOptions(options)),
+    ({ maxAge, onInvalid }) =>
+      Stream.mapConcatEffect(self, (request) =>
+        handleInvalid(
+          Effect.map(verifyChecked(request, maxAge), (payload) => payload.events),
+          onInvalid
+        ))
+  ))
 
 // Client data normally arrives as a JSON string; decrypted data of an encrypted channel is a value already.
 const parseData = (channel: string, data: unknown): unknown => {
@@ -63,31 +81,44 @@ const parseData = (channel: string, data: unknown): unknown => {
 const isClientEvent = (event: unknown): event is ClientEvent | UndecryptableClientEvent =>
   Predicate.isTagged(event, "ClientEvent") || Predicate.isTagged(event, "UndecryptableClientEvent")
 
+// A caller's event, read once: a value that throws when read is no client event.
+const readEvent = (event: unknown): ClientEvent | UndecryptableClientEvent | undefined => {
+  try {
+    return isClientEvent(event) ? { ...event } : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** @internal `Webhook.clientEvent`. */
 export const clientEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R>): ClientEventDecoder<A, R> => {
   const decodeData = ParseResult.decodeUnknown(schema)
+  // An untyped caller's name that is not a string matches no event, and is not printed.
+  const quoted = typeof name === "string" ? JSON.stringify(name) : "(a name that is not a string)"
   const invalid = (event: ClientEvent, issue: string) =>
     reject(
       "InvalidEventData",
       `client event ${JSON.stringify(event.event)} on ${event.channel}${
-        event.event === name ? "" : ` is not ${JSON.stringify(name)}`
+        event.event === name ? "" : ` is not ${quoted}`
       }${issue === "" ? "" : `: ${issue}`}`
     )
   return {
     name,
     // Untyped callers may pass anything: what is not a client event is not this one.
-    is: (event): event is ClientEvent | UndecryptableClientEvent => isClientEvent(event) && event.event === name,
-    decode: (event) => {
-      if (!isClientEvent(event)) {
-        return Effect.fail(reject("InvalidEventData", `not a client event, so not ${JSON.stringify(name)}`))
-      }
-      if (event._tag === "UndecryptableClientEvent") return Effect.fail(event.error)
-      if (event.event !== name) return Effect.fail(invalid(event, ""))
-      return Effect.mapBoth(decodeData(parseData(event.channel, event.data)), {
-        onFailure: (issue) => invalid(event, Issue.summary(issue)),
-        onSuccess: (data): DecodedClientEvent<A> => ({ ...event, data })
+    is: (event): event is ClientEvent | UndecryptableClientEvent => readEvent(event)?.event === name,
+    decode: (given) =>
+      Effect.suspend((): Effect.Effect<DecodedClientEvent<A>, WebhookError | EncryptionError, R> => {
+        const event = readEvent(given)
+        if (event === undefined) {
+          return Effect.fail(reject("InvalidEventData", `not a client event, so not ${quoted}`))
+        }
+        if (event._tag === "UndecryptableClientEvent") return Effect.fail(event.error)
+        if (event.event !== name) return Effect.fail(invalid(event, ""))
+        return Effect.mapBoth(decodeData(parseData(event.channel, event.data)), {
+          onFailure: (issue) => invalid(event, Issue.summary(issue)),
+          onSuccess: (data): DecodedClientEvent<A> => ({ ...event, data })
+        })
       })
-    }
   }
 }
 
@@ -114,12 +145,28 @@ export const clientEvents = <E, R2, A, I, R>(
   name: string,
   schema: Schema.Schema<A, I, R>,
   options?: { readonly onInvalid?: InvalidPolicy | undefined }
-): Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError, R | R2> => {
+): Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError | ValidationError, R | R2> => {
   const decoder = clientEvent(name, schema)
-  const fail = options?.onInvalid === "fail"
-  return Stream.mapConcatEffect(self, (event) => {
-    if (!decoder.is(event)) return Effect.succeed([])
-    const decoded = Effect.map(decoder.decode(event), (a): ReadonlyArray<DecodedClientEvent<A>> => [a])
-    return fail ? decoded : Effect.catchAll(decoded, (error) => dropClientEvent<DecodedClientEvent<A>>(event, error))
-  })
+  return Stream.unwrap(Effect.map(
+    Effect.suspend(() => readClientEventsOptions(options)),
+    (onInvalid) =>
+      Stream.mapConcatEffect(self, (event) => {
+        if (!decoder.is(event)) return Effect.succeed([])
+        const decoded = Effect.map(decoder.decode(event), (a): ReadonlyArray<DecodedClientEvent<A>> => [a])
+        return onInvalid === "fail"
+          ? decoded
+          : Effect.catchAll(decoded, (error) => dropClientEvent<DecodedClientEvent<A>>(event, error))
+      })
+  ))
 }
+
+const clientEventsKeys: Json.KeyTable<"onInvalid"> = { accepted: ["onInvalid"], replacements: {} }
+
+// Read once when the stream starts: a bad option fails it before any event, whatever the events are.
+const readClientEventsOptions = (options: unknown): Either.Either<InvalidPolicy, ValidationError> =>
+  Either.flatMap(toEither(Json.readOptions("options", options, clientEventsKeys)), (read) => {
+    const onInvalid = read.onInvalid ?? "drop"
+    return onInvalid === "fail" || onInvalid === "drop"
+      ? Either.right(onInvalid)
+      : Either.left(fail("onInvalid", "must be \"fail\" or \"drop\""))
+  })
