@@ -59,7 +59,9 @@ export const HttpErrorReason = Schema.Literal(...HttpStatus.reasons)
 export type HttpErrorReason = typeof HttpErrorReason.Type
 
 /**
- * The server answered with an error status. `body` is the text it sent (it explains the refusal).
+ * The server answered with an error status. `body` is the text it sent (it explains the refusal), cut to
+ * its first 4 KiB (`Limits.maxErrorBodyBytes` of `@effect-pusher/protocol`): a longer answer is never
+ * kept, nor read, whole; `totalLength` is the length of the whole body in bytes, when known.
  *
  * @since 0.1.0
  * @category errors
@@ -69,7 +71,9 @@ export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/cor
   method: Schema.String,
   path: Schema.String,
   status: Schema.Number,
-  body: Schema.String
+  body: Schema.String,
+  // The whole body's length in bytes, when known (declared by Content-Length, or counted to its end).
+  totalLength: Schema.optional(Schema.Number)
 }) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -84,7 +88,9 @@ export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/cor
 /**
  * The request did not complete: the connection failed, or the configured timeout passed (the request may
  * still have been delivered), or, with reason `Closed`, it was not sent because the batcher it went through
- * was released.
+ * was released, or, with reason `ResponseTooLarge`, the success answer was longer than the client's
+ * `maxResponseBytes` (16 MiB unless set otherwise: `Limits.defaultMaxResponseBytes` of
+ * `@effect-pusher/protocol`) and was not read further (the request was delivered).
  *
  * @since 0.1.0
  * @category errors
@@ -93,7 +99,8 @@ export class TransportError extends Schema.TaggedError<TransportError>("@effect-
   "TransportError",
   {
     // Closed: refused unsent, because the PusherBatching layer it went through was released.
-    reason: Schema.Literal("Network", "Timeout", "Closed"),
+    // ResponseTooLarge: a success answer over maxResponseBytes, whatever the HttpClient.
+    reason: Schema.Literal("Network", "Timeout", "Closed", "ResponseTooLarge"),
     method: Schema.String,
     path: Schema.String,
     description: Schema.String,
@@ -106,13 +113,20 @@ export class TransportError extends Schema.TaggedError<TransportError>("@effect-
   /** @since 0.1.0 */
   override get message(): string {
     return `${this.method} ${this.path}: ${
-      this.reason === "Timeout" ? "timed out" : this.reason === "Closed" ? "not sent" : "network error"
+      this.reason === "Timeout"
+        ? "timed out"
+        : this.reason === "Closed"
+        ? "not sent"
+        : this.reason === "ResponseTooLarge"
+        ? "answer too large"
+        : "network error"
     }: ${this.description}`
   }
 }
 
 /**
- * The server answered with a success status but a body this library does not understand.
+ * The server answered with a success status but a body this library does not understand. As in
+ * {@link HttpError}, `body` is cut to its first 4 KiB and `totalLength` is the whole body's length in bytes.
  *
  * @since 0.1.0
  * @category errors
@@ -122,7 +136,8 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("@effect-pusher
   path: Schema.String,
   status: Schema.Number,
   body: Schema.String,
-  issue: Schema.String
+  issue: Schema.String,
+  totalLength: Schema.optional(Schema.Number)
 }) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId

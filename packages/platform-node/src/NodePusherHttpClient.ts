@@ -13,6 +13,7 @@
  *
  * @since 0.1.0
  */
+import * as PusherHttpClient from "@effect-pusher/core/PusherHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -28,7 +29,13 @@ import * as Lean from "./internal/leanClient.js"
 export interface Options {
   /** Connections per origin; default 64. */
   readonly connections?: number | undefined
-  /** A longer answer fails with a `ResponseError` (reason `Decode`) and aborts the request; default 16 MiB. */
+  /**
+   * The longest answer read, in bytes; default 16 MiB ({@link defaultMaxResponseBytes}). A longer one aborts
+   * the request and fails with a `ResponseError` (reason `Decode`) whose cause is a
+   * `PusherHttpClient.ResponseTooLarge` and whose response keeps only the first 4 KiB of the body
+   * (effect-pusher's operations report it as a `TransportError` `ResponseTooLarge` for a success status, as
+   * the `HttpError` of the status otherwise).
+   */
   readonly maxResponseBytes?: number | undefined
   /**
    * A deadline for each whole exchange (connection, headers and body), enforced with one timer per request;
@@ -55,10 +62,13 @@ export interface Options {
 export const defaultConnections = 64
 
 /**
+ * The default `maxResponseBytes`: 16 MiB, the same bound effect-pusher's operations apply to any other
+ * client (`PusherHttpClient.defaultMaxResponseBytes`).
+ *
  * @since 0.1.0
  * @category constants
  */
-export const defaultMaxResponseBytes = 16 * 1024 * 1024
+export const defaultMaxResponseBytes: number = PusherHttpClient.defaultMaxResponseBytes
 
 /**
  * A client over a dispatcher that you own (an undici `Agent`, `Pool` for one origin, `MockAgent`, ...).

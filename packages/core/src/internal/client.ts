@@ -16,6 +16,7 @@ import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
 import { DecodeError, HttpError, type PusherError, TransportError, type ValidationError } from "../PusherError.js"
 import * as PusherHttpClient from "../PusherHttpClient.js"
+import * as Answer from "./answer.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
 
@@ -134,9 +135,11 @@ export const send = <A>(
         HttpClientRequest.setUrl(templates[method], url),
         HttpBody.text(body, "application/json")
       )
-    const exchange = client.execute(request).pipe(
-      Effect.flatMap((response) =>
-        Effect.map(response.text, (text) => interpret(method, path, response.status, text, decode))
+    const exchange = Answer.receive(client, request).pipe(
+      Effect.map((answer) =>
+        answer._tag === "TooLarge"
+          ? Either.left(tooLargeError(method, path, answer.description))
+          : interpret(method, path, answer.response.status, answer.text, decode, answer)
       ),
       Effect.catchAll((error) => Effect.fail(mapClientError(config, method, path, error))),
       Effect.flatten
@@ -146,28 +149,48 @@ export const send = <A>(
       : Effect.timeoutFail(exchange, { duration: config.timeout, onTimeout: () => timeoutError(config, method, path) })
   })
 
+const tooLargeError = (method: string, path: string, description: string) =>
+  new TransportError({ reason: "ResponseTooLarge", method, path, description })
+
 const interpret = <A>(
   method: string,
   path: string,
   status: number,
   text: string,
-  decode: Decoder<A>
+  decode: Decoder<A>,
+  length: Answer.Length = Answer.whole
 ): Either.Either<A, PusherError> => {
   if (!HttpStatus.isSuccess(status)) {
-    return Either.left(new HttpError({ reason: HttpStatus.reasonOf(status), method, path, status, body: text }))
+    return Either.left(
+      new HttpError({
+        reason: HttpStatus.reasonOf(status),
+        method,
+        path,
+        status,
+        ...Answer.errorBody(text, length)
+      })
+    )
   }
   let json: unknown
   try {
     // An empty 2xx body (a 204, a proxy) carries nothing: it answers like `{}`.
     json = text === "" ? {} : JSON.parse(text)
   } catch {
-    return Either.left(new DecodeError({ method, path, status, body: text, issue: "the body is not JSON" }))
+    return Either.left(
+      new DecodeError({ method, path, status, ...Answer.errorBody(text, length), issue: "the body is not JSON" })
+    )
   }
   // soketi answers most errors with 200 and {"error": "...", "code": 4xx}.
   const embedded = HttpStatus.embeddedErrorStatus(json)
   if (embedded !== undefined) {
     return Either.left(
-      new HttpError({ reason: HttpStatus.reasonOf(embedded), method, path, status: embedded, body: text })
+      new HttpError({
+        reason: HttpStatus.reasonOf(embedded),
+        method,
+        path,
+        status: embedded,
+        ...Answer.errorBody(text, length)
+      })
     )
   }
   const decoded = decode(json)
@@ -178,7 +201,7 @@ const interpret = <A>(
         method,
         path,
         status,
-        body: text,
+        ...Answer.errorBody(text, length),
         issue: ParseResult.TreeFormatter.formatIssueSync(decoded.left)
       })
     )
