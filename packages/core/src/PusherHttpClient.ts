@@ -119,8 +119,9 @@ export class ResponseTooLarge extends Data.TaggedError("ResponseTooLarge")<{
 
 /**
  * A copy of the client marked as refusing, by itself, every answer longer than `bytes` (failing with a
- * `ResponseError` whose cause is a {@link ResponseTooLarge}): operations then read its answers without a
- * bound of their own. The copy sends exactly as the original does.
+ * `ResponseError` whose cause is a {@link ResponseTooLarge}) and as following no redirect: operations then
+ * read its answers as they come, without a bound of their own, and do not tell it (as they tell fetch)
+ * not to follow redirects. The copy sends exactly as the original does.
  *
  * @since 0.1.0
  * @category combinators
