@@ -110,10 +110,12 @@ const refusal = (body: string): string => {
 }
 
 /**
- * The server answered with an error status. `body` is the text it sent (it explains the refusal).
- * `retryAfter` is the wait a 429 or 503 answer asked for with its `Retry-After` header (either form; at most
- * 5 minutes, see `HttpStatus.retryAfterMillis` of `@effect-pusher/protocol`), absent when it sent none or
- * a malformed one.
+ * The server answered with an error status. `body` is the text it sent (it explains the refusal), cut to
+ * its first 4 KiB (`Limits.maxErrorBodyBytes` of `@effect-pusher/protocol`): a longer answer is never
+ * kept, nor read, whole; `totalLength` is the length of the whole body in bytes, when known. `retryAfter`
+ * is the wait a 429 or 503 answer asked for with its `Retry-After` header (either form; at most 5 minutes,
+ * see `HttpStatus.retryAfterMillis` of `@effect-pusher/protocol`), absent when it sent none or a malformed
+ * one.
  *
  * @since 0.1.0
  * @category errors
@@ -124,6 +126,8 @@ export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/cor
   path: Schema.String,
   status: Schema.Number,
   body: Schema.String,
+  // The whole body's length in bytes, when known (declared by Content-Length, or counted to its end).
+  totalLength: Schema.optional(Schema.Number),
   retryAfter: Schema.optional(Schema.DurationFromSelf)
 }) {
   /**
@@ -147,7 +151,9 @@ export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/cor
 /**
  * The request did not complete: the connection failed, or the configured timeout passed (the request may
  * still have been delivered), or, with reason `Closed`, it was not sent because the batcher it went through
- * was released.
+ * was released, or, with reason `ResponseTooLarge`, the success answer was longer than the client's
+ * `maxResponseBytes` (16 MiB unless set otherwise: `Limits.defaultMaxResponseBytes` of
+ * `@effect-pusher/protocol`) and was not read further (the request was delivered).
  *
  * @since 0.1.0
  * @category errors
@@ -156,7 +162,8 @@ export class TransportError extends Schema.TaggedError<TransportError>("@effect-
   "TransportError",
   {
     // Closed: refused unsent, because the PusherBatching layer it went through was released.
-    reason: Schema.Literal("Network", "Timeout", "Closed"),
+    // ResponseTooLarge: a success answer over maxResponseBytes, whatever the HttpClient.
+    reason: Schema.Literal("Network", "Timeout", "Closed", "ResponseTooLarge"),
     method: Schema.String,
     path: Schema.String,
     description: Schema.String,
@@ -173,13 +180,20 @@ export class TransportError extends Schema.TaggedError<TransportError>("@effect-
   /** @since 0.1.0 */
   override get message(): string {
     return `${this.method} ${this.path}: ${
-      this.reason === "Timeout" ? "timed out" : this.reason === "Closed" ? "not sent" : "network error"
+      this.reason === "Timeout"
+        ? "timed out"
+        : this.reason === "Closed"
+        ? "not sent"
+        : this.reason === "ResponseTooLarge"
+        ? "answer too large"
+        : "network error"
     }: ${this.description}`
   }
 }
 
 /**
- * The server answered with a success status but a body this library does not understand.
+ * The server answered with a success status but a body this library does not understand. As in
+ * {@link HttpError}, `body` is cut to its first 4 KiB and `totalLength` is the whole body's length in bytes.
  *
  * @since 0.1.0
  * @category errors
@@ -189,7 +203,8 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("@effect-pusher
   path: Schema.String,
   status: Schema.Number,
   body: Schema.String,
-  issue: Schema.String
+  issue: Schema.String,
+  totalLength: Schema.optional(Schema.Number)
 }) {
   /**
    * Marks the error as a `PusherError`, for `isPusherError`.

@@ -7,21 +7,46 @@
  * no timer of their own. A client derived from a marked one with a combinator (`mapRequest`, ...) is not
  * marked, so the operations time it themselves.
  *
+ * Likewise every operation bounds the answer it reads: a success answer longer than
+ * {@link defaultMaxResponseBytes} fails with a `TransportError` of reason `ResponseTooLarge`, and of an error
+ * answer only an excerpt is read. A client that bounds its answers by itself says so with
+ * {@link withMaxResponseBytes}; the operations then read its answers as they are.
+ *
  * @since 0.1.0
  */
+import * as Limits from "@effect-pusher/protocol/Limits"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
 
+/** What a client enforces by itself. */
+interface Marks {
+  readonly deadline: Option.Option<Duration.Duration>
+  readonly maxResponseBytes: Option.Option<number>
+}
+
+const unmarked: Marks = { deadline: Option.none(), maxResponseBytes: Option.none() }
+
 // Kept beside the clients rather than on them, so a client carries no extra property; one table for
 // every copy of this module, as a `Symbol.for` would be.
-const deadlines = globalValue(
-  "@effect-pusher/core/PusherHttpClient/deadlines",
-  () => new WeakMap<object, Option.Option<Duration.Duration>>()
-)
+const marks = globalValue("@effect-pusher/core/PusherHttpClient/marks", () => new WeakMap<object, Marks>())
+
+/** A copy of the client that sends as the original does, with the original's marks and `update`. */
+const mark = <E, R>(
+  self: HttpClient.HttpClient.With<E, R>,
+  update: Partial<Marks>
+): HttpClient.HttpClient.With<E, R> => {
+  const marked = HttpClient.makeWith<never, never, E, R>(
+    (request) => Effect.flatMap(request, self.execute),
+    Effect.succeed
+  )
+  marks.set(marked, { ...(marks.get(self) ?? unmarked), ...update })
+  return marked
+}
 
 /**
  * A copy of the client marked as enforcing `deadline` on each request by itself (see the module
@@ -38,14 +63,7 @@ export const withDeadline: {
   <E, R>(
     self: HttpClient.HttpClient.With<E, R>,
     deadline: Duration.DurationInput
-  ): HttpClient.HttpClient.With<E, R> => {
-    const marked = HttpClient.makeWith<never, never, E, R>(
-      (request) => Effect.flatMap(request, self.execute),
-      Effect.succeed
-    )
-    deadlines.set(marked, Option.some(Duration.decode(deadline)))
-    return marked
-  }
+  ): HttpClient.HttpClient.With<E, R> => mark(self, { deadline: Option.some(Duration.decode(deadline)) })
 )
 
 /**
@@ -55,4 +73,73 @@ export const withDeadline: {
  * @category accessors
  */
 export const deadline = <E, R>(self: HttpClient.HttpClient.With<E, R>): Option.Option<Duration.Duration> =>
-  deadlines.get(self) ?? Option.none()
+  (marks.get(self) ?? unmarked).deadline
+
+/**
+ * The longest success answer, in bytes, that operations read from a client that does not bound its
+ * answers itself: 16 MiB (`Limits.defaultMaxResponseBytes` of `@effect-pusher/protocol`, where the figure
+ * is derived). It is also the default `maxResponseBytes` of the lean client of `@effect-pusher/platform-node`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxResponseBytes: number = Limits.defaultMaxResponseBytes
+
+/**
+ * At most this many bytes of an error answer are read and kept (4 KiB: `Limits.maxErrorBodyBytes` of
+ * `@effect-pusher/protocol`, where the size is explained): a client that refuses an answer for its size
+ * keeps this much of it as the excerpt.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxErrorBodyBytes: number = Limits.maxErrorBodyBytes
+
+/**
+ * The cause of the `ResponseError` (reason `Decode`) of a client that stopped reading an answer longer than
+ * its limit. The error's `response` keeps the status, the headers and at most the first
+ * {@link maxErrorBodyBytes} of the body. Operations report it as a `TransportError` of reason
+ * `ResponseTooLarge` for a success status, and as the `HttpError` of the status otherwise.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResponseTooLarge extends Data.TaggedError("ResponseTooLarge")<{
+  readonly maxResponseBytes: number
+  /** The whole body's length in bytes, when declared by `Content-Length`. */
+  readonly totalLength: number | undefined
+}> {
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `the response body is larger than maxResponseBytes (${this.maxResponseBytes})${
+      this.totalLength === undefined ? "" : `: ${this.totalLength} bytes declared`
+    }`
+  }
+}
+
+/**
+ * A copy of the client marked as refusing, by itself, every answer longer than `bytes` (failing with a
+ * `ResponseError` whose cause is a {@link ResponseTooLarge}) and as following no redirect: operations then
+ * read its answers as they come, without a bound of their own, and do not tell it (as they tell fetch)
+ * not to follow redirects. The copy sends exactly as the original does.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withMaxResponseBytes: {
+  (bytes: number): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E, R>
+  <E, R>(self: HttpClient.HttpClient.With<E, R>, bytes: number): HttpClient.HttpClient.With<E, R>
+} = dual(
+  2,
+  <E, R>(self: HttpClient.HttpClient.With<E, R>, bytes: number): HttpClient.HttpClient.With<E, R> =>
+    mark(self, { maxResponseBytes: Option.some(bytes) })
+)
+
+/**
+ * The answer size limit the client enforces by itself, if it was marked with {@link withMaxResponseBytes}.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const maxResponseBytes = <E, R>(self: HttpClient.HttpClient.With<E, R>): Option.Option<number> =>
+  (marks.get(self) ?? unmarked).maxResponseBytes

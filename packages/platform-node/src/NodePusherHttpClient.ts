@@ -13,6 +13,7 @@
  *
  * @since 0.1.0
  */
+import * as PusherHttpClient from "@effect-pusher/core/PusherHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import type * as Duration from "effect/Duration"
@@ -33,8 +34,11 @@ export interface Options {
   /** Connections per origin, a positive integer; default 64. */
   readonly connections?: number | undefined
   /**
-   * A longer answer fails with a `ResponseError` (reason `Decode`) and aborts the request; a positive integer,
-   * default 16 MiB.
+   * The longest answer read, in bytes; default 16 MiB ({@link defaultMaxResponseBytes}). A longer one aborts
+   * the request and fails with a `ResponseError` (reason `Decode`) whose cause is a
+   * `PusherHttpClient.ResponseTooLarge` and whose response keeps only the first 4 KiB of the body
+   * (effect-pusher's operations report it as a `TransportError` `ResponseTooLarge` for a success status, as
+   * the `HttpError` of the status otherwise).
    */
   readonly maxResponseBytes?: number | undefined
   /**
@@ -65,12 +69,13 @@ export interface Options {
 export const defaultConnections: number = ClientOptions.defaultConnections
 
 /**
- * The default of `maxResponseBytes`: the largest answer read, 16 MiB.
+ * The default `maxResponseBytes`: 16 MiB, the same bound effect-pusher's operations apply to any other
+ * client (`PusherHttpClient.defaultMaxResponseBytes`).
  *
  * @since 0.1.0
  * @category constants
  */
-export const defaultMaxResponseBytes: number = ClientOptions.defaultMaxResponseBytes
+export const defaultMaxResponseBytes: number = PusherHttpClient.defaultMaxResponseBytes
 
 /**
  * A client over a dispatcher that you own (an undici `Agent`, `Pool` for one origin, `MockAgent`, ...). An

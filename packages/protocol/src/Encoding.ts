@@ -61,6 +61,38 @@ export const utf8Length = (s: string): number => {
   return bytes
 }
 
+/**
+ * The longest start of a string that is at most `maxBytes` bytes in UTF-8, never splitting a surrogate
+ * pair: what an error keeps of a long answer. Counted as {@link utf8Length} counts.
+ *
+ * @since 0.1.0
+ * @category utf8
+ */
+export const utf8Prefix = (s: string, maxBytes: number): string => {
+  // Every UTF-16 unit is at most 3 bytes: a short string fits without counting.
+  if (s.length * 3 <= maxBytes) return s
+  let bytes = 0
+  let i = 0
+  while (i < s.length) {
+    const c = s.charCodeAt(i)
+    let units = 1
+    let size = 3
+    if (c < 0x80) size = 1
+    else if (c < 0x800) size = 2
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const next = s.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        units = 2
+        size = 4
+      }
+    }
+    if (bytes + size > maxBytes) break
+    bytes += size
+    i += units
+  }
+  return s.slice(0, i)
+}
+
 const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 const lookup = new Int16Array(128).fill(-1)
 for (let i = 0; i < alphabet.length; i++) lookup[alphabet.charCodeAt(i)] = i

@@ -153,3 +153,30 @@ export const excerpt = (text: string, max: number = maxExcerptLength): string =>
   const end = code >= 0xd800 && code <= 0xdbff ? max - 1 : max
   return `${text.slice(0, end)}… (${text.length} characters)`
 }
+
+/**
+ * The largest answer, in bytes, effect-pusher's operations accept from the Channels API by default: 16 MiB.
+ * A longer one fails with a `TransportError` of reason `ResponseTooLarge` and is not read further.
+ *
+ * The largest genuine answer is a `channels` listing: with `info=user_count,subscription_count`, each entry
+ * of a 200-character name costs about 260 bytes, so 16 MiB holds about 64,000 occupied channels of the longest
+ * name (and many more of shorter ones), while a misbehaving server or proxy cannot make a client hold an
+ * unbounded answer in memory.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const defaultMaxResponseBytes = 16 * 1024 * 1024
+
+/**
+ * An error from an answer (`HttpError`, `DecodeError`) keeps at most this many bytes of its body: 4 KiB.
+ *
+ * Channels and soketi explain a refusal in one short text (the longest, the 401 "Invalid signature" that
+ * quotes the string to sign, is a few hundred bytes), so 4 KiB keeps every genuine explanation whole, while
+ * a proxy's HTML error page or a 50 MB answer costs at most 4 KiB in each error that is logged, retried or
+ * kept; the error records the whole length beside it.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const maxErrorBodyBytes = 4096

@@ -152,6 +152,26 @@ describe("utf8", () => {
     )
   })
 
+  it("utf8Prefix is the longest start within the byte budget, never splitting a pair (fast-check)", () => {
+    fc.assert(
+      fc.property(utf16, fc.integer({ min: 0, max: 200 }), (s, max) => {
+        const prefix = Encoding.utf8Prefix(s, max)
+        expect(s.startsWith(prefix)).toBe(true)
+        expect(Encoding.utf8Length(prefix)).toBeLessThanOrEqual(max)
+        if (prefix.length < s.length) {
+          // One more code point would not fit, and the cut is not inside a surrogate pair.
+          const code = s.codePointAt(prefix.length) ?? 0
+          const next = s.slice(0, prefix.length + (code > 0xffff ? 2 : 1))
+          expect(Encoding.utf8Length(next)).toBeGreaterThan(max)
+        }
+      }),
+      { numRuns: 1000 }
+    )
+    expect(Encoding.utf8Prefix("a\ud83c\udf0d", 4)).toBe("a")
+    expect(Encoding.utf8Prefix("a\ud83c\udf0d", 5)).toBe("a\ud83c\udf0d")
+    expect(Encoding.utf8Prefix("é".repeat(10), 5)).toBe("éé")
+  })
+
   it("utf8DecodeStrict refuses malformed UTF-8", () => {
     for (const bytes of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf8, 0x88, 0x80, 0x80, 0x80]]) {
       expect(Encoding.utf8DecodeStrict(new Uint8Array(bytes))).toBeUndefined()

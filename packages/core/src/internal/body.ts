@@ -50,26 +50,60 @@ export const underServerLimit = (fallback: number): Effect.Effect<number> =>
       onSome: (size) => Math.min(fallback, Number(size))
     }))
 
-// Only digits: a `Content-Length` of `1e9` or `-1` is not one, and the stream decides.
-const declaredLength = (headers: HttpServerRequest.HttpServerRequest["headers"]): number | undefined => {
+/**
+ * The `Content-Length` of a message. Only digits: a `Content-Length` of `1e9` or `-1` is not one, and the
+ * stream decides.
+ *
+ * @internal
+ */
+export const declaredLength = (headers: HttpServerRequest.HttpServerRequest["headers"]): number | undefined => {
   const value = Headers.lookup(headers, "content-length")
   return typeof value === "string" && /^\d{1,16}$/.test(value) ? Number(value) : undefined
 }
 
-const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
-  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0]
+/** @internal The first `size` bytes of the chunks, joined (the chunk itself when there is one). */
+export const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  if (chunks.length === 1 && chunks[0] !== undefined && chunks[0].length === size) return chunks[0]
   const out = new Uint8Array(size)
   let offset = 0
   for (const chunk of chunks) {
+    if (offset + chunk.length > size) {
+      out.set(chunk.subarray(0, size - offset), offset)
+      break
+    }
     out.set(chunk, offset)
     offset += chunk.length
   }
   return out
 }
 
-interface Collected {
+/** @internal The chunks read so far and their total size. */
+export interface Collected {
   readonly chunks: Array<Uint8Array>
   size: number
+}
+
+/**
+ * Reads a stream while at most `limit` bytes have come: it stops at the first chunk past the limit (then
+ * `size > limit`) or at the end of the stream. Stopping early closes the stream.
+ *
+ * @internal
+ */
+export const collect = <E, R>(
+  stream: Stream.Stream<Uint8Array, E, R>,
+  limit: number
+): Effect.Effect<Collected, E, R> => {
+  const initial: Collected = { chunks: [], size: 0 }
+  return Stream.runFoldWhile(
+    stream,
+    initial,
+    (collected) => collected.size <= limit,
+    (collected, chunk) => {
+      collected.chunks.push(chunk)
+      collected.size += chunk.length
+      return collected
+    }
+  )
 }
 
 /**
@@ -84,17 +118,7 @@ export const read = (
 ): Effect.Effect<Uint8Array, BodyTooLarge | BodyUnreadable> => {
   const declared = declaredLength(request.headers)
   if (declared !== undefined && declared > limit) return Effect.fail(new BodyTooLarge({ limit, declared }))
-  const initial: Collected = { chunks: [], size: 0 }
-  return Stream.runFoldWhile(
-    request.stream,
-    initial,
-    (collected) => collected.size <= limit,
-    (collected, chunk) => {
-      collected.chunks.push(chunk)
-      collected.size += chunk.length
-      return collected
-    }
-  ).pipe(
+  return collect(request.stream, limit).pipe(
     Effect.mapError(() => new BodyUnreadable()),
     Effect.flatMap((collected) =>
       collected.size > limit

@@ -17,6 +17,7 @@ import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
 import { DecodeError, HttpError, type PusherError, TransportError, type ValidationError } from "../PusherError.js"
 import * as PusherHttpClient from "../PusherHttpClient.js"
+import * as Answer from "./answer.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
 
@@ -143,20 +144,19 @@ export const send = <A>(
         HttpClientRequest.setUrl(templates[method], url),
         HttpBody.text(body, "application/json")
       )
-    const exchange = client.execute(request).pipe(
-      Effect.flatMap((response) =>
-        Effect.map(
-          response.text,
-          (text) =>
-            interpret(
-              method,
-              path,
-              response.status,
-              text,
-              decode,
-              retryAfter(response, clock.unsafeCurrentTimeMillis())
-            )
-        )
+    const exchange = Answer.receive(client, request).pipe(
+      Effect.map((answer) =>
+        answer._tag === "TooLarge"
+          ? Either.left(tooLargeError(method, path, answer.description))
+          : interpret(
+            method,
+            path,
+            answer.response.status,
+            answer.text,
+            decode,
+            answer,
+            retryAfter(answer.response, clock.unsafeCurrentTimeMillis())
+          )
       ),
       Effect.catchAll((error) => Effect.fail(mapClientError(config, method, path, error))),
       Effect.flatten
@@ -176,17 +176,28 @@ const retryAfter = (
   return millis === undefined ? {} : { retryAfter: Duration.millis(millis) }
 }
 
+const tooLargeError = (method: string, path: string, description: string) =>
+  new TransportError({ reason: "ResponseTooLarge", method, path, description })
+
 const interpret = <A>(
   method: string,
   path: string,
   status: number,
   text: string,
   decode: Decoder<A>,
-  retryAfter: { readonly retryAfter?: Duration.Duration }
+  length: Answer.Length = Answer.whole,
+  wait: { readonly retryAfter?: Duration.Duration } = {}
 ): Either.Either<A, PusherError> => {
   if (!HttpStatus.isSuccess(status)) {
     return Either.left(
-      new HttpError({ reason: HttpStatus.reasonOf(status), method, path, status, body: text, ...retryAfter })
+      new HttpError({
+        reason: HttpStatus.reasonOf(status),
+        method,
+        path,
+        status,
+        ...Answer.errorBody(text, length),
+        ...wait
+      })
     )
   }
   let json: unknown
@@ -194,13 +205,21 @@ const interpret = <A>(
     // An empty 2xx body (a 204, a proxy) carries nothing: it answers like `{}`.
     json = text === "" ? {} : JSON.parse(text)
   } catch {
-    return Either.left(new DecodeError({ method, path, status, body: text, issue: "the body is not JSON" }))
+    return Either.left(
+      new DecodeError({ method, path, status, ...Answer.errorBody(text, length), issue: "the body is not JSON" })
+    )
   }
   // soketi answers most errors with 200 and {"error": "...", "code": 4xx}.
   const embedded = HttpStatus.embeddedErrorStatus(json)
   if (embedded !== undefined) {
     return Either.left(
-      new HttpError({ reason: HttpStatus.reasonOf(embedded), method, path, status: embedded, body: text })
+      new HttpError({
+        reason: HttpStatus.reasonOf(embedded),
+        method,
+        path,
+        status: embedded,
+        ...Answer.errorBody(text, length)
+      })
     )
   }
   const decoded = decode(json)
@@ -211,7 +230,7 @@ const interpret = <A>(
         method,
         path,
         status,
-        body: text,
+        ...Answer.errorBody(text, length),
         issue: ParseResult.TreeFormatter.formatIssueSync(decoded.left)
       })
     )

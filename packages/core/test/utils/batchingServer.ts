@@ -7,6 +7,10 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
+/** An answer with its Content-Length, as a server sends it (operations then read it whole, not as a stream). */
+const answered = (body: string, status: number) =>
+  new Response(body, { status, headers: { "content-length": String(new TextEncoder().encode(body).length) } })
+
 export type WireEvent = Events.WireEvent
 
 export interface Sent {
@@ -38,9 +42,7 @@ export const makeServer = (reply: (sent: Sent) => Reply = () => ({})) => {
         ? Effect.fail(
           new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("ECONNRESET") })
         )
-        : Effect.sync(() =>
-          HttpClientResponse.fromWeb(request, new Response(answer.body ?? "{}", { status: answer.status ?? 200 }))
-        )
+        : Effect.sync(() => HttpClientResponse.fromWeb(request, answered(answer.body ?? "{}", answer.status ?? 200)))
       return (answer.delay === undefined ? respond : Effect.zipRight(Effect.sleep(answer.delay), respond)).pipe(
         Effect.ensuring(Effect.sync(() => stats.inFlight--))
       )

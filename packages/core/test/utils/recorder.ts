@@ -5,6 +5,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { createHash, createHmac } from "node:crypto"
 
+/** An answer with its Content-Length, as a server sends it (operations then read it whole, not as a stream). */
+const answered = (body: string, status: number) =>
+  new Response(body, { status, headers: { "content-length": String(new TextEncoder().encode(body).length) } })
+
 export interface Recorded {
   readonly method: string
   readonly url: string
@@ -36,7 +40,7 @@ export const makeRecorder = (respond: (request: Recorded) => Answer = () => ({})
       }
       requests.push(recorded)
       const answer = respond(recorded)
-      return HttpClientResponse.fromWeb(request, new Response(answer.body ?? "{}", { status: answer.status ?? 200 }))
+      return HttpClientResponse.fromWeb(request, answered(answer.body ?? "{}", answer.status ?? 200))
     })
   )
   return { requests, layer: Layer.succeed(HttpClient.HttpClient, client) }

@@ -7,6 +7,7 @@
  */
 import type * as Failure from "@effect-pusher/protocol/Failure"
 import * as Json from "@effect-pusher/protocol/Json"
+import * as Limits from "@effect-pusher/protocol/Limits"
 import * as ProtocolOptions from "@effect-pusher/protocol/Options"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as ConfigError from "effect/ConfigError"
@@ -23,8 +24,8 @@ import * as Lean from "./leanClient.js"
 /** @internal */
 export const defaultConnections = 64
 
-/** @internal */
-export const defaultMaxResponseBytes = 16 * 1024 * 1024
+/** @internal The bound every client gets (the protocol's `Limits.defaultMaxResponseBytes`). */
+export const defaultMaxResponseBytes: number = Limits.defaultMaxResponseBytes
 
 type Key = keyof Options
 

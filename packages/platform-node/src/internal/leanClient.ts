@@ -45,6 +45,8 @@ class Handler implements Undici.Dispatcher.DispatchHandler {
   private headers: IncomingHttpHeaders = {}
   private chunks: Array<Buffer> = []
   private size = 0
+  /** The `Content-Length` of an answer refused for it: only its excerpt is read. */
+  private declaredTooLarge: number | undefined = undefined
   timer: ReturnType<typeof setTimeout> | undefined = undefined
 
   constructor(
@@ -52,6 +54,11 @@ class Handler implements Undici.Dispatcher.DispatchHandler {
     private readonly resume: Resume,
     private readonly maxBytes: number
   ) {}
+
+  /** What a refused answer keeps as its excerpt: never more than the limit itself. */
+  private get excerptBytes(): number {
+    return Math.min(PusherHttpClient.maxErrorBodyBytes, this.maxBytes)
+  }
 
   onRequestStart(controller: Undici.Dispatcher.DispatchController): void {
     this.controller = controller
@@ -67,18 +74,26 @@ class Handler implements Undici.Dispatcher.DispatchHandler {
     this.status = statusCode
     this.headers = headers
     const declared = headers["content-length"]
-    if (typeof declared === "string" && Number(declared) > this.maxBytes) this.tooLarge(controller)
+    if (typeof declared === "string" && Number(declared) > this.maxBytes) {
+      // Refused already; its first bytes are still read, for the error to quote what the server said.
+      this.declaredTooLarge = Number(declared)
+      if (this.excerptBytes === 0) this.tooLarge(controller)
+    }
   }
 
   onResponseData(controller: Undici.Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.done) return
     this.size += chunk.byteLength
-    if (this.size > this.maxBytes) return this.tooLarge(controller)
     this.chunks.push(chunk)
+    if (this.declaredTooLarge === undefined ? this.size > this.maxBytes : this.size >= this.excerptBytes) {
+      this.tooLarge(controller)
+    }
   }
 
-  onResponseEnd(): void {
+  onResponseEnd(controller: Undici.Dispatcher.DispatchController): void {
     if (this.done) return
+    // A declared length over the limit with a shorter body (a HEAD): refused all the same.
+    if (this.declaredTooLarge !== undefined) return this.tooLarge(controller)
     this.done = true
     if (this.timer !== undefined) clearTimeout(this.timer)
     const chunks = this.chunks
@@ -101,17 +116,30 @@ class Handler implements Undici.Dispatcher.DispatchHandler {
     this.resume(Effect.fail(transportError(this.request, cause)))
   }
 
+  /** Stops reading: the error's response keeps the status, the headers and the excerpt (a copy). */
   private tooLarge(controller: Undici.Dispatcher.DispatchController): void {
     this.done = true
     if (this.timer !== undefined) clearTimeout(this.timer)
     controller.abort(new Error("response body too large"))
-    const response = new LeanResponse(this.request, this.status, this.headers, emptyBody)
+    const excerpt = Math.min(this.size, this.excerptBytes)
+    const response = new LeanResponse(
+      this.request,
+      this.status,
+      this.headers,
+      excerpt === 0 ? emptyBody : Buffer.concat(this.chunks, excerpt)
+    )
+    this.chunks = []
+    const cause = new PusherHttpClient.ResponseTooLarge({
+      maxResponseBytes: this.maxBytes,
+      totalLength: this.declaredTooLarge
+    })
     this.resume(Effect.fail(
       new HttpClientError.ResponseError({
         request: this.request,
         response,
         reason: "Decode",
-        description: `the response body is larger than maxResponseBytes (${this.maxBytes})`
+        cause,
+        description: cause.message
       })
     ))
   }
@@ -222,6 +250,8 @@ export const make = (dispatcher: Undici.Dispatcher, settings: Settings): HttpCli
     (effect) => Effect.flatMap(effect, send),
     Effect.succeed
   )
-  // Tell effect-pusher's operations that this client enforces the deadline, so they add no timer of their own.
-  return settings.timeout === undefined ? client : PusherHttpClient.withDeadline(client, settings.timeout)
+  // Tell effect-pusher's operations that this client bounds its answers and enforces the deadline, so they
+  // read its answers as they are and add no timer of their own.
+  const bounded = PusherHttpClient.withMaxResponseBytes(client, settings.maxResponseBytes)
+  return settings.timeout === undefined ? bounded : PusherHttpClient.withDeadline(bounded, settings.timeout)
 }

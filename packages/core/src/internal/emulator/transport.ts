@@ -1,3 +1,4 @@
+import * as Encoding from "@effect-pusher/protocol/Encoding"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -37,7 +38,14 @@ export const makeClient = (handle: Handle): HttpClient.HttpClient =>
           ? Effect.succeed(
             HttpClientResponse.fromWeb(
               request,
-              new Response(answer.body, { status: answer.status, headers: { "content-type": answer.contentType } })
+              // With its length, as a real server sends it: the answer is then read whole, not as a stream.
+              new Response(answer.body, {
+                status: answer.status,
+                headers: {
+                  "content-type": answer.contentType,
+                  "content-length": String(Encoding.utf8Length(answer.body))
+                }
+              })
             )
           )
           : Effect.fail(
