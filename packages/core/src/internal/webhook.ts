@@ -12,6 +12,7 @@ import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
 import { WebhookError } from "../PusherError.js"
 import type { ClientEvent, VerifyOptions, WebhookEvent, WebhookPayload, WebhookRequest } from "../Webhook.js"
+import { cipher } from "./cipher.js"
 import * as Encryption from "./encryption.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
@@ -38,6 +39,8 @@ export const decodePayload = (u: unknown): Either.Either<WebhookPayload, string>
 const isEncryptedClientEvent = (event: WebhookEvent): event is ClientEvent =>
   event._tag === "ClientEvent" && Names.isEncrypted(event.channel)
 
+// The cipher is imported statically here, not on first use as for triggers (`Encryption.withEncryption`):
+// `Webhook.verify` stays synchronous, so `Effect.runSync` can run it.
 // Client events of encrypted channels carry `{nonce, ciphertext}`: their data is the plaintext, or they
 // become `UndecryptableClientEvent`s saying why.
 const decryptEvents = (
@@ -50,7 +53,7 @@ const decryptEvents = (
       if (!isEncryptedClientEvent(event)) return event
       const opened = Either.flatMap(
         Encryption.masterKeyFor(config, event.channel),
-        (masterKey) => Encryption.open(crypto, masterKey, event.channel, event.data)
+        (masterKey) => Encryption.open(cipher, crypto, masterKey, event.channel, event.data)
       )
       return Either.isRight(opened)
         ? { ...event, data: opened.right }
