@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint"
 
 export default tseslint.config(
   {
-    ignores: ["**/dist/**", "**/build/**", "**/node_modules/**", "test/soketi/**", "**/*.d.ts"]
+    ignores: ["**/dist/**", "**/build/**", "**/node_modules/**", "test/soketi/**", "**/*.d.ts", ".cache/**"]
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -9,6 +9,9 @@
  *   (so it includes validation, the Effect runtime, request building and answer decoding), against theirs
  *   as above.
  *
+ * - "secretbox alone": the cipher by itself on the payload's JSON bytes, tweetnacl (what pusher@5.3.4 and
+ *   pusher-js use) against @noble/ciphers (ours since the cipher is loaded on first use).
+ *
  * Run: npx --yes pnpm@10 bench:encryption
  */
 import { Pusher as EffectPusher, PusherConfig, PusherCrypto } from "@effect-pusher/core"
@@ -22,6 +25,8 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { createRequire } from "node:module"
 import Pusher from "pusher"
+import nacl from "tweetnacl"
+import { cipher } from "../packages/core/src/internal/cipher.js"
 import * as Encryption from "../packages/core/src/internal/encryption.js"
 import * as Signing from "../packages/core/src/internal/signing.js"
 import * as ProtocolSigning from "../packages/protocol/src/Signing.js"
@@ -75,7 +80,7 @@ const masterKey = Redacted.value(Option.getOrThrow(config.encryptionMasterKey))
 const fullPath = `${config.pathPrefix}/events`
 
 const prepareOurs = (crypto: PusherCrypto.Service, data: unknown) => {
-  const wire = Encryption.seal(crypto, masterKey, channel, JSON.stringify(data))
+  const wire = Encryption.seal(cipher, crypto, masterKey, channel, JSON.stringify(data))
   const body = JSON.stringify({ name: "order-updated", data: wire, channels: [channel] })
   const signer = Signing.requestSigner(config, crypto)
   const query = ProtocolSigning.signedQuery(signer, "POST", fullPath, [], body, Math.floor(Date.now() / 1000))
@@ -117,10 +122,19 @@ const main = async () => {
   console.log(
     `node ${process.version}; ${N} preparations (${N_TRIGGER} triggers) per round, median of ${ROUNDS} interleaved rounds\n`
   )
+  const nonce = nacl.randomBytes(24)
+  const channelKeyBytes = Encryption.channelKey(PusherCrypto.portable, masterKey, channel)
   for (const [label, data] of Object.entries(payloads)) {
+    const dataBytes = new TextEncoder().encode(JSON.stringify(data))
     const candidates: Array<readonly [string, () => void | Promise<void>, number]> = [
       ["pusher@5.3.4 trigger (no network)", () => {
         for (let i = 0; i < N; i++) pusher.trigger(channel, "order-updated", data)
+      }, N],
+      ["tweetnacl secretbox alone", () => {
+        for (let i = 0; i < N; i++) sink += nacl.secretbox(dataBytes, nonce, channelKeyBytes).length
+      }, N],
+      ["@noble/ciphers secretbox alone (ours)", () => {
+        for (let i = 0; i < N; i++) sink += cipher.seal(dataBytes, nonce, channelKeyBytes).length
       }, N],
       ["ours prepare, portable crypto", () => {
         for (let i = 0; i < N; i++) prepareOurs(PusherCrypto.portable, data)
@@ -145,7 +159,7 @@ const main = async () => {
     const baseline = median(samples[0]!)
     console.log(
       `payload ${label}, sealed data ${
-        Encryption.seal(PusherCrypto.portable, masterKey, channel, JSON.stringify(data)).length
+        Encryption.seal(cipher, PusherCrypto.portable, masterKey, channel, JSON.stringify(data)).length
       } B`
     )
     for (let c = 0; c < candidates.length; c++) {

@@ -194,7 +194,7 @@ export const layer = (
  * @since 0.1.0
  * @category accessors
  */
-export const stats: Effect.Effect<Stats> = Effect.map(
+export const stats: Effect.Effect<Stats> = /* @__PURE__ */ Effect.map(
   PusherBatching,
   Option.match({
     onNone: () => ({ requests: 0, events: 0, isolated: 0 }),

@@ -15,6 +15,7 @@ import { createRequire } from "node:module"
 import type { AddressInfo } from "node:net"
 import OfficialPusher from "pusher"
 import nacl from "tweetnacl"
+import { cipher } from "../src/internal/cipher.js"
 import * as Encryption from "../src/internal/encryption.js"
 import * as CoreSigning from "../src/internal/signing.js"
 import { makeRecorder } from "./utils/recorder.js"
@@ -234,12 +235,14 @@ describe("trigger to a private-encrypted- channel", () => {
       const data = { from: "pusher@5.3.4", text: "ünïcödé ✓", n: 1.5 }
       const theirs = yield* Effect.promise(() => officialCapture((p) => p.trigger(channel, "e", data)))
       const wire = (JSON.parse(theirs.body) as { data: string }).data
-      expect(Encryption.open(PusherCrypto.portable, masterKey, channel, wire)).toEqual(Either.right(data))
+      expect(Encryption.open(cipher, PusherCrypto.portable, masterKey, channel, wire)).toEqual(Either.right(data))
       const str = yield* Effect.promise(() => officialCapture((p) => p.trigger(channel, "e", "just text")))
       const strWire = (JSON.parse(str.body) as { data: string }).data
-      expect(Encryption.open(PusherCrypto.portable, masterKey, channel, strWire)).toEqual(Either.right("just text"))
+      expect(Encryption.open(cipher, PusherCrypto.portable, masterKey, channel, strWire)).toEqual(
+        Either.right("just text")
+      )
       // Same channel, other channel: only the right key opens it.
-      const other = Encryption.open(PusherCrypto.portable, masterKey, "private-encrypted-x", wire)
+      const other = Encryption.open(cipher, PusherCrypto.portable, masterKey, "private-encrypted-x", wire)
       expect(Either.isLeft(other) && other.left.reason).toBe("DecryptionFailed")
     }))
 
@@ -289,10 +292,10 @@ describe("trigger to a private-encrypted- channel", () => {
         )
       )
       const batch = (JSON.parse(theirs.body) as { batch: Array<{ data: string }> }).batch
-      expect(Encryption.open(PusherCrypto.portable, masterKey, channel, batch[0]!.data)).toEqual(
+      expect(Encryption.open(cipher, PusherCrypto.portable, masterKey, channel, batch[0]!.data)).toEqual(
         Either.right([1, "two", { three: 3 }])
       )
-      expect(Encryption.open(PusherCrypto.portable, masterKey, "private-encrypted-b", batch[1]!.data)).toEqual(
+      expect(Encryption.open(cipher, PusherCrypto.portable, masterKey, "private-encrypted-b", batch[1]!.data)).toEqual(
         Either.right("hi")
       )
     }))
@@ -321,7 +324,8 @@ describe("trigger to a private-encrypted- channel", () => {
   it.effect("the limit is the configured maxPayloadBytes, compared with the sealed length", () =>
     Effect.gen(function*() {
       const data = { pad: "x".repeat(100) }
-      const sealedLength = Encryption.seal(fixedRandom(fixedNonce), masterKey, channel, JSON.stringify(data)).length
+      const sealedLength =
+        Encryption.seal(cipher, fixedRandom(fixedNonce), masterKey, channel, JSON.stringify(data)).length
       const exact = setup({ ...withKey, maxPayloadBytes: sealedLength }, fixedRandom(fixedNonce))
       yield* Pusher.trigger(channel, "e", data).pipe(Effect.provide(exact.layer))
       expect(exact.recorder.requests.length).toBe(1)
@@ -460,11 +464,11 @@ describe("authorizeChannel on an encrypted channel", () => {
 
 describe("seal and open", () => {
   const crypto = fixedRandom(fixedNonce)
-  const sealed = Encryption.seal(crypto, masterKey, channel, "{\"hello\":\"world\"}")
+  const sealed = Encryption.seal(cipher, crypto, masterKey, channel, "{\"hello\":\"world\"}")
   const envelope = JSON.parse(sealed) as { nonce: string; ciphertext: string }
 
   const reasonOf = (data: unknown, name = channel, master = masterKey) => {
-    const result = Encryption.open(crypto, master, name, data)
+    const result = Encryption.open(cipher, crypto, master, name, data)
     return Either.isLeft(result) ? result.left.reason : "opened"
   }
 
@@ -482,8 +486,8 @@ describe("seal and open", () => {
     })
 
   it("round-trips and matches tweetnacl", () => {
-    expect(Encryption.open(crypto, masterKey, channel, sealed)).toEqual(Either.right({ hello: "world" }))
-    expect(Encryption.open(crypto, masterKey, channel, envelope)).toEqual(Either.right({ hello: "world" }))
+    expect(Encryption.open(cipher, crypto, masterKey, channel, sealed)).toEqual(Either.right({ hello: "world" }))
+    expect(Encryption.open(cipher, crypto, masterKey, channel, envelope)).toEqual(Either.right({ hello: "world" }))
     expect(sealed).toBe(sealRaw(new TextEncoder().encode("{\"hello\":\"world\"}")))
   })
 
@@ -522,9 +526,11 @@ describe("seal and open", () => {
         (value, suffix, master) => {
           const name = `private-encrypted-${suffix}`
           const json = JSON.stringify(value)
-          const wire = Encryption.seal(PusherCrypto.portable, master, name, json)
+          const wire = Encryption.seal(cipher, PusherCrypto.portable, master, name, json)
           expect(openLikePusherJs(wire, name, master)).toBe(json)
-          expect(Encryption.open(PusherCrypto.portable, master, name, wire)).toEqual(Either.right(JSON.parse(json)))
+          expect(Encryption.open(cipher, PusherCrypto.portable, master, name, wire)).toEqual(
+            Either.right(JSON.parse(json))
+          )
         }
       ),
       { numRuns: 200 }
@@ -583,7 +589,7 @@ describe("seal and open", () => {
   it("every error is an EncryptionError naming the channel, never the master key", () => {
     const errors: Array<unknown> = []
     for (const data of ["x", { ...envelope, nonce: flipBit(envelope.nonce, 0) }, sealRaw(new Uint8Array([1]))]) {
-      const result = Encryption.open(crypto, masterKey, channel, data)
+      const result = Encryption.open(cipher, crypto, masterKey, channel, data)
       if (Either.isLeft(result)) errors.push(result.left)
     }
     errors.push(Encryption.toError(channel, ProtocolEncryption.missingMasterKey))

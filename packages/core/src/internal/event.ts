@@ -24,6 +24,8 @@ import { toEither, toError } from "./validation.js"
 export interface Keys {
   readonly config: PusherConfig.Service
   readonly crypto: PusherCrypto.Service
+  /** The master key and the cipher, when the config has a key (see `Encryption.withEncryption`). */
+  readonly encrypting: Encryption.Encrypting | undefined
 }
 
 /** @internal One event's fields as the caller gave them, each read once. */
@@ -50,16 +52,15 @@ const prepareData = (
   encrypted: string | undefined,
   data: unknown
 ): Either.Either<string, ValidationError | EncryptionError> => {
-  const wire = encrypted === undefined
+  const encrypting = keys.encrypting
+  const wire: Either.Either<string, ValidationError | EncryptionError> = encrypted === undefined
     ? toEither(Json.serializeData(field, data))
-    : Either.flatMap(
-      Encryption.masterKeyFor(keys.config, encrypted),
+    : encrypting === undefined
+    ? Either.left(Encryption.missingMasterKey(encrypted))
+    : Either.map(
       // Strings are JSON-encoded before sealing too, as pusher-http-node does; pusher-js parses them back.
-      (masterKey) =>
-        Either.map(
-          toEither(Json.toJson(field, data)),
-          (json) => Encryption.seal(keys.crypto, masterKey, encrypted, json)
-        )
+      toEither(Json.toJson(field, data)),
+      (json) => Encryption.seal(encrypting.cipher, keys.crypto, encrypting.masterKey, encrypted, json)
     )
   return Either.flatMap(wire, (sent) => {
     const failure = Json.checkPayloadSize(field, sent, keys.config.maxPayloadBytes)
@@ -244,6 +245,16 @@ export const prepareUserEvent = (
 
 // ---- sending
 
+/** The keys of event preparation, with the cipher loaded when the config can encrypt. */
+const withKeys = <A>(
+  requestContext: Client.RequestContext,
+  f: (keys: Keys) => Effect.Effect<A, PusherError>
+): Effect.Effect<A, PusherError> =>
+  Encryption.withEncryption(
+    requestContext.config,
+    (encrypting) => f({ config: requestContext.config, crypto: requestContext.crypto, encrypting })
+  )
+
 /**
  * The batcher in the context, when it may take this event: it sends with its own config, so a trigger
  * under another config goes out directly.
@@ -286,32 +297,33 @@ const sending = <I, A>(
   fromBatcher: (result: TriggerResult) => A
 ) =>
 (input: I, requestContext: Client.RequestContext, context: Context.Context<never>): Effect.Effect<A, PusherError> =>
-  Either.match(prepare(requestContext, input), {
-    onLeft: Effect.fail,
-    onRight: ({ channels, event }) => {
-      const channel = channels.length === 1 ? channels[0] : undefined
-      const batcher = channel === undefined ? undefined : batcherFor(requestContext, context)
-      return channel !== undefined && batcher !== undefined
-        ? Effect.map(submit(batcher, requestContext, context, channel, event), fromBatcher)
-        : Retry.send(
-          Retry.policyOf(context),
-          requestContext,
-          "POST",
-          "/events",
-          [],
-          Events.triggerBody(channels, event),
-          decode
-        )
-    }
-  })
+  withKeys(requestContext, (keys) =>
+    Either.match(prepare(keys, input), {
+      onLeft: Effect.fail,
+      onRight: ({ channels, event }) => {
+        const channel = channels.length === 1 ? channels[0] : undefined
+        const batcher = channel === undefined ? undefined : batcherFor(requestContext, context)
+        return channel !== undefined && batcher !== undefined
+          ? Effect.map(submit(batcher, requestContext, context, channel, event), fromBatcher)
+          : Retry.send(
+            Retry.policyOf(context),
+            requestContext,
+            "POST",
+            "/events",
+            [],
+            Events.triggerBody(channels, event),
+            decode
+          )
+      }
+    }))
 
 // ---- the operations' bodies, on their snapshots
 
 /** @internal */
-export const trigger = sending(prepareTrigger, Results.decodeTrigger, identity)
+export const trigger = /* @__PURE__ */ sending(prepareTrigger, Results.decodeTrigger, identity)
 
 /** @internal */
-export const sendToUser = sending(prepareUserEvent, Results.ignoreBody, constVoid)
+export const sendToUser = /* @__PURE__ */ sending(prepareUserEvent, Results.ignoreBody, constVoid)
 
 /** @internal */
 export const triggerBatch = (
@@ -319,8 +331,9 @@ export const triggerBatch = (
   requestContext: Client.RequestContext,
   context: Context.Context<never>
 ): Effect.Effect<Results.TriggerBatchResult, PusherError> =>
-  Either.match(prepareBatch(requestContext, input), {
-    onLeft: Effect.fail,
-    onRight: (body) =>
-      Retry.send(Retry.policyOf(context), requestContext, "POST", "/batch_events", [], body, Results.decodeBatch)
-  })
+  withKeys(requestContext, (keys) =>
+    Either.match(prepareBatch(keys, input), {
+      onLeft: Effect.fail,
+      onRight: (body) =>
+        Retry.send(Retry.policyOf(context), requestContext, "POST", "/batch_events", [], body, Results.decodeBatch)
+    }))

@@ -5,7 +5,7 @@ import * as Client from "./client.js"
 // Every answer schema of the REST API, and the decoders compiled from them; `Pusher.ts` publishes the schemas.
 
 /** @internal */
-export const ChannelAttributes = Schema.Struct({
+export const ChannelAttributes = /* @__PURE__ */ Schema.Struct({
   subscriptionCount: Schema.optional(Schema.NonNegativeInt).pipe(Schema.fromKey("subscription_count")),
   userCount: Schema.optional(Schema.NonNegativeInt).pipe(Schema.fromKey("user_count"))
 })
@@ -14,7 +14,7 @@ export const ChannelAttributes = Schema.Struct({
 export type ChannelAttributes = Schema.Schema.Type<typeof ChannelAttributes>
 
 /** @internal */
-export const TriggerResult = Schema.Struct({
+export const TriggerResult = /* @__PURE__ */ Schema.Struct({
   channels: Schema.optional(Schema.Record({ key: Schema.String, value: ChannelAttributes }))
 })
 
@@ -22,7 +22,7 @@ export const TriggerResult = Schema.Struct({
 export type TriggerResult = Schema.Schema.Type<typeof TriggerResult>
 
 /** @internal */
-export const TriggerBatchResult = Schema.Struct({
+export const TriggerBatchResult = /* @__PURE__ */ Schema.Struct({
   batch: Schema.optional(Schema.Array(ChannelAttributes))
 })
 
@@ -30,7 +30,7 @@ export const TriggerBatchResult = Schema.Struct({
 export type TriggerBatchResult = Schema.Schema.Type<typeof TriggerBatchResult>
 
 /** @internal */
-export const ChannelsResult = Schema.Struct({
+export const ChannelsResult = /* @__PURE__ */ Schema.Struct({
   channels: Schema.Record({ key: Schema.String, value: ChannelAttributes })
 })
 
@@ -40,29 +40,29 @@ export const ChannelsResult = Schema.Struct({
  *
  * @internal
  */
-export const ChannelResult = Schema.Struct({
+export const ChannelResult = /* @__PURE__ */ Schema.Struct({
   occupied: Schema.Boolean,
   ...ChannelAttributes.fields,
   cache: Schema.optionalWith(Schema.Struct({ data: Schema.String, ttl: Schema.Number }), { nullable: true })
 })
 
 /** @internal */
-export const User = Schema.Struct({ id: Schema.String })
+export const User = /* @__PURE__ */ Schema.Struct({ id: Schema.String })
 
 /** @internal */
-export const UsersResult = Schema.Struct({ users: Schema.Array(User) })
+export const UsersResult = /* @__PURE__ */ Schema.Struct({ users: Schema.Array(User) })
 
 /** @internal */
-export const decodeTrigger = Client.decoder(TriggerResult)
+export const decodeTrigger = /* @__PURE__ */ Client.decoder(TriggerResult)
 /** @internal */
-export const decodeBatch = Client.decoder(TriggerBatchResult)
+export const decodeBatch = /* @__PURE__ */ Client.decoder(TriggerBatchResult)
 /** @internal */
-export const decodeChannels = Client.decoder(ChannelsResult)
+export const decodeChannels = /* @__PURE__ */ Client.decoder(ChannelsResult)
 /** @internal */
-export const decodeChannel = Client.decoder(ChannelResult)
+export const decodeChannel = /* @__PURE__ */ Client.decoder(ChannelResult)
 /** @internal */
-export const decodeUsers = Client.decoder(UsersResult)
+export const decodeUsers = /* @__PURE__ */ Client.decoder(UsersResult)
 /** @internal */
-export const decodeAnything = Client.decoder(Schema.Unknown)
+export const decodeAnything = /* @__PURE__ */ Client.decoder(Schema.Unknown)
 /** @internal An answer whose body carries nothing the caller needs. */
 export const ignoreBody: Client.Decoder<void> = () => Either.void

@@ -20,6 +20,7 @@ import type {
   WebhookPayload,
   WebhookRequest
 } from "../Webhook.js"
+import { cipher } from "./cipher.js"
 import * as Encryption from "./encryption.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
@@ -47,6 +48,8 @@ export const decodePayload = (u: unknown): Either.Either<WebhookPayload, string>
 const isEncryptedClientEvent = (event: WebhookEvent): event is ClientEvent =>
   event._tag === "ClientEvent" && Names.isEncrypted(event.channel)
 
+// The cipher is imported statically here, not on first use as for triggers (`Encryption.withEncryption`):
+// `Webhook.verify` stays synchronous, so `Effect.runSync` can run it.
 // Client events of encrypted channels carry `{nonce, ciphertext}`: their data is the plaintext, or they
 // become `UndecryptableClientEvent`s saying why.
 const decryptEvents = (
@@ -59,7 +62,7 @@ const decryptEvents = (
       if (!isEncryptedClientEvent(event)) return event
       const opened = Either.flatMap(
         Encryption.masterKeyFor(config, event.channel),
-        (masterKey) => Encryption.open(crypto, masterKey, event.channel, event.data)
+        (masterKey) => Encryption.open(cipher, crypto, masterKey, event.channel, event.data)
       )
       return Either.isRight(opened)
         ? { ...event, data: opened.right }

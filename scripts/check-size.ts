@@ -1,0 +1,96 @@
+// `pnpm check:size`: what a Cloudflare Worker pays for this library. Bundles two Workers with esbuild
+// (minified ESM, no Node built-ins, the `workerd` conditions), gzips them and compares:
+//
+// - scripts/size/baseline-worker.ts: one JSON POST with Effect and FetchHttpClient, nothing of ours;
+// - scripts/size/pusher-worker.ts: `Pusher.trigger` and `Pusher.authorizeChannel` over FetchHttpClient.
+//
+// Each is bundled twice: into one file (what wrangler uploads: it inlines dynamic imports) and with chunk
+// splitting (Vite, Rollup, esbuild --splitting), where the cipher of encrypted channels, imported only on
+// first use, stays in a chunk of its own that a Worker without a master key never loads. The budget is on
+// the code a trigger + authorize Worker loads: at most 15 KB gzipped over the baseline. Exits non-zero over
+// budget.
+import * as esbuild from "esbuild"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { gzipSync } from "node:zlib"
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..")
+const budgetKB = 15
+
+interface Measured {
+  /** gzipped bytes of the entry and the chunks it imports statically (what loads at start). */
+  readonly loaded: number
+  /** gzipped bytes of every output file. */
+  readonly total: number
+  readonly files: ReadonlyArray<{ readonly path: string; readonly gzip: number; readonly minified: number }>
+}
+
+const gzip = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length
+
+const measure = async (entry: string, splitting: boolean): Promise<Measured> => {
+  const outdir = mkdtempSync(join(tmpdir(), "check-size-"))
+  try {
+    const result = await esbuild.build({
+      entryPoints: [join(root, "scripts", "size", entry)],
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "neutral",
+      mainFields: ["module", "main"],
+      conditions: ["@effect-pusher/source", "workerd", "worker", "browser"],
+      target: "es2022",
+      splitting,
+      outdir,
+      write: false,
+      metafile: true,
+      logLevel: "error"
+    })
+    const outputs = result.metafile.outputs
+    const byPath = new Map(result.outputFiles.map((file) => [file.path, file.contents]))
+    const files = Object.keys(outputs).map((path) => {
+      const contents = byPath.get(join(root, path)) ?? byPath.get(path) ?? new Uint8Array()
+      return { path, gzip: gzip(contents), minified: contents.length }
+    })
+    // The entry, then every chunk reached through static imports (not dynamic ones).
+    const entryPath = Object.keys(outputs).find((path) => outputs[path]?.entryPoint !== undefined) ?? ""
+    const loadedPaths = new Set<string>()
+    const visit = (path: string) => {
+      if (loadedPaths.has(path)) return
+      loadedPaths.add(path)
+      for (const imported of outputs[path]?.imports ?? []) {
+        if (imported.kind === "import-statement" && !imported.external) visit(imported.path)
+      }
+    }
+    visit(entryPath)
+    const sum = (paths: ReadonlyArray<string>) =>
+      files.filter((file) => paths.includes(file.path)).reduce((total, file) => total + file.gzip, 0)
+    return { loaded: sum([...loadedPaths]), total: sum(files.map((file) => file.path)), files }
+  } finally {
+    rmSync(outdir, { recursive: true, force: true })
+  }
+}
+
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`
+
+const baseline = await measure("baseline-worker.ts", false)
+const single = await measure("pusher-worker.ts", false)
+const split = await measure("pusher-worker.ts", true)
+
+console.log(`Effect + FetchHttpClient alone (baseline):            ${kb(baseline.total)} gzipped`)
+console.log(
+  `trigger + authorizeChannel Worker, one file:          ${kb(single.total)} (+${
+    kb(single.total - baseline.total)
+  } over the baseline, the cipher included)`
+)
+console.log(
+  `trigger + authorizeChannel Worker, chunks split:      ${kb(split.loaded)} loaded (+${
+    kb(split.loaded - baseline.total)
+  }); ${kb(split.total - split.loaded)} more in the cipher's chunk, loaded only with a master key`
+)
+const added = split.loaded - baseline.total
+const ok = added <= budgetKB * 1000
+console.log(`budget: at most +${budgetKB} KB loaded over the baseline: ${ok ? "within" : "OVER"} (+${kb(added)})`)
+console.log(`${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`)
+process.exit(ok ? 0 : 1)

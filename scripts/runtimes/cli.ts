@@ -1,0 +1,7 @@
+// The smoke program as a command, for Node, Bun and Deno: prints one JSON line with every check.
+import { type Params, run } from "./smoke.js"
+
+// Replaced by esbuild's `define` with the driver's parameters.
+declare const SMOKE_PARAMS: Params
+
+run(SMOKE_PARAMS).then((checks) => console.log(JSON.stringify(checks)))

@@ -1,0 +1,219 @@
+// The smoke program of `pnpm test:runtimes`: the same checks on Node, Bun, Deno and workerd. It uses only
+// the core and `FetchHttpClient`, so it is what a user's program on any of them would load. Every expected
+// value comes from the driver (scripts/runtimes.ts), which computed it with pusher@5.3.4 in Node.
+import * as Pusher from "@effect-pusher/core/Pusher"
+import * as PusherConfig from "@effect-pusher/core/PusherConfig"
+import * as PusherEndpoints from "@effect-pusher/core/PusherEndpoints"
+import * as Webhook from "@effect-pusher/core/Webhook"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpApp from "@effect/platform/HttpApp"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+
+/** What the driver passes in (bundled in with esbuild's `define`). */
+export interface Params {
+  readonly runtime: string
+  /** The served emulator: appId, key, secret, host, port, useTLS. */
+  readonly app: {
+    readonly appId: string
+    readonly key: string
+    readonly secret: string
+    readonly host: string
+    readonly port: number
+  }
+  readonly masterKeyBase64: string
+  /** A port on 127.0.0.1 that accepts connections and never answers. */
+  readonly silentPort: number
+  readonly socketId: string
+  readonly presenceData: { readonly user_id: string; readonly user_info: { readonly name: string } }
+  readonly user: { readonly id: string; readonly name: string }
+  /** pusher@5.3.4's answers for the same inputs. */
+  readonly expected: {
+    readonly privateChannel: string
+    readonly privateAuth: { readonly auth: string }
+    readonly presenceChannel: string
+    readonly presenceAuth: { readonly auth: string; readonly channel_data: string }
+    readonly encryptedChannel: string
+    readonly encryptedAuth: { readonly auth: string; readonly shared_secret: string }
+    readonly userAuth: { readonly auth: string; readonly user_data: string }
+  }
+  /** A webhook signed in Node and accepted by pusher@5.3.4, with an encrypted client event sealed by tweetnacl. */
+  readonly webhook: {
+    readonly body: string
+    readonly tamperedBody: string
+    readonly key: string
+    readonly signature: string
+    readonly encryptedPlaintext: unknown
+  }
+  /** What the smoke triggers; the driver then reads it back from the emulator. */
+  readonly trigger: {
+    readonly channel: string
+    readonly encryptedChannel: string
+    readonly event: string
+    readonly data: unknown
+  }
+}
+
+/** One check's outcome. */
+export interface Check {
+  readonly name: string
+  readonly ok: boolean
+  readonly detail: string
+}
+
+// JSON with object keys sorted: pusher@5.3.4 builds its answers in another key order.
+const canonical = (u: unknown): string =>
+  JSON.stringify(u, (_, value: unknown) =>
+    typeof value === "object" && value !== null && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value)
+
+const same = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b)
+
+const check = <A, E>(
+  name: string,
+  effect: Effect.Effect<A, E>,
+  judge: (result: Either.Either<A, E>) => string
+): Effect.Effect<Check> =>
+  effect.pipe(
+    Effect.either,
+    Effect.timeoutFail({ duration: "20 seconds", onTimeout: () => "the check itself took over 20 s" }),
+    Effect.map(judge),
+    Effect.catchAll(Effect.succeed),
+    Effect.catchAllDefect((defect) => Effect.succeed(`defect: ${String(defect)}`)),
+    Effect.map((problem) => ({ name, ok: problem === "", detail: problem }))
+  )
+
+const expectValue = (expected: unknown) => <E>(result: Either.Either<unknown, E>): string =>
+  Either.isRight(result)
+    ? same(result.right, expected) ? "" : `got ${JSON.stringify(result.right)}, expected ${JSON.stringify(expected)}`
+    : `failed: ${String(result.left)}`
+
+const expectError = (tag: string, reason: string) => <A>(result: Either.Either<A, unknown>): string => {
+  if (Either.isRight(result)) return "succeeded, expected a failure"
+  const error = result.left
+  const actual = typeof error === "object" && error !== null
+    ? `${String(Reflect.get(error, "_tag"))}/${String(Reflect.get(error, "reason"))}`
+    : String(error)
+  return actual === `${tag}/${reason}` ? "" : `failed with ${actual}, expected ${tag}/${reason}`
+}
+
+/** Runs every check; never fails. */
+export const run = (params: Params): Promise<ReadonlyArray<Check>> => {
+  const { app, expected } = params
+  const options: PusherConfig.Options = { ...app, useTLS: false, encryptionMasterKeyBase64: params.masterKeyBase64 }
+  const live = Layer.merge(PusherConfig.layer(options), FetchHttpClient.layer)
+  const provide = <A, E>(effect: Effect.Effect<A, E, Pusher.Requirements>, layer = live) =>
+    Effect.provide(effect, Layer.orDie(layer))
+  const headers = (signature: string) => ({
+    "content-type": "application/json",
+    "x-pusher-key": params.webhook.key,
+    "x-pusher-signature": signature
+  })
+  const endpoints = HttpApp.toWebHandler(
+    PusherEndpoints.router({
+      authorizeChannel: () => Effect.succeed(PusherEndpoints.allow),
+      webhook: () => Effect.void
+    }).pipe(Effect.provide(Layer.orDie(PusherConfig.layer(options))))
+  )
+  const post = (path: string, body: string, init: Record<string, string>) =>
+    Effect.promise(() => endpoints(new Request(`http://smoke.local${path}`, { method: "POST", headers: init, body })))
+
+  const checks: ReadonlyArray<Effect.Effect<Check>> = [
+    check(
+      "authorizeChannel (private) equals pusher@5.3.4",
+      provide(Pusher.authorizeChannel(params.socketId, expected.privateChannel)),
+      expectValue(expected.privateAuth)
+    ),
+    check(
+      "authorizeChannel (presence) equals pusher@5.3.4",
+      provide(Pusher.authorizeChannel(params.socketId, expected.presenceChannel, params.presenceData)),
+      expectValue(expected.presenceAuth)
+    ),
+    check(
+      "authorizeChannel (encrypted, shared_secret) equals pusher@5.3.4",
+      provide(Pusher.authorizeChannel(params.socketId, expected.encryptedChannel)),
+      expectValue(expected.encryptedAuth)
+    ),
+    check(
+      "authenticateUser equals pusher@5.3.4",
+      provide(Pusher.authenticateUser(params.socketId, params.user)),
+      expectValue(expected.userAuth)
+    ),
+    check(
+      "webhook verifies, and its encrypted client event opens",
+      provide(Webhook.verify({ headers: headers(params.webhook.signature), body: params.webhook.body })),
+      (result) => {
+        if (Either.isLeft(result)) return `failed: ${String(result.left)}`
+        const events = result.right.events
+        const client = events.find((event) => event._tag === "ClientEvent")
+        if (events.length !== 2 || events[0]?._tag !== "ChannelOccupied") return `events: ${JSON.stringify(events)}`
+        return client !== undefined && same(client.data, params.webhook.encryptedPlaintext)
+          ? ""
+          : `client event: ${JSON.stringify(client)}`
+      }
+    ),
+    check(
+      "a tampered webhook is rejected",
+      provide(Webhook.verify({ headers: headers(params.webhook.signature), body: params.webhook.tamperedBody })),
+      expectError("WebhookError", "SignatureMismatch")
+    ),
+    check(
+      "trigger reaches the emulator",
+      provide(Pusher.trigger(params.trigger.channel, params.trigger.event, params.trigger.data)),
+      expectValue({})
+    ),
+    check(
+      "encrypted trigger reaches the emulator",
+      provide(Pusher.trigger(params.trigger.encryptedChannel, params.trigger.event, params.trigger.data)),
+      expectValue({})
+    ),
+    check(
+      "a wrong secret fails with HttpError Unauthorized",
+      provide(
+        Pusher.trigger(params.trigger.channel, "refused", {}),
+        Layer.merge(PusherConfig.layer({ ...options, secret: "not-the-secret" }), FetchHttpClient.layer)
+      ),
+      expectError("HttpError", "Unauthorized")
+    ),
+    check(
+      "a server that never answers fails with TransportError Timeout",
+      provide(
+        Pusher.trigger(params.trigger.channel, "silent", {}),
+        Layer.merge(
+          PusherConfig.layer({ ...options, port: params.silentPort, timeout: "300 millis" }),
+          FetchHttpClient.layer
+        )
+      ),
+      expectError("TransportError", "Timeout")
+    ),
+    check(
+      "PusherEndpoints auth through HttpApp.toWebHandler equals pusher@5.3.4",
+      Effect.flatMap(
+        post(
+          "/pusher/auth",
+          `socket_id=${encodeURIComponent(params.socketId)}&channel_name=${
+            encodeURIComponent(expected.privateChannel)
+          }`,
+          { "content-type": "application/x-www-form-urlencoded" }
+        ),
+        (response) => Effect.promise(async () => ({ status: response.status, body: await response.text() }))
+      ),
+      (result) =>
+        Either.isRight(result) && result.right.status === 200 &&
+          same(JSON.parse(result.right.body), expected.privateAuth)
+          ? ""
+          : `got ${JSON.stringify(result)}`
+    ),
+    check(
+      "PusherEndpoints webhook through HttpApp.toWebHandler: 200, tampered 401",
+      Effect.all([
+        post("/pusher/webhook", params.webhook.body, headers(params.webhook.signature)),
+        post("/pusher/webhook", params.webhook.tamperedBody, headers(params.webhook.signature))
+      ]).pipe(Effect.map(([good, bad]) => [good.status, bad.status])),
+      expectValue([200, 401])
+    )
+  ]
+  return Effect.runPromise(Effect.all(checks))
+}

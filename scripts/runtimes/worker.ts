@@ -1,0 +1,9 @@
+// The smoke program as a Cloudflare Worker (workerd, no nodejs_compat): every request answers the checks.
+import { type Params, run } from "./smoke.js"
+
+// Replaced by esbuild's `define` with the driver's parameters.
+declare const SMOKE_PARAMS: Params
+
+export default {
+  fetch: async (): Promise<Response> => Response.json(await run(SMOKE_PARAMS))
+}
