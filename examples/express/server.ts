@@ -21,15 +21,16 @@ interface User {
 }
 
 // Your session store. Here a bearer token names a user; a real app uses its session middleware.
-const sessions: Readonly<Record<string, User>> = {
-  "token-ada": { id: "ada", name: "Ada Lovelace" },
-  "token-grace": { id: "grace", name: "Grace Hopper" }
-}
+// (A Map, not an object: a token such as "constructor" must not find anything.)
+const sessions: ReadonlyMap<string, User> = new Map([
+  ["token-ada", { id: "ada", name: "Ada Lovelace" }],
+  ["token-grace", { id: "grace", name: "Grace Hopper" }]
+])
 
 // Only signed-in users may subscribe to private channels, sign in to Pusher or trigger: the user, or
 // undefined once the request is answered 403.
 const signedIn = (req: express.Request, res: express.Response): User | undefined => {
-  const user = sessions[req.get("authorization")?.replace(/^Bearer /, "") ?? ""]
+  const user = sessions.get(req.get("authorization")?.replace(/^Bearer /, "") ?? "")
   if (user === undefined) res.status(403).json({ error: "sign in first" })
   return user
 }

@@ -12,16 +12,17 @@ import { Effect } from "effect"
 import * as Http from "node:http"
 
 // Your session store. Here a bearer token names a user; a real app reads its session cookie.
-const sessions: Readonly<Record<string, { readonly id: string; readonly name: string }>> = {
-  "token-ada": { id: "ada", name: "Ada Lovelace" },
-  "token-grace": { id: "grace", name: "Grace Hopper" }
-}
+// (A Map, not an object: a token such as "constructor" must not find anything.)
+const sessions: ReadonlyMap<string, { readonly id: string; readonly name: string }> = new Map([
+  ["token-ada", { id: "ada", name: "Ada Lovelace" }],
+  ["token-grace", { id: "grace", name: "Grace Hopper" }]
+])
 
 // The signed-in user of the current request, if any. The endpoints run inside the HTTP request, so the
 // authorizers can read its headers.
 const currentUser = Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
   const token = request.headers["authorization"]?.replace(/^Bearer /, "")
-  return token === undefined ? undefined : sessions[token]
+  return token === undefined ? undefined : sessions.get(token)
 })
 
 const onEvent = (event: Webhook.WebhookEvent) =>

@@ -42,6 +42,13 @@ export const refusals = Effect.gen(function*() {
     formHeaders()
   )
   expect(stranger.status).toBe(403)
+  // A token that is a property name of every object is no session.
+  const prototypeToken = yield* post(
+    "/pusher/auth",
+    form({ socket_id: socketId, channel_name: "private-orders" }),
+    formHeaders("constructor")
+  )
+  expect(prototypeToken.status).toBe(403)
   const publicChannel = yield* post(
     "/pusher/auth",
     form({ socket_id: socketId, channel_name: "orders" }),
