@@ -26,8 +26,11 @@ let failed = 0
 try {
   const json = JSON.parse(readFileSync(report, "utf8"))
   passed = json.numPassedTests ?? 0
-  // A file that failed to load has no test results of its own: count it as one failure.
-  const brokenFiles = (json.testResults ?? []).filter((r) => r.status === "failed" && r.assertionResults.length === 0)
+  // A file that failed to load, or whose setup (`beforeAll`, a shared layer) failed, has no failed test of
+  // its own (none, or all skipped): count it as one failure.
+  const brokenFiles = (json.testResults ?? []).filter((r) =>
+    r.status === "failed" && !r.assertionResults.some((a) => a.status === "failed")
+  )
   failed = (json.numFailedTests ?? 0) + brokenFiles.length
 } catch {
   failed = 1

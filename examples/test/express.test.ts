@@ -1,0 +1,3 @@
+import { suite } from "./checks.js"
+
+suite("express", {}, { trigger: true })
