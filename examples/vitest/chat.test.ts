@@ -41,7 +41,7 @@ describe("chat", () => {
       const webhook = yield* pusher.takeWebhook
       const forged = { ...webhook, body: webhook.body.replace("mallory", "admin") }
       const error = yield* Effect.flip(onWebhook(forged))
-      expect(error.reason).toBe("SignatureMismatch")
+      expect(error).toMatchObject({ _tag: "WebhookError", reason: "SignatureMismatch" })
       expect(HashSet.size(yield* whoIsOnline)).toBe(0)
     }).pipe(Effect.provide(TestLayer)))
 

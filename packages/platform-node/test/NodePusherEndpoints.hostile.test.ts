@@ -179,15 +179,32 @@ describe("NodePusherEndpoints after 10,000 bad requests", () => {
       () => post("/pusher/auth", "a".repeat(70_000), form),
       () => post("/pusher/user-auth", "not json", { "content-type": "application/json" })
     ]
+    // A 70 KB body is refused before it is read (413/415), and the connection closed: a client still
+    // uploading then may see the reset before the answer (more often on a loaded machine). Only those two
+    // may end that way; every small request gets its answer.
+    const uploadsRefusedEarly = new Set([2, 4])
     const statuses = new Map<number, number>()
+    let resets = 0
     for (let round = 0; round < 100; round++) {
       const answers = await Promise.all(
-        Array.from({ length: 100 }, (_, i) => bad[(round * 100 + i) % bad.length]!().then((r) => r.status))
+        Array.from({ length: 100 }, (_, i) => {
+          const kind = (round * 100 + i) % bad.length
+          return bad[kind]!().then((r) => r.status, (error) => {
+            if (!uploadsRefusedEarly.has(kind)) throw error
+            return "reset" as const
+          })
+        })
       )
-      for (const status of answers) statuses.set(status, (statuses.get(status) ?? 0) + 1)
+      for (const status of answers) {
+        if (status === "reset") resets++
+        else statuses.set(status, (statuses.get(status) ?? 0) + 1)
+      }
     }
-    expect([...statuses.keys()].sort()).toEqual([400, 401, 413, 415])
-    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(10_000)
+    for (const status of statuses.keys()) expect([400, 401, 413, 415]).toContain(status)
+    // Each small request kind was answered: 400 (duplicate socket_id, not JSON) and 401 (key, signature).
+    expect(statuses.get(400)).toBeGreaterThanOrEqual(2 * 1666)
+    expect(statuses.get(401)).toBeGreaterThanOrEqual(2 * 1666)
+    expect([...statuses.values()].reduce((a, b) => a + b, 0) + resets).toBe(10_000)
 
     const auth = await post("/pusher/auth", "socket_id=123.456&channel_name=private-orders", form)
     expect(auth.status).toBe(200)
@@ -196,7 +213,7 @@ describe("NodePusherEndpoints after 10,000 bad requests", () => {
     const webhook = await post("/pusher/webhook", body, { ...signedHeaders, "x-pusher-signature": signature })
     expect(webhook.status).toBe(200)
     expect(received).toContain("ChannelOccupied")
-  }, 300_000)
+  }, 600_000)
 })
 
 describe("error answers", () => {
