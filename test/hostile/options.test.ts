@@ -176,7 +176,12 @@ const calls: Record<string, (a: Args) => unknown> = {
   "PusherCrypto.layer": ([a]) => Core.PusherCrypto.layer(u(a)),
   "PusherError.isPusherError": ([a]) => Core.PusherError.isPusherError(a),
   "PusherHttpClient.deadline": () => Core.PusherHttpClient.deadline(HttpClient.make(() => Effect.never)),
+  "PusherHttpClient.withMaxResponseBytes": ([a]) =>
+    Effect.sync(() => Core.PusherHttpClient.withMaxResponseBytes(HttpClient.make(() => Effect.never), u(a))),
+  "PusherHttpClient.maxResponseBytes": ([a]) => Effect.sync(() => Core.PusherHttpClient.maxResponseBytes(u(a))),
   "PusherBatching.layer": ([a]) => PusherBatching.layer(u(a)),
+  "PusherRetry.layer": ([a]) => Core.PusherRetry.layer(u(a)),
+  "PusherRetry.withPolicy": ([a]) => Core.PusherRetry.withPolicy(Effect.void, u(a)),
   "PusherTest.make": ([a]) => PusherTest.make(u(a)),
   "PusherTest.layer": ([a]) => PusherTest.layer(u(a)),
   "PusherTest.toHttpApp": () =>
