@@ -19,6 +19,7 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
 
@@ -318,5 +319,34 @@ describe("hostile values over every public function and constructor", () => {
     // One line per function and message, so a failure reads as a list of what to fix.
     expect([...new Set(throws)]).toEqual([])
     expect([...new Set(defects)]).toEqual([])
+  })
+})
+
+// A duration is decoded by looking into the value: a Proxy whose traps throw must be an invalid option (found by
+// the property above once: `NodePusherHttpClient.make({ timeout: proxy })` died).
+describe("a duration option that throws when inspected", () => {
+  const proxy = new Proxy({}, { get: boom, has: boom, ownKeys: boom, getPrototypeOf: boom })
+  const failsTyped = async (effect: Effect.Effect<unknown, unknown, Scope.Scope>, expected: object) => {
+    const exit = await Effect.runPromiseExit(Effect.scoped(effect))
+    expect(exit._tag).toBe("Failure")
+    if (exit._tag === "Failure") {
+      expect(Cause.isDie(exit.cause)).toBe(false)
+      expect(Cause.squash(exit.cause)).toMatchObject(expected)
+    }
+  }
+
+  it("fails as invalid, never dies", async () => {
+    const invalidData = { _op: "InvalidData" }
+    const validation = { _tag: "ValidationError" }
+    await failsTyped(NodePusherHttpClient.make({ timeout: proxy as never }), invalidData)
+    await failsTyped(PusherConfig.make({ ...validOptions, timeout: proxy as never }), invalidData)
+    await failsTyped(
+      Effect.provide(Layer.build(PusherBatching.layer({ maxWait: proxy as never })), PusherTest.layer()),
+      validation
+    )
+    await failsTyped(
+      Effect.provide(Webhook.verify({ headers: {}, body: "" }, { maxAge: proxy as never }), PusherTest.layer()),
+      validation
+    )
   })
 })

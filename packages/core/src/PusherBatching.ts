@@ -50,6 +50,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Batcher from "./internal/batcher.js"
 import * as Batching from "./internal/batching.js"
+import { decodeDuration } from "./internal/duration.js"
 import * as PusherConfig from "./PusherConfig.js"
 import * as PusherCrypto from "./PusherCrypto.js"
 import { ValidationError } from "./PusherError.js"
@@ -144,7 +145,7 @@ const check = (
   if (typeof maxBatch !== "number" || !Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > maxEventsPerBatch) {
     return invalid("maxBatch", `must be an integer from 1 to ${maxEventsPerBatch} (PusherConfig maxEventsPerBatch)`)
   }
-  const maxWait = Duration.decodeUnknown(options.maxWait ?? Duration.zero)
+  const maxWait = decodeDuration(options.maxWait ?? Duration.zero)
   if (Option.isNone(maxWait) || !Duration.isFinite(maxWait.value)) {
     return invalid("maxWait", "must be a finite duration")
   }

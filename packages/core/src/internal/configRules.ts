@@ -14,6 +14,7 @@ import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { decodeDuration } from "./duration.js"
 
 /** @internal A field's value, or the rule it broke. */
 export type Checked<A> = Either.Either<A, string>
@@ -206,7 +207,7 @@ export const port = (value: unknown): Checked<number> => {
 /** @internal A timeout (the protocol's rule: positive, at most 24 days, which a timer can hold). */
 export const timeout = (value: unknown): Checked<Duration.Duration> => {
   // What is not a duration at all fails as an infinite one would.
-  const decoded = Option.getOrElse(Duration.decodeUnknown(value), () => Duration.infinity)
+  const decoded = Option.getOrElse(decodeDuration(value), () => Duration.infinity)
   const failure = ProtocolOptions.checkTimeoutMillis("timeout", Duration.toMillis(decoded))
   return failure === undefined
     ? Either.right(decoded)

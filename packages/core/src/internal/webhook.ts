@@ -21,6 +21,7 @@ import type {
   WebhookRequest
 } from "../Webhook.js"
 import { cipher } from "./cipher.js"
+import { decodeDuration } from "./duration.js"
 import * as Encryption from "./encryption.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
@@ -101,7 +102,7 @@ const receiveKeys: Json.KeyTable<"maxAge" | "onInvalid"> = {
 /** @internal `maxAge`, checked: a positive finite duration, or `undefined` when not set. */
 export const checkMaxAge = (value: unknown): Either.Either<Duration.Duration | undefined, ValidationError> => {
   if (value === undefined) return Either.right(undefined)
-  const decoded = Duration.decodeUnknown(value)
+  const decoded = decodeDuration(value)
   return Option.isSome(decoded) && Duration.isFinite(decoded.value) &&
       Duration.greaterThan(decoded.value, Duration.zero)
     ? Either.right(decoded.value)

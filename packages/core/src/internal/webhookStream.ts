@@ -81,10 +81,15 @@ const parseData = (channel: string, data: unknown): unknown => {
 const isClientEvent = (event: unknown): event is ClientEvent | UndecryptableClientEvent =>
   Predicate.isTagged(event, "ClientEvent") || Predicate.isTagged(event, "UndecryptableClientEvent")
 
-// A caller's event, read once: a value that throws when read is no client event.
+// A caller's event, read once: a value that throws when read is no client event, nor is one whose channel or
+// name is not a string. Data that is not a string (decrypted data) is copied as plain data, so that the
+// schema decodes values that cannot throw: a Proxy in it (a hostile untyped caller) makes it no event.
 const readEvent = (event: unknown): ClientEvent | UndecryptableClientEvent | undefined => {
   try {
-    return isClientEvent(event) ? { ...event } : undefined
+    if (!isClientEvent(event)) return undefined
+    const copy = { ...event }
+    if (typeof copy.channel !== "string" || typeof copy.event !== "string") return undefined
+    return typeof copy.data === "string" ? copy : { ...copy, data: structuredClone(copy.data) }
   } catch {
     return undefined
   }

@@ -68,23 +68,31 @@ export interface Checked {
 
 const invalid = (field: string, rule: string) => ConfigError.InvalidData([field], `${field} ${rule}`)
 
-// A protocol rule's answer: `value`, or the failure as a `ConfigError` named after the option.
-const ruled = <A>(failure: Failure.Failure | undefined, value: A): Either.Either<A, ConfigError.ConfigError> =>
-  failure === undefined ? Either.right(value) : Either.left(invalid(failure.field, failure.rule))
+// A protocol rule's answer: the value as a number (only once the rule has passed: converting a Proxy
+// throws), or the failure as a `ConfigError` named after the option.
+const ruled = (failure: Failure.Failure | undefined, value: unknown): Either.Either<number, ConfigError.ConfigError> =>
+  failure === undefined ? Either.right(Number(value)) : Either.left(invalid(failure.field, failure.rule))
 
-const count = (field: Key, value: unknown) => ruled(ProtocolOptions.checkPositiveInteger(field, value), Number(value))
+const count = (field: Key, value: unknown) => ruled(ProtocolOptions.checkPositiveInteger(field, value), value)
 
 // A timer option, in milliseconds, when given.
 const millis = (field: Key, value: unknown, zeroDisables = false) =>
   value === undefined
     ? Either.right(undefined)
-    : ruled(ProtocolOptions.checkTimerMillis(field, value, zeroDisables), Number(value))
+    : ruled(ProtocolOptions.checkTimerMillis(field, value, zeroDisables), value)
 
 // A duration (an Effect `DurationInput`), as milliseconds, when given.
 const deadline = (value: unknown): Either.Either<number | undefined, ConfigError.ConfigError> => {
   if (value === undefined) return Either.right(undefined)
-  // What is not a duration at all fails as an infinite one would.
-  const ms = Duration.toMillis(Option.getOrElse(Duration.decodeUnknown(value), () => Duration.infinity))
+  // What is not a duration at all fails as an infinite one would; so does a value that throws when decoding
+  // looks into it (a hostile Proxy): an invalid option, not a defect.
+  let decoded: Option.Option<Duration.Duration>
+  try {
+    decoded = Duration.decodeUnknown(value)
+  } catch {
+    decoded = Option.none()
+  }
+  const ms = Duration.toMillis(Option.getOrElse(decoded, () => Duration.infinity))
   return ruled(ProtocolOptions.checkTimeoutMillis("timeout", ms), ms)
 }
 

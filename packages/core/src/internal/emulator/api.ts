@@ -1,11 +1,11 @@
 import * as EmulatorApi from "@effect-pusher/protocol/EmulatorApi"
 import * as ReadonlyArray from "effect/Array"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import type { ValidationError } from "../../PusherError.js"
 import type * as PusherTest from "../../PusherTest.js"
+import { decodeDuration } from "../duration.js"
 import { fail } from "../validation.js"
 import { type Emulator, logRequest, respond } from "./emulator.js"
 
@@ -63,7 +63,7 @@ const checkFault = (fault: PusherTest.Fault, times: number): ValidationError | u
   if (fault._tag === "Status" && (!Number.isInteger(fault.status) || fault.status < 400 || fault.status > 599)) {
     return fail("fault.status", "must be an error status from 400 to 599")
   }
-  if (fault._tag === "Delay" && Option.isNone(Duration.decodeUnknown(fault.duration))) {
+  if (fault._tag === "Delay" && Option.isNone(decodeDuration(fault.duration))) {
     return fail("fault.duration", "must be a duration")
   }
   return undefined
