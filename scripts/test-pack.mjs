@@ -125,9 +125,14 @@ const consumer = `import { Pusher, PusherConfig, PusherError, PusherTest } from 
 import * as Names from "@effect-pusher/protocol/Names"
 import { NodePusher, NodePusherTest } from "@effect-pusher/platform-node"
 import * as NodePusherHttpClient from "@effect-pusher/platform-node/NodePusherHttpClient"
-import { Effect, Layer } from "effect"
+import { type ConfigError, Effect, Layer } from "effect"
 
-const program: Effect.Effect<number, PusherError.PusherError, PusherConfig.PusherConfig | PusherTest.PusherTest> =
+// The client's options are checked when its layer is built: a bad one is a ConfigError.
+const program: Effect.Effect<
+  number,
+  PusherError.PusherError | ConfigError.ConfigError,
+  PusherConfig.PusherConfig | PusherTest.PusherTest
+> =
   Effect.gen(function*() {
     const emulator = yield* PusherTest.PusherTest
     yield* Pusher.trigger("orders", "order-created", { id: 42 })
