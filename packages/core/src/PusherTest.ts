@@ -24,11 +24,13 @@
  *
  * @since 0.1.0
  */
+import * as EmulatorSocket from "@effect-pusher/protocol/EmulatorSocket"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientTag from "@effect/platform/HttpClient"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as Socket from "@effect/platform/Socket"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -252,6 +254,13 @@ export interface Service {
   readonly httpApp: HttpApp.Default
   /** The emulator itself, for custom wiring. */
   readonly handle: (request: EmulatorRequest) => Effect.Effect<EmulatorAnswer>
+  /**
+   * Serves one real WebSocket, upgraded from a request to `url` (`/app/{key}?protocol=7&...`), with the
+   * Channels protocol (version 7, what pusher-js 8 speaks) until it closes. Real sockets share the state
+   * of the simulated clients: both see each other's subscriptions, presence members and events.
+   * `httpApp` and `toHttpApp` route `/app/` upgrades here.
+   */
+  readonly acceptSocket: (socket: Socket.Socket, url: string) => Effect.Effect<void>
 
   /** Opens a simulated connection and returns its socket id. */
   readonly connect: (options?: ConnectOptions) => Effect.Effect<string, ValidationError>
@@ -326,10 +335,20 @@ export interface Options extends Partial<PusherConfig.Options> {
   readonly subscriptionCountWebhooks?: boolean | undefined
   /** How long a cache channel keeps its last event, default 1800 seconds. */
   readonly cacheTtlSeconds?: number | undefined
+  /** Real sockets: the activity timeout announced in `pusher:connection_established`, default 120 seconds. */
+  readonly activityTimeoutSeconds?: number | undefined
+  /** Real sockets: how long the server waits for `pusher:pong` before closing with 4201, default 30 seconds. */
+  readonly pongTimeoutSeconds?: number | undefined
 }
 
 const appOptions = (
-  { cacheTtlSeconds: _ttl, subscriptionCountWebhooks: _webhooks, ...app }: Options
+  {
+    activityTimeoutSeconds: _activity,
+    cacheTtlSeconds: _ttl,
+    pongTimeoutSeconds: _pong,
+    subscriptionCountWebhooks: _webhooks,
+    ...app
+  }: Options
 ): Partial<PusherConfig.Options> => app
 
 /**
@@ -346,7 +365,9 @@ export const make = (options?: Options): Effect.Effect<Service, ConfigError.Conf
       Effect.flatMap(PusherCrypto.current, (crypto) =>
         EmulatorService.make(config, crypto, {
           subscriptionCountWebhooks: options?.subscriptionCountWebhooks ?? false,
-          cacheTtlSeconds: options?.cacheTtlSeconds ?? 1800
+          cacheTtlSeconds: options?.cacheTtlSeconds ?? 1800,
+          activityTimeoutSeconds: options?.activityTimeoutSeconds ?? EmulatorSocket.activityTimeoutSeconds,
+          pongTimeoutSeconds: options?.pongTimeoutSeconds ?? EmulatorSocket.pongTimeoutSeconds
         }))
   )
 
@@ -370,7 +391,7 @@ export const layer = (
 
 /**
  * The emulator as an HTTP app, with a custom answer to `Transport` faults (a server that can drop the
- * connection should).
+ * connection should), and WebSockets on `/app/{key}` served by `acceptSocket` (by default the service's).
  *
  * @since 0.1.0
  * @category constructors
@@ -379,5 +400,6 @@ export const toHttpApp = (
   service: Service,
   onTransportFault: (
     request: HttpServerRequest.HttpServerRequest
-  ) => Effect.Effect<HttpServerResponse.HttpServerResponse>
-): HttpApp.Default => EmulatorTransport.toHttpApp(service.handle, onTransportFault)
+  ) => Effect.Effect<HttpServerResponse.HttpServerResponse>,
+  acceptSocket: Service["acceptSocket"] = service.acceptSocket
+): HttpApp.Default => EmulatorTransport.toHttpApp(service.handle, onTransportFault, acceptSocket)
