@@ -12,6 +12,7 @@ const official = new PusherNode({
   appId: "1",
   key: "app-key",
   secret: "app-secret",
+  cluster: "mt1",
   encryptionMasterKeyBase64: "YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE="
 })
 const app: EmulatorSocket.App = {
