@@ -13,6 +13,30 @@ import type * as PusherJsModule from "pusher-js"
 import type { Channel } from "pusher-js"
 
 const PusherJs: typeof PusherJsModule.default = createRequire(import.meta.url)("pusher-js")
+
+// `ws` (what @effect/platform-node serves with) as a raw client that answers nothing on its own.
+const RawSocket: new(url: string) => {
+  on: (event: string, f: (a: unknown, b?: unknown) => void) => void
+  terminate: () => void
+} = createRequire(createRequire(import.meta.url).resolve("@effect/platform-node"))("ws")
+
+/** Opens a raw socket and collects its frames and its close code, until it closes (bounded). */
+const rawSession = (url: string) =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const frames: Array<{ readonly event: string; readonly data: unknown }> = []
+      let closed: number | undefined
+      const socket = new RawSocket(url)
+      socket.on("message", (raw) => {
+        frames.push(JSON.parse(String(raw)))
+      })
+      socket.on("close", (code) => {
+        closed = Number(code)
+      })
+      return { frames, closed: () => closed, socket }
+    }),
+    ({ socket }) => Effect.sync(() => socket.terminate())
+  )
 type PusherJs = PusherJsModule.default
 
 /** Polls until `read` answers, at most `ms` (a bound on waiting, not an assertion on time). */
@@ -153,4 +177,26 @@ describe("NodePusherTest WebSocket", () => {
       yield* Effect.promise(() => official.terminateUserConnections("dana"))
       yield* waitFor("the termination", () => (dana.pusher.connection.state !== "connected" ? true : undefined))
     }).pipe(Effect.provide(PusherTest.layer())))
+
+  it.scopedLive("a wrong key gets pusher:error 4001 and the close code 4001", () =>
+    Effect.gen(function*() {
+      const served = yield* NodePusherTest.serve()
+      const session = yield* rawSession(`ws://127.0.0.1:${served.port}/app/wrong-key?protocol=7`)
+      const code = yield* waitFor("the close", session.closed)
+      expect(code).toBe(4001)
+      expect(session.frames[0]).toMatchObject({ event: "pusher:error", data: { code: 4001 } })
+    }).pipe(Effect.provide(PusherTest.layer())))
+
+  it.scopedLive("a socket that does not answer the server's ping is closed with 4201", () =>
+    Effect.gen(function*() {
+      const served = yield* NodePusherTest.serve()
+      const session = yield* rawSession(`ws://127.0.0.1:${served.port}/app/${served.pusherOptions.key}?protocol=7`)
+      const code = yield* waitFor("the close", session.closed)
+      expect(code).toBe(4201)
+      expect(session.frames.map((frame) => frame.event)).toEqual([
+        "pusher:connection_established",
+        "pusher:ping",
+        "pusher:error"
+      ])
+    }).pipe(Effect.provide(PusherTest.layer({ activityTimeoutSeconds: 1, pongTimeoutSeconds: 1 }))))
 })
