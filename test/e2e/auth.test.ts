@@ -33,7 +33,7 @@ layer(e2e, { timeout: "30 seconds", excludeTestServices: true })("channel author
       }
     }))
 
-  it.scoped("soketi refuses a subscription signed with a wrong secret", () =>
+  it.scoped("the server refuses a subscription signed with a wrong secret", () =>
     Effect.gen(function*() {
       const { connect } = yield* E2E
       const client = yield* connect({ userId: "mallory", authMode: "wrong-secret" })

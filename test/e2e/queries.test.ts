@@ -6,7 +6,7 @@ import { Pusher } from "@effect-pusher/core"
 import { expect, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
-import { E2E, layer as e2e } from "./harness/environment.js"
+import { E2E, layer as e2e, profile } from "./harness/environment.js"
 
 const notYet = Symbol("notYet")
 
@@ -29,12 +29,14 @@ layer(e2e, { timeout: "30 seconds", excludeTestServices: true })("queries", (it)
       yield* two.subscribe("q-b")
       yield* one.subscribe("other-c")
       const listed = yield* Pusher.channels({ filterByPrefix: "q-" })
-      expect(listed.channels).toEqual({ "q-a": { subscriptionCount: 2 }, "q-b": { subscriptionCount: 1 } })
+      // Channels lists names only unless asked for info; soketi always adds the subscription counts.
+      const counted = (count: number) => (profile.answersInfo ? {} : { subscriptionCount: count })
+      expect(listed.channels).toEqual({ "q-a": counted(2), "q-b": counted(1) })
       const all = yield* Pusher.channels()
       expect(Object.keys(all.channels)).toEqual(expect.arrayContaining(["q-a", "q-b", "other-c"]))
       two.pusher.unsubscribe("q-b")
       const after = yield* eventually(Pusher.channels({ filterByPrefix: "q-" }), (r) => !("q-b" in r.channels))
-      expect(after.channels).toEqual({ "q-a": { subscriptionCount: 2 } })
+      expect(after.channels).toEqual({ "q-a": counted(2) })
     }))
 
   it.scoped("channel reports occupation and counts", () =>

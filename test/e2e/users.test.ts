@@ -62,12 +62,12 @@ layer(e2e, { timeout: "30 seconds", excludeTestServices: true })("users", (it) =
       expect(yield* stillThere.atLeast(1)).toEqual(["pong"])
     }))
 
-  it.scoped("soketi refuses a sign-in signed with a wrong secret", () =>
+  it.scoped("the server refuses a sign-in signed with a wrong secret", () =>
     Effect.gen(function*() {
       const { connect } = yield* E2E
       const client = yield* connect({ userId: "mallory", authMode: "wrong-secret" })
       client.pusher.signin()
-      // soketi answers pusher:error 4009 and closes the connection.
+      // Both servers answer pusher:error 4009 and close the connection.
       yield* client.waitForState((state) => state !== "connected", "the refused connection to be closed")
     }))
 })

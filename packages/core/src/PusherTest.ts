@@ -24,12 +24,14 @@
  *
  * @since 0.1.0
  */
+import * as EmulatorSocket from "@effect-pusher/protocol/EmulatorSocket"
 import type * as Json from "@effect-pusher/protocol/Json"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientTag from "@effect/platform/HttpClient"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as Socket from "@effect/platform/Socket"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -267,6 +269,13 @@ export interface Service {
   readonly httpApp: HttpApp.Default
   /** The emulator itself, for custom wiring. */
   readonly handle: (request: EmulatorRequest) => Effect.Effect<EmulatorAnswer>
+  /**
+   * Serves one real WebSocket, upgraded from a request to `url` (`/app/{key}?protocol=7&...`), with the
+   * Channels protocol (version 7, what pusher-js 8 speaks) until it closes. Real sockets share the state
+   * of the simulated clients: both see each other's subscriptions, presence members and events.
+   * `httpApp` and `toHttpApp` route `/app/` upgrades here.
+   */
+  readonly acceptSocket: (socket: Socket.Socket, url: string) => Effect.Effect<void>
 
   /** Opens a simulated connection and returns its socket id. */
   readonly connect: (options?: ConnectOptions) => Effect.Effect<string, ValidationError>
@@ -343,25 +352,48 @@ export interface Options extends Partial<PusherConfig.Options> {
   readonly subscriptionCountWebhooks?: boolean | undefined
   /** How long a cache channel keeps its last event, default 1800 seconds. */
   readonly cacheTtlSeconds?: number | undefined
+  /** Real sockets: the activity timeout announced in `pusher:connection_established`, default 120 seconds. */
+  readonly activityTimeoutSeconds?: number | undefined
+  /** Real sockets: how long the server waits for `pusher:pong` before closing with 4201, default 30 seconds. */
+  readonly pongTimeoutSeconds?: number | undefined
 }
 
 // The app's config keys and the emulator's own settings, read once together.
-const optionKeys: Json.KeyTable<ConfigRules.Key | "subscriptionCountWebhooks" | "cacheTtlSeconds"> = {
-  accepted: [...ConfigRules.optionKeys.accepted, "subscriptionCountWebhooks", "cacheTtlSeconds"],
+const optionKeys: Json.KeyTable<
+  ConfigRules.Key | "subscriptionCountWebhooks" | "cacheTtlSeconds" | "activityTimeoutSeconds" | "pongTimeoutSeconds"
+> = {
+  accepted: [
+    ...ConfigRules.optionKeys.accepted,
+    "subscriptionCountWebhooks",
+    "cacheTtlSeconds",
+    "activityTimeoutSeconds",
+    "pongTimeoutSeconds"
+  ],
   replacements: ConfigRules.optionKeys.replacements
 }
 
 const settings = (
-  subscriptionCountWebhooks: unknown,
-  cacheTtlSeconds: unknown
+  read: {
+    readonly subscriptionCountWebhooks?: unknown
+    readonly cacheTtlSeconds?: unknown
+    readonly activityTimeoutSeconds?: unknown
+    readonly pongTimeoutSeconds?: unknown
+  }
 ): Either.Either<Parameters<typeof EmulatorService.make>[2], ConfigError.ConfigError> => {
+  const subscriptionCountWebhooks = read.subscriptionCountWebhooks ?? false
   if (typeof subscriptionCountWebhooks !== "boolean") {
     return Either.left(ConfigValidate.invalid("subscriptionCountWebhooks", "must be a boolean"))
   }
-  return Either.map(
-    ConfigValidate.named("cacheTtlSeconds", ConfigRules.positiveInteger(cacheTtlSeconds)),
-    (ttl) => ({ subscriptionCountWebhooks, cacheTtlSeconds: ttl })
-  )
+  const seconds = (name: string, value: unknown) => ConfigValidate.named(name, ConfigRules.positiveInteger(value))
+  return Either.all({
+    subscriptionCountWebhooks: Either.right(subscriptionCountWebhooks),
+    cacheTtlSeconds: seconds("cacheTtlSeconds", read.cacheTtlSeconds ?? 1800),
+    activityTimeoutSeconds: seconds(
+      "activityTimeoutSeconds",
+      read.activityTimeoutSeconds ?? EmulatorSocket.activityTimeoutSeconds
+    ),
+    pongTimeoutSeconds: seconds("pongTimeoutSeconds", read.pongTimeoutSeconds ?? EmulatorSocket.pongTimeoutSeconds)
+  })
 }
 
 /**
@@ -373,9 +405,9 @@ const settings = (
 export const make = (options?: Options): Effect.Effect<Service, ConfigError.ConfigError> =>
   Effect.suspend(() =>
     Either.flatMap(ConfigValidate.readBag("", options, optionKeys), (read) => {
-      const { cacheTtlSeconds = 1800, subscriptionCountWebhooks = false, ...app } = read
+      const { activityTimeoutSeconds, cacheTtlSeconds, pongTimeoutSeconds, subscriptionCountWebhooks, ...app } = read
       return Either.flatMap(
-        settings(subscriptionCountWebhooks, cacheTtlSeconds),
+        settings({ activityTimeoutSeconds, cacheTtlSeconds, pongTimeoutSeconds, subscriptionCountWebhooks }),
         (emulator) => Either.map(ConfigValidate.validate({ ...defaultApp, ...app }), (config) => ({ config, emulator }))
       )
     })
@@ -429,7 +461,7 @@ export const layer = (
 
 /**
  * The emulator as an HTTP app, with a custom answer to `Transport` faults (a server that can drop the
- * connection should).
+ * connection should), and WebSockets on `/app/{key}` served by `acceptSocket` (by default the service's).
  *
  * @since 0.1.0
  * @category constructors
@@ -438,5 +470,6 @@ export const toHttpApp = (
   service: Service,
   onTransportFault: (
     request: HttpServerRequest.HttpServerRequest
-  ) => Effect.Effect<HttpServerResponse.HttpServerResponse>
-): HttpApp.Default => EmulatorTransport.toHttpApp(service.handle, onTransportFault)
+  ) => Effect.Effect<HttpServerResponse.HttpServerResponse>,
+  acceptSocket: Service["acceptSocket"] = service.acceptSocket
+): HttpApp.Default => EmulatorTransport.toHttpApp(service.handle, onTransportFault, acceptSocket)

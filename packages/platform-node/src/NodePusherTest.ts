@@ -18,17 +18,21 @@
  */
 import * as PusherConfig from "@effect-pusher/core/PusherConfig"
 import * as PusherTest from "@effect-pusher/core/PusherTest"
+import * as EmulatorSocket from "@effect-pusher/protocol/EmulatorSocket"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Socket from "@effect/platform/Socket"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Http from "node:http"
 
 /**
@@ -97,6 +101,41 @@ const readPort = (options: ServeOptions | undefined): Either.Either<number, Conf
     : Either.left(ConfigError.InvalidData(["port"], "port must be an integer from 0 (any free port) to 65535"))
 }
 
+// 4100 (reconnect after a delay) rather than 4200 (at once): a client reconnecting at once would reach the
+// server while it closes, and the platform's WebSocket server would wait for that socket too.
+const shuttingDown = new Socket.CloseEvent(EmulatorSocket.ErrorCode.OverCapacity, "The server is shutting down")
+
+/**
+ * A socket that the server's scope closes: the platform's WebSocket server waits for every client to go
+ * before it closes, so without this a server closed with sockets still open would wait forever. The
+ * finalizer lives in a child scope opened once the socket is open (after the WebSocket server exists, so
+ * it runs first) and dropped when the socket ends.
+ */
+const closedWithServer = (socket: Socket.Socket, server: Scope.Scope): Socket.Socket => ({
+  ...socket,
+  runRaw: (handler, options) =>
+    Effect.suspend(() => {
+      let child: Scope.CloseableScope | undefined
+      // Once the socket has ended, writing would wait for it to open again: the finalizer then does nothing.
+      let ended = false
+      const onOpen = Effect.flatMap(Scope.fork(server, ExecutionStrategy.sequential), (opened) => {
+        child = opened
+        const close = Effect.suspend(() =>
+          ended
+            ? Effect.void
+            : Effect.scoped(Effect.flatMap(socket.writer, (write) => Effect.ignore(write(shuttingDown))))
+        )
+        return Effect.zipRight(Scope.addFinalizer(opened, close), options?.onOpen ?? Effect.void)
+      })
+      return socket.runRaw(handler, { onOpen }).pipe(
+        Effect.ensuring(Effect.suspend(() => {
+          ended = true
+          return child === undefined ? Effect.void : Scope.close(child, Exit.void)
+        }))
+      )
+    })
+})
+
 /**
  * Serves an emulator on 127.0.0.1 until the scope closes.
  *
@@ -113,7 +152,10 @@ export const serveService = (
       host: hostname,
       port: yield* readPort(options)
     })
-    yield* server.serve(PusherTest.toHttpApp(service, dropConnection))
+    const scope = yield* Effect.scope
+    const acceptSocket: PusherTest.Service["acceptSocket"] = (socket, url) =>
+      service.acceptSocket(closedWithServer(socket, scope), url)
+    yield* server.serve(PusherTest.toHttpApp(service, dropConnection, acceptSocket))
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const { appId, key, secret } = service.config
     return {

@@ -198,7 +198,7 @@ export const publish = (state: State, event: EventInput, nowMillis: number): Tra
     : socketsOfUser(state, userId)
   const recipients = socketId === undefined ? reached : reached.filter((id) => id !== socketId)
   const cache = !toUser && Names.isCache(channel)
-    ? new Map(state.cache).set(channel, { data, atMillis: nowMillis })
+    ? new Map(state.cache).set(channel, { name: event.name, data, atMillis: nowMillis })
     : state.cache
   const publication: Publication = {
     sequence: state.nextSequence,

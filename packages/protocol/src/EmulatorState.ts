@@ -56,6 +56,8 @@ export interface Connection {
  * @category models
  */
 export interface CachedEvent {
+  /** The event's name, sent again to a socket that subscribes later. */
+  readonly name?: string | undefined
   readonly data: string
   readonly atMillis: number
 }
@@ -213,6 +215,27 @@ export const connect = (
     return reject("socketId", `is already connected${existing.userId === undefined ? "" : ` as ${existing.userId}`}`)
   }
   return ok(settled(state, socketId))
+}
+
+/**
+ * Signs a connection in as a user (pusher-js `signin`): from then on it receives the user's
+ * `#server-to-user-` events and `terminate` closes it. Signing in again as another user is refused.
+ *
+ * @since 0.1.0
+ * @category transitions
+ */
+export const signIn = (state: State, socketId: string, userId: string): Result<Transition<void>> => {
+  const failure = Names.checkUserId("user id", userId)
+  if (failure !== undefined) return err(failure)
+  const connection = state.connections.get(socketId)
+  if (connection === undefined) return reject("socketId", "is not connected")
+  if (connection.userId !== undefined && connection.userId !== userId) {
+    return reject("socketId", `is already signed in as ${connection.userId}`)
+  }
+  return ok(settled(
+    { ...state, connections: setEntry(state.connections, socketId, { ...connection, userId }) },
+    undefined
+  ))
 }
 
 /**

@@ -53,6 +53,16 @@ export * as EmulatorRest from "./EmulatorRest.js"
  *
  * @since 0.1.0
  */
+export * as EmulatorSocket from "./EmulatorSocket.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as EmulatorSocketFrames from "./EmulatorSocketFrames.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as EmulatorState from "./EmulatorState.js"
 
 /**

@@ -48,7 +48,7 @@ describe("EmulatorEvents", () => {
       recipients: ["2.2"],
       userId: undefined
     })
-    expect(published.state.cache.get("cache-a")).toEqual({ data: "d", atMillis: 7 })
+    expect(published.state.cache.get("cache-a")).toEqual({ name: "e", data: "d", atMillis: 7 })
     expect(published.state.nextSequence).toBe(1)
     expect(state.cache.size).toBe(0)
   })

@@ -18,6 +18,8 @@ import * as NodeCrypto from "node:crypto"
 import * as AuthEndpoints from "./authEndpoints.js"
 import * as Clients from "./clients.js"
 import * as HttpServer from "./httpServer.js"
+import * as LocalServer from "./localServer.js"
+import { profile } from "./profile.js"
 import * as Soketi from "./soketi.js"
 import type { WaitTimeout } from "./wait.js"
 import * as WebhookReceiver from "./webhookReceiver.js"
@@ -25,8 +27,11 @@ import * as WebhookReceiver from "./webhookReceiver.js"
 /** soketi's limits for the app, set below the library's (100 channels, 200 chars, 10 KB) on purpose. */
 export const serverLimits = { channels: 50, eventNameLength: 100, payloadKb: 4 } as const
 
+export { profile }
+
 export interface Service {
-  readonly soketi: Soketi.Soketi
+  /** The server under test: soketi, or the library's own emulator (`E2E_SERVER=local`). */
+  readonly soketi: { readonly host: string; readonly port: number }
   readonly app: { readonly id: string; readonly key: string; readonly secret: string }
   /** The library's options for soketi's app (what a user would pass to `NodePusher.layer`). */
   readonly options: PusherConfig.Options
@@ -71,25 +76,30 @@ const make = Effect.gen(function*() {
     Effect.flatMap(HttpServer.serveHandler)
   )
 
-  const soketi = yield* Effect.acquireRelease(
-    Effect.promise(() =>
-      Soketi.start({
-        app: {
-          ...app,
-          enableClientMessages: true,
-          enableUserAuthentication: true,
-          maxEventChannelsAtOnce: serverLimits.channels,
-          maxEventNameLength: serverLimits.eventNameLength,
-          maxEventPayloadInKb: serverLimits.payloadKb,
-          webhooks: [
-            { url: webhooks.url, event_types: webhookEvents },
-            { url: `${webhookEndpoint}/pusher/webhook`, event_types: webhookEvents }
-          ]
-        }
-      })
-    ),
-    (soketi) => Effect.promise(() => soketi.stop())
-  )
+  const soketi = profile.kind === "soketi"
+    ? yield* Effect.acquireRelease(
+      Effect.promise(() =>
+        Soketi.start({
+          app: {
+            ...app,
+            enableClientMessages: true,
+            enableUserAuthentication: true,
+            maxEventChannelsAtOnce: serverLimits.channels,
+            maxEventNameLength: serverLimits.eventNameLength,
+            maxEventPayloadInKb: serverLimits.payloadKb,
+            webhooks: [
+              { url: webhooks.url, event_types: webhookEvents },
+              { url: `${webhookEndpoint}/pusher/webhook`, event_types: webhookEvents }
+            ]
+          }
+        })
+      ),
+      (soketi) => Effect.promise(() => soketi.stop())
+    )
+    : yield* LocalServer.start(app, serverLimits.payloadKb * 1024, [
+      webhooks.url,
+      `${webhookEndpoint}/pusher/webhook`
+    ])
   const options: PusherConfig.Options = {
     appId: app.id,
     key: app.key,

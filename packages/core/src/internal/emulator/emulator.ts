@@ -1,6 +1,7 @@
 import * as EmulatorApi from "@effect-pusher/protocol/EmulatorApi"
 import * as EmulatorEvents from "@effect-pusher/protocol/EmulatorEvents"
 import * as EmulatorRest from "@effect-pusher/protocol/EmulatorRest"
+import * as EmulatorSocket from "@effect-pusher/protocol/EmulatorSocket"
 import * as EmulatorState from "@effect-pusher/protocol/EmulatorState"
 import type * as Failure from "@effect-pusher/protocol/Failure"
 import * as Json from "@effect-pusher/protocol/Json"
@@ -18,6 +19,19 @@ import { Log } from "./log.js"
 /** @internal */
 export interface Settings extends EmulatorEvents.Settings {
   readonly cacheTtlSeconds: number
+  /** Real sockets: the activity timeout announced and the wait for `pusher:pong` (seconds). */
+  readonly activityTimeoutSeconds: number
+  readonly pongTimeoutSeconds: number
+}
+
+/**
+ * A real socket's side of the emulator: frames are queued for it (never waiting), or it is closed.
+ *
+ * @internal
+ */
+export interface Outlet {
+  readonly send: (frame: string) => void
+  readonly close: (error: EmulatorSocket.SocketError) => void
 }
 
 /**
@@ -37,6 +51,9 @@ export interface Emulator {
   readonly webhooks: Log<PusherTest.SentWebhook>
   readonly terminations: Log<PusherTest.Termination>
   readonly requests: Log<PusherTest.LoggedRequest>
+  /** The real sockets connected, by socket id (only the socket's own fiber adds and removes its entry). */
+  readonly outlets: Map<string, Outlet>
+  readonly socketApp: EmulatorSocket.App
 }
 
 /** @internal */
@@ -67,7 +84,14 @@ export const make = (
         events: new Log(),
         webhooks: new Log(),
         terminations: new Log(),
-        requests: new Log()
+        requests: new Log(),
+        outlets: new Map(),
+        socketApp: {
+          key: config.key,
+          sign: signer.sign,
+          timingSafeEqual: crypto.timingSafeEqual,
+          cacheTtlSeconds: settings.cacheTtlSeconds
+        }
       }
     }
   )
@@ -85,8 +109,22 @@ interface Effects {
   readonly terminated?: EmulatorRest.Outcome["terminated"]
 }
 
+/** Queues what other real sockets receive, and closes the sockets a termination closed. */
+const deliver = (emulator: Emulator, effects: Effects, state: EmulatorState.State): void => {
+  for (const delivery of EmulatorSocket.deliveries(state, effects.published ?? [], effects.changes)) {
+    for (const socketId of delivery.recipients) emulator.outlets.get(socketId)?.send(delivery.frame)
+  }
+  for (const socketId of effects.terminated?.socketIds ?? []) {
+    emulator.outlets.get(socketId)?.close({
+      code: EmulatorSocket.ErrorCode.Unauthorized,
+      message: "Connection terminated by the server (terminate_connections)"
+    })
+  }
+}
+
 /** Records published events, a termination and the webhook the changes send (one request for them all). */
-const record = (emulator: Emulator, effects: Effects, nowMillis: number): void => {
+const record = (emulator: Emulator, effects: Effects, nowMillis: number, state: EmulatorState.State): void => {
+  if (emulator.outlets.size > 0) deliver(emulator, effects, state)
   for (const event of effects.published ?? []) {
     emulator.events.append({
       sequence: event.sequence,
@@ -114,7 +152,7 @@ const commit = <A>(
   nowMillis: number
 ): Effect.Effect<readonly [A, EmulatorState.State]> =>
   Effect.sync(() => {
-    record(emulator, transition, nowMillis)
+    record(emulator, transition, nowMillis, transition.state)
     return [transition.value, transition.state] as const
   })
 
@@ -187,7 +225,7 @@ export const respond = (
   SynchronizedRef.modifyEffect(emulator.state, (state) =>
     Effect.sync(() => {
       const outcome = EmulatorRest.respond(state, emulator.app, request, nowMillis)
-      record(emulator, outcome, nowMillis)
+      record(emulator, outcome, nowMillis, outcome.state)
       logRequest(emulator, request, outcome.reply.status, nowMillis)
       return [outcome.reply, outcome.state] as const
     }))
@@ -206,6 +244,10 @@ export const reset = (emulator: Emulator): Effect.Effect<void> =>
         emulator.webhooks.clear()
         emulator.terminations.clear()
         emulator.requests.clear()
+        // Real sockets are forgotten too: they are told to reconnect, and come back as new connections.
+        for (const outlet of emulator.outlets.values()) {
+          outlet.close({ code: EmulatorSocket.ErrorCode.Reconnect, message: "The emulator was reset" })
+        }
         return EmulatorState.reset(state)
       })
     ))

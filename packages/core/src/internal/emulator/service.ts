@@ -12,6 +12,7 @@ import type * as PusherTest from "../../PusherTest.js"
 import { operation, unreadableInput } from "../operation.js"
 import { failNext, handle } from "./api.js"
 import * as Emulator from "./emulator.js"
+import * as Socket from "./socket.js"
 import { makeClient, toHttpApp } from "./transport.js"
 
 const matcher = (filter: PusherTest.EventFilter | undefined): (event: PusherTest.RecordedEvent) => boolean => {
@@ -74,10 +75,13 @@ export const make = (
   Effect.map(Emulator.make(config, crypto, settings), (emulator): PusherTest.Service => {
     const answer = handle(emulator)
     const { cacheTtlSeconds } = settings
+    const acceptSocket: PusherTest.Service["acceptSocket"] = (socket, url) =>
+      Socket.serve(emulator, socket, url, settings)
     return {
       config,
       client: makeClient(answer),
-      httpApp: toHttpApp(answer, () => Effect.succeed(HttpServerResponse.empty({ status: 502 }))),
+      httpApp: toHttpApp(answer, () => Effect.succeed(HttpServerResponse.empty({ status: 502 })), acceptSocket),
+      acceptSocket,
       handle: answer,
       connect: (options) =>
         operation(

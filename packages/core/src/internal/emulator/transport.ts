@@ -5,6 +5,7 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as Socket from "@effect/platform/Socket"
 import * as Effect from "effect/Effect"
 import type * as PusherTest from "../../PusherTest.js"
 
@@ -54,8 +55,21 @@ export const makeClient = (handle: Handle): HttpClient.HttpClient =>
     )
   })
 
+/** A WebSocket on `/app/{key}`: the socket's whole life, then an empty answer (the upgrade already replied). */
+const upgrade = (
+  request: HttpServerRequest.HttpServerRequest,
+  acceptSocket: (socket: Socket.Socket, url: string) => Effect.Effect<void>
+): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
+  request.upgrade.pipe(
+    Effect.matchEffect({
+      onFailure: () =>
+        Effect.succeed(HttpServerResponse.text("Expected a WebSocket upgrade (Channels protocol 7)", { status: 426 })),
+      onSuccess: (socket) => Effect.as(acceptSocket(socket, request.url), HttpServerResponse.empty())
+    })
+  )
+
 /**
- * The emulator as an HTTP app; `onTransportFault` answers a `Transport` fault (a server that can drop the
+ * The emulator as an HTTP app (and, with `acceptSocket`, a Channels WebSocket server on `/app/{key}`); `onTransportFault` answers a `Transport` fault (a server that can drop the
  * connection should).
  *
  * @internal
@@ -64,21 +78,28 @@ export const toHttpApp = (
   handle: Handle,
   onTransportFault: (
     request: HttpServerRequest.HttpServerRequest
-  ) => Effect.Effect<HttpServerResponse.HttpServerResponse>
+  ) => Effect.Effect<HttpServerResponse.HttpServerResponse>,
+  acceptSocket?: (socket: Socket.Socket, url: string) => Effect.Effect<void>
 ): HttpApp.Default =>
-  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-    request.text.pipe(
-      Effect.matchEffect({
-        onFailure: () => Effect.succeed(HttpServerResponse.text("Could not read the request body", { status: 400 })),
-        onSuccess: (body) =>
-          Effect.flatMap(
-            handle({ method: request.method, url: request.url, headers: request.headers, body }),
-            (answer) =>
-              answer._tag === "Response"
-                ? Effect.succeed(
-                  HttpServerResponse.text(answer.body, { status: answer.status, contentType: answer.contentType })
-                )
-                : onTransportFault(request)
-          )
-      })
-    ))
+  Effect.flatMap(
+    HttpServerRequest.HttpServerRequest,
+    (request) =>
+      acceptSocket !== undefined && request.url.startsWith("/app/")
+        ? upgrade(request, acceptSocket)
+        : request.text.pipe(
+          Effect.matchEffect({
+            onFailure: () =>
+              Effect.succeed(HttpServerResponse.text("Could not read the request body", { status: 400 })),
+            onSuccess: (body) =>
+              Effect.flatMap(
+                handle({ method: request.method, url: request.url, headers: request.headers, body }),
+                (answer) =>
+                  answer._tag === "Response"
+                    ? Effect.succeed(
+                      HttpServerResponse.text(answer.body, { status: answer.status, contentType: answer.contentType })
+                    )
+                    : onTransportFault(request)
+              )
+          })
+        )
+  )
