@@ -18,6 +18,8 @@ import * as Names from "./Names.js"
 import type * as Signing from "./Signing.js"
 
 /**
+ * The close and error codes of the Channels WebSocket protocol that the emulator sends.
+ *
  * @since 0.1.0
  * @category error codes
  */
@@ -112,6 +114,8 @@ export const frame = (event: string, data: unknown, channel?: string): string =>
 const encodeData = (data: unknown): string => (typeof data === "string" ? data : JSON.stringify(data))
 
 /**
+ * A `pusher:error` frame with its code and message.
+ *
  * @since 0.1.0
  * @category frames
  */
@@ -119,6 +123,8 @@ export const errorFrame = (error: SocketError): string =>
   JSON.stringify({ event: "pusher:error", data: { code: error.code, message: error.message } })
 
 /**
+ * The `pusher:connection_established` frame: the socket id and the activity timeout.
+ *
  * @since 0.1.0
  * @category frames
  */
@@ -126,6 +132,8 @@ export const connectionEstablished = (socketId: string, activityTimeout: number 
   frame("pusher:connection_established", { socket_id: socketId, activity_timeout: activityTimeout })
 
 /**
+ * The `pusher:ping` frame the server sends after a quiet activity timeout.
+ *
  * @since 0.1.0
  * @category frames
  */
@@ -208,6 +216,8 @@ export interface RateWindow {
 }
 
 /**
+ * A socket's client-event rate window before its first client event.
+ *
  * @since 0.1.0
  * @category rate limit
  */
@@ -255,6 +265,8 @@ export interface Reaction {
 }
 
 /**
+ * One frame to send, and the socket ids to send it to.
+ *
  * @since 0.1.0
  * @category models
  */
