@@ -74,8 +74,9 @@ describe("take", () => {
   const takeOptions = (maxBatch: number) => ({ maxBatch, dropped: (event: Queued) => event.dropped === true })
 
   it("takes events in queue order whatever their channels, up to maxBatch (at most 10)", () => {
-    const plan = Batch.take(queue("a", "a", "b", "a", "c"), takeOptions(4))
-    expect([ids(plan.batch), ids(plan.rest)]).toEqual([[0, 1, 2, 3], [4]])
+    const events = queue("a", "a", "b", "a", "c")
+    const taken = Batch.take(events, takeOptions(4))
+    expect([ids(taken.batch), ids(events.slice(taken.next))]).toEqual([[0, 1, 2, 3], [4]])
     expect(Batch.take(queue(...Array.from({ length: 15 }, () => "a")), takeOptions(50)).batch).toHaveLength(10)
   })
 
@@ -85,9 +86,16 @@ describe("take", () => {
   })
 
   it("dropped events leave the queue and do not count", () => {
-    const events = queue("a", "b", "c", "d")
-    const plan = Batch.take(events.map((event) => ({ ...event, dropped: event.id < 2 })), takeOptions(1))
-    expect([ids(plan.batch), ids(plan.rest)]).toEqual([[2], [3]])
+    const events = queue("a", "b", "c", "d").map((event) => ({ ...event, dropped: event.id < 2 }))
+    const taken = Batch.take(events, takeOptions(1))
+    expect([ids(taken.batch), ids(events.slice(taken.next))]).toEqual([[2], [3]])
+  })
+
+  it("takes from an index, so a queue is drained without copying what remains", () => {
+    const events = queue("a", "b", "c", "d", "e")
+    const first = Batch.take(events, takeOptions(2))
+    const second = Batch.take(events, takeOptions(2), first.next)
+    expect([ids(first.batch), ids(second.batch), second.next]).toEqual([[0, 1], [2, 3], 4])
   })
 
   it("never loses nor reorders an event that is not dropped (fast-check)", () => {
@@ -96,9 +104,9 @@ describe("take", () => {
       fc.integer({ min: 1, max: 12 }),
       (items, maxBatch) => {
         const events = items.map((item, id) => ({ id, ...item }))
-        const plan = Batch.take(events, takeOptions(maxBatch))
-        expect(plan.batch.length).toBeLessThanOrEqual(Math.min(maxBatch, 10))
-        expect(ids([...plan.batch, ...plan.rest.filter((event) => !event.dropped)])).toEqual(
+        const taken = Batch.take(events, takeOptions(maxBatch))
+        expect(taken.batch.length).toBeLessThanOrEqual(Math.min(maxBatch, 10))
+        expect(ids([...taken.batch, ...events.slice(taken.next).filter((event) => !event.dropped)])).toEqual(
           ids(events.filter((event) => !event.dropped))
         )
       }

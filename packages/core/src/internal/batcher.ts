@@ -92,7 +92,10 @@ export const make = (
   options: Options
 ): Effect.Effect<Batcher, never, Scope.Scope> =>
   Effect.gen(function*() {
+    // Queued events from `head` on (the unordered planner takes from an index instead of copying the rest).
     let pending: Array<Entry> = []
+    let head = 0
+    const queued = () => pending.length - head
     const ordered = options.ordering === "perChannel"
     // Ordered mode: channels with an event in flight; their next events wait, so a channel's events keep
     // their order.
@@ -125,14 +128,30 @@ export const make = (
     }
     const takeOptions = { maxBatch: options.maxBatch, maxEventsPerBatch, dropped }
 
-    /** Takes the next batch off the queue (see `Batch.take`, and `Batch.plan` when ordered). */
+    /**
+     * Takes the next batch off the queue: `Batch.plan` when ordered (it rebuilds the queue, `head` stays 0),
+     * else `Batch.take` from `head`, the queue compacted once most of it is taken.
+     */
     const takeBatch = (): Array<Entry> => {
-      const { batch, rest } = ordered ? Batch.plan(pending, planOptions) : Batch.take(pending, takeOptions)
-      for (const entry of batch) entry.taken = true
+      let batch: Array<Entry>
       if (ordered) {
+        const plan = Batch.plan(pending, planOptions)
+        batch = plan.batch
+        pending = plan.rest
         for (const entry of batch) busy.set(entry.event.channel, (busy.get(entry.event.channel) ?? 0) + 1)
+      } else {
+        const taken = Batch.take(pending, takeOptions, head)
+        batch = taken.batch
+        head = taken.next
+        if (head === pending.length) {
+          pending = []
+          head = 0
+        } else if (head > 1024 && head * 2 > pending.length) {
+          pending = pending.slice(head)
+          head = 0
+        }
       }
-      pending = rest
+      for (const entry of batch) entry.taken = true
       return batch
     }
 
@@ -267,7 +286,7 @@ export const make = (
               else busy.set(entry.event.channel, count)
             }
           }
-          if (pending.length > 0) signal()
+          if (queued() > 0) signal()
           Queue.unsafeOffer(progress, undefined)
         })),
         Effect.ensuring(inFlight.release(1))
@@ -276,7 +295,7 @@ export const make = (
     // The batch is taken once a request may start: while every permit is in use, the queue grows into full
     // batches instead of a line of small ones.
     const drain: Effect.Effect<void> = Effect.suspend(() =>
-      pending.length === 0 ? Effect.void : inFlight.take(1).pipe(
+      queued() === 0 ? Effect.void : inFlight.take(1).pipe(
         Effect.zipRight(Effect.suspend(() => {
           const batch = takeBatch()
           return batch.length === 0
@@ -293,7 +312,7 @@ export const make = (
       ? Effect.zipRight(
         Queue.takeAll(full),
         Effect.suspend(() =>
-          pending.length >= options.maxBatch
+          queued() >= options.maxBatch
             ? Effect.void
             : Effect.raceFirst(Effect.sleep(options.maxWait), Queue.take(full))
         )
@@ -314,12 +333,12 @@ export const make = (
     // channel with a batch in flight wait for it) until nothing is queued nor in flight; only then refuse new
     // events. Deadlines still hold meanwhile: the timer fiber stops after this finalizer.
     const finish: Effect.Effect<void> = Effect.suspend(() =>
-      pending.length === 0
+      queued() === 0
         ? inFlight.withPermits(options.maxInFlight)(Effect.sync(() => {
-          if (pending.length === 0) state = "closed"
+          if (queued() === 0) state = "closed"
         })).pipe(Effect.zipRight(Effect.suspend(() => state === "closed" ? Effect.void : finish)))
         : drain.pipe(
-          Effect.zipRight(Effect.suspend(() => pending.length === 0 ? Effect.void : Queue.take(progress))),
+          Effect.zipRight(Effect.suspend(() => queued() === 0 ? Effect.void : Queue.take(progress))),
           Effect.zipRight(finish)
         )
     )
@@ -345,7 +364,7 @@ export const make = (
         addWaiting(entry)
         pending.push(entry)
         signal()
-        if (waits && pending.length >= options.maxBatch) Queue.unsafeOffer(full, undefined)
+        if (waits && queued() >= options.maxBatch) Queue.unsafeOffer(full, undefined)
         // An event that has not left the queue is dropped with its interrupted caller; one already in a batch
         // in flight is sent anyway (a request cannot be taken back).
         return Effect.sync(() => {
