@@ -13,6 +13,7 @@ import * as Json from "./Json.js"
 import * as Limits from "./Limits.js"
 import * as Names from "./Names.js"
 import * as Signing from "./Signing.js"
+import * as Users from "./Users.js"
 
 type Transition = EmulatorState.Transition<EmulatorSocket.Reaction>
 
@@ -42,9 +43,11 @@ const parseMember = (channelData: unknown): { readonly id: string; readonly info
   if (typeof channelData !== "string") return "channel_data must be a JSON string"
   const parsed = Json.parseOrUndefined(channelData)
   if (!Json.isRecord(parsed)) return "channel_data must be a JSON object"
-  const id = typeof parsed.user_id === "number" ? String(parsed.user_id) : parsed.user_id
-  const failure = Names.checkUserId("user_id", id)
-  if (failure !== undefined || typeof id !== "string") {
+  // The rules `authorizeChannel` signs by: what the SDK authorizes, the emulator accepts.
+  const failure = Users.checkPresenceUserId("user_id", parsed.user_id) ??
+    Users.checkPresenceDataSize("channel_data", channelData)
+  const id = Users.presenceUserIdText(parsed.user_id)
+  if (failure !== undefined || id === undefined) {
     return `Invalid ${failure?.field ?? "user_id"}: ${failure?.rule ?? ""}`
   }
   return parsed.user_info === undefined ? { id } : { id, info: parsed.user_info }

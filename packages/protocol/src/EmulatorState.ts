@@ -12,6 +12,7 @@
  */
 import { err, fail, type Failure, ok, reject, type Result } from "./Failure.js"
 import * as Names from "./Names.js"
+import * as Users from "./Users.js"
 
 /**
  * One socket's subscription to a channel: on a presence channel, the member it joined as.
@@ -255,7 +256,7 @@ const checkMember = (channel: string, user: SubscribeOptions["user"]): Failure |
   }
   return user === undefined
     ? fail("options.user", "is required on a presence- channel ({ id, info? })")
-    : Names.checkUserId("options.user.id", user.id)
+    : Users.checkPresenceUserId("options.user.id", user.id)
 }
 
 /**

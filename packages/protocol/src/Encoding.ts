@@ -62,6 +62,19 @@ export const utf8Length = (s: string): number => {
 }
 
 /**
+ * The UTF-8 length of a string that is longer than `maxBytes` in UTF-8, else `undefined`: the check of every
+ * byte limit. Each UTF-16 unit is at most 3 UTF-8 bytes, so a short string needs no count.
+ *
+ * @since 0.1.0
+ * @category utf8
+ */
+export const utf8LengthOver = (s: string, maxBytes: number): number | undefined => {
+  if (s.length * 3 <= maxBytes) return undefined
+  const bytes = utf8Length(s)
+  return bytes > maxBytes ? bytes : undefined
+}
+
+/**
  * The longest start of a string that is at most `maxBytes` bytes in UTF-8, never splitting a surrogate
  * pair: what an error keeps of a long answer. Counted as {@link utf8Length} counts.
  *

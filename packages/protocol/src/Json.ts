@@ -41,12 +41,10 @@ export const serializeData = (field: string, data: unknown): Result<string> =>
  * @category checks
  */
 export const checkPayloadSize = (field: string, serialized: string, maxBytes: number): Failure | undefined => {
-  // Each UTF-16 unit is at most 3 UTF-8 bytes, so short payloads need no count.
-  if (serialized.length * 3 <= maxBytes) return undefined
-  const bytes = Encoding.utf8Length(serialized)
-  return bytes > maxBytes
-    ? fail(field, `must be at most ${maxBytes} bytes of UTF-8 on the wire, got ${bytes}`)
-    : undefined
+  const bytes = Encoding.utf8LengthOver(serialized, maxBytes)
+  return bytes === undefined
+    ? undefined
+    : fail(field, `must be at most ${maxBytes} bytes of UTF-8 on the wire, got ${bytes}`)
 }
 
 /**

@@ -54,10 +54,23 @@ export const checkPresenceUserId = (field: string, userId: unknown): Failure | u
  * @category checks
  */
 export const checkPresenceDataSize = (field: string, channelData: string): Failure | undefined => {
-  // Each UTF-16 unit is at most 3 UTF-8 bytes, so the common small member needs no count.
-  if (channelData.length * 3 <= maxPresenceDataBytes) return undefined
-  const bytes = Encoding.utf8Length(channelData)
-  return bytes > maxPresenceDataBytes
-    ? fail(field, `must be at most ${maxPresenceDataBytes} bytes as JSON (UTF-8), got ${bytes}`)
-    : undefined
+  const bytes = Encoding.utf8LengthOver(channelData, maxPresenceDataBytes)
+  return bytes === undefined
+    ? undefined
+    : fail(field, `must be at most ${maxPresenceDataBytes} bytes as JSON (UTF-8), got ${bytes}`)
 }
+
+/**
+ * A presence member's user id as the emulator and webhooks carry it: a string as is, a safe integer as its
+ * decimal string (as it is signed); `undefined` for anything else. Check it first with
+ * {@link checkPresenceUserId}, which says why.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const presenceUserIdText = (userId: unknown): string | undefined =>
+  typeof userId === "string"
+    ? userId
+    : typeof userId === "number" && Number.isSafeInteger(userId)
+    ? String(userId)
+    : undefined

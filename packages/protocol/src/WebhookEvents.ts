@@ -9,6 +9,7 @@
  */
 import { err, fail, ok, type Result } from "./Failure.js"
 import * as Json from "./Json.js"
+import * as Users from "./Users.js"
 
 /**
  * The event names Channels sends, with the tag each has once decoded. Any other name is an
@@ -179,11 +180,6 @@ export interface Payload {
 
 const isCount = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= 0
 
-// A presence user id: a string, or a safe integer as the presence docs allow (decoded as its decimal
-// string, as authorization signs it).
-const userIdOf = (u: unknown): string | undefined =>
-  typeof u === "string" ? u : typeof u === "number" && Number.isSafeInteger(u) ? String(u) : undefined
-
 // The hot path: one pass, no allocation but the event. `undefined` for an event of a known kind whose fields
 // do not match: the caller asks `malformation` why and keeps it as an `UnknownEvent`.
 const eventOf = (u: Readonly<Record<string, unknown>>, name: string): Event | undefined => {
@@ -197,13 +193,13 @@ const eventOf = (u: Readonly<Record<string, unknown>>, name: string): Event | un
       return typeof channel === "string" ? { _tag: "CacheMiss", channel } : undefined
     case "member_added":
     case "member_removed": {
-      const userId = userIdOf(u.user_id)
+      const userId = Users.presenceUserIdText(u.user_id)
       if (typeof channel !== "string" || userId === undefined) return undefined
       return { _tag: name === "member_added" ? "MemberAdded" : "MemberRemoved", channel, userId }
     }
     case "client_event": {
       const { event, socket_id: socketId } = u
-      const userId = u.user_id === undefined ? undefined : userIdOf(u.user_id)
+      const userId = u.user_id === undefined ? undefined : Users.presenceUserIdText(u.user_id)
       if (
         typeof channel !== "string" || typeof event !== "string" || typeof socketId !== "string" ||
         !("data" in u) || (userId === undefined && u.user_id !== undefined)
@@ -248,9 +244,9 @@ const fieldBroken = (record: Readonly<Record<string, unknown>>, key: string, rul
     case "string":
       return typeof value === "string" ? undefined : "must be a string"
     case "user id":
-      return userIdOf(value) !== undefined ? undefined : "must be a string or a safe integer"
+      return Users.presenceUserIdText(value) !== undefined ? undefined : "must be a string or a safe integer"
     case "optional user id":
-      return value === undefined || userIdOf(value) !== undefined
+      return value === undefined || Users.presenceUserIdText(value) !== undefined
         ? undefined
         : "must be a string or a safe integer when given"
     case "present":

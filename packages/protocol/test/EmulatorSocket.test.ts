@@ -159,6 +159,38 @@ describe("EmulatorSocket", () => {
     ])
   })
 
+  it("presence user ids: what pusher@5.3.4 signs and our authorizeChannel accepts, refused as it refuses", () => {
+    const subscribe = (userId: unknown) => {
+      const { state, value: socketId } = connected()
+      const channel_data = JSON.stringify({ user_id: userId })
+      const auth = `app-key:${app.sign(`${socketId}:presence-room:${channel_data}`)}`
+      return parsed(
+        send(state, socketId, {
+          event: "pusher:subscribe",
+          data: { channel: "presence-room", auth, channel_data }
+        }).value.replies
+      )[0]
+    }
+    // Any string of at most 128 characters and any safe integer (Users.checkPresenceUserId), not only the
+    // channel-name alphabet of a signed-in user's id.
+    for (const userId of ["alice smith", "jöhn", "x".repeat(128), 42]) {
+      expect(subscribe(userId).event, String(userId)).toBe("pusher_internal:subscription_succeeded")
+    }
+    for (const userId of ["", "x".repeat(129), 1.5, 2 ** 60, null]) {
+      expect(subscribe(userId).event, String(userId)).not.toBe("pusher_internal:subscription_succeeded")
+    }
+    // The 1 KB limit on the member, as authorization enforces it.
+    expect(subscribe("a").event).toBe("pusher_internal:subscription_succeeded")
+    const { state, value: socketId } = connected()
+    const channel_data = JSON.stringify({ user_id: "a", user_info: "x".repeat(1100) })
+    const auth = `app-key:${app.sign(`${socketId}:presence-room:${channel_data}`)}`
+    const refused = send(state, socketId, {
+      event: "pusher:subscribe",
+      data: { channel: "presence-room", auth, channel_data }
+    })
+    expect(parsed(refused.value.replies)[0].event).not.toBe("pusher_internal:subscription_succeeded")
+  })
+
   it("cache channels: pusher:cache_miss first, the last event afterwards", () => {
     const { state, value: socketId } = connected()
     const subscribe = { event: "pusher:subscribe", data: { channel: "cache-news" } }
