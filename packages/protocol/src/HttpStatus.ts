@@ -141,10 +141,8 @@ const httpDate = (value: string, nowMillis: number): number | undefined => {
 export const retryAfterMillis = (status: number, value: string | undefined, nowMillis: number): number | undefined => {
   if ((status !== 429 && status !== 503) || value === undefined) return undefined
   const trimmed = value.trim()
-  if (/^\d+$/.test(trimmed)) {
-    // More digits than any sane wait has: cut before Number() rounds them.
-    return trimmed.length > 9 ? maxRetryAfterMillis : Math.min(Number(trimmed) * 1000, maxRetryAfterMillis)
-  }
+  // Any run of digits: a huge one becomes a huge (or infinite) number, which the cap cuts.
+  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, maxRetryAfterMillis)
   const at = httpDate(trimmed, nowMillis)
   return at === undefined ? undefined : Math.min(Math.max(at - nowMillis, 0), maxRetryAfterMillis)
 }

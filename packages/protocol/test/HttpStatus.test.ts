@@ -13,6 +13,9 @@ describe("retryAfterMillis", () => {
     // Longer waits are cut to the maximum, not ignored.
     ["301", HttpStatus.maxRetryAfterMillis],
     ["99999999999999999999999", HttpStatus.maxRetryAfterMillis],
+    ["9".repeat(400), HttpStatus.maxRetryAfterMillis],
+    // Leading zeros are still delta-seconds (RFC 9110: 1*DIGIT).
+    ["0000000000005", 5_000],
     // The three HTTP-date forms of RFC 9110 §5.6.7.
     ["Wed, 02 Dec 2026 10:00:30 GMT", 30_000],
     ["Wednesday, 02-Dec-26 10:01:00 GMT", 60_000],
