@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 import Pusher from "pusher"
 import nacl from "tweetnacl"
 import type { Check, Params } from "./runtimes/smoke.js"
+import { workerBundleOptions } from "./size/workerBundle.js"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const cache = join(root, ".cache", "runtimes")
@@ -174,17 +175,11 @@ const paramsFor = (served: NodePusherTest.Served, silentPort: number) => {
 const bundle = async (entry: "cli" | "worker", params: Params) => {
   const outfile = join(out, `${params.runtime}.mjs`)
   await esbuild.build({
+    // No Node built-ins: the same code has to load in workerd without nodejs_compat.
+    ...workerBundleOptions,
     entryPoints: [join(root, "scripts", "runtimes", `${entry}.ts`)],
     outfile,
-    bundle: true,
-    format: "esm",
-    // No Node built-ins: the same code has to load in workerd without nodejs_compat.
-    platform: "neutral",
-    mainFields: ["module", "main"],
-    conditions: ["@effect-pusher/source", "workerd", "worker", "browser"],
-    target: "es2022",
-    define: { SMOKE_PARAMS: JSON.stringify(params) },
-    logLevel: "error"
+    define: { SMOKE_PARAMS: JSON.stringify(params) }
   })
   return outfile
 }
