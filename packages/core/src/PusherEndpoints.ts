@@ -144,7 +144,7 @@ const authEndpoint = <Request, E, R>(
   E,
   R | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
 > => {
-  const limit = Endpoints.readLimit(options)
+  const limit = Endpoints.readLimit(Endpoints.readOptions(name, options, Endpoints.authOptionKeys))
   return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
     Endpoints.unsupportedAuthType(request)
       ? Effect.succeed(
@@ -311,13 +311,17 @@ export const webhook = <E, R>(
   HttpServerResponse.HttpServerResponse,
   E,
   R | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
-> => {
-  const limit = Endpoints.readLimit(options)
-  return Effect.matchEffect(verifyRequest(Endpoints.readMaxAge(options), limit), {
+> => webhookEndpoint(handle, Endpoints.readOptions("PusherEndpoints.webhook", options, Endpoints.webhookOptionKeys))
+
+// The webhook endpoint on its options as read (by `webhook`, or by `webhookStream` with its own keys).
+const webhookEndpoint = <E, R>(
+  handle: (payload: Webhook.WebhookPayload) => Effect.Effect<void, E, R>,
+  read: Either.Either<{ readonly maxAge?: unknown; readonly maxBodyBytes?: unknown }, Endpoints.InvalidOption>
+) =>
+  Effect.matchEffect(verifyRequest(Endpoints.readMaxAge(read), Endpoints.readLimit(read)), {
     onFailure: rejected,
     onSuccess: (payload) => Effect.as(handle(payload), HttpServerResponse.empty({ status: 200 }))
   })
-}
 
 /**
  * A webhook endpoint feeding a `Stream`: each verified request's events are offered to the stream, and the
@@ -344,11 +348,16 @@ export const webhookStream = (
   Scope.Scope
 > =>
   Effect.gen(function*() {
+    // Read once here: the endpoint gets the webhook options as plain values, `capacity` is the queue's.
+    const read = yield* Either.mapLeft(
+      Endpoints.readOptions("PusherEndpoints.webhookStream", options, Endpoints.webhookStreamOptionKeys),
+      (invalid) => invalid.error
+    )
     // Requests waiting for the consumer; when the scope closes they are answered 503, so Pusher retries.
     const waiting = new Set<Deferred.Deferred<void, "closed">>()
     const queue = yield* Effect.acquireRelease(
       Queue.bounded<{ readonly payload: Webhook.WebhookPayload; readonly taken: Deferred.Deferred<void, "closed"> }>(
-        yield* Endpoints.readCapacity(options)
+        yield* Endpoints.readCapacity(read.capacity)
       ),
       (queue) =>
         Effect.zipRight(
@@ -357,14 +366,14 @@ export const webhookStream = (
         )
     )
     const closed = Endpoints.errorResponse(503, "the webhook stream is closed")
-    const endpoint = webhook((payload) =>
+    const endpoint = webhookEndpoint((payload) =>
       Effect.flatMap(Deferred.make<void, "closed">(), (taken) => {
         waiting.add(taken)
         return Queue.offer(queue, { payload, taken }).pipe(
           Effect.zipRight(Deferred.await(taken)),
           Effect.ensuring(Effect.sync(() => waiting.delete(taken)))
         )
-      }), options).pipe(
+      }), Either.right(read)).pipe(
         // Closed (or shut down while offering): 503, so Pusher sends the webhook again later.
         Effect.catchAllCause(() => Effect.succeed(closed))
       )

@@ -6,6 +6,7 @@ import * as Limits from "@effect-pusher/protocol/Limits"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
@@ -148,6 +149,46 @@ describe("PusherEndpoints under a 100 MB body", () => {
     const signature = createHmac("sha256", "secret").update(body).digest("hex")
     expect((await handle(request("/", { ...signed, "x-pusher-signature": signature }, body))).status).toBe(500)
     await dispose()
+  })
+})
+
+describe("PusherEndpoints option keys", () => {
+  const body = JSON.stringify({ time_ms: 1, events: [] })
+  const signature = createHmac("sha256", "secret").update(body).digest("hex")
+
+  it("a misspelled webhook option answers 500 and is logged: never a webhook endpoint without its maxAge", async () => {
+    const { dispose, handler: handle } = handler(
+      PusherEndpoints.webhook(
+        () => Effect.void,
+        { maxAgeMs: 1000 } as unknown as PusherEndpoints.WebhookEndpointOptions
+      )
+    )
+    expect((await handle(request("/", { ...signed, "x-pusher-signature": signature }, body))).status).toBe(500)
+    expectLogged("options.maxAgeMs")
+    await dispose()
+  })
+
+  it("a misspelled auth option answers 500, naming the key meant", async () => {
+    const { dispose, handler: handle } = handler(
+      PusherEndpoints.channelAuthorization(
+        () => Effect.succeed(PusherEndpoints.allow),
+        { maxBodySize: 4096 } as unknown as PusherEndpoints.EndpointOptions
+      )
+    )
+    expect((await handle(request("/", form, "socket_id=1.2&channel_name=private-a"))).status).toBe(500)
+    expectLogged("use maxBodyBytes")
+    await dispose()
+  })
+
+  it("webhookStream fails with a ValidationError naming a misspelled or invalid option", async () => {
+    const failure = async (options: unknown) => {
+      const exit = await Effect.runPromiseExit(
+        Effect.scoped(PusherEndpoints.webhookStream(options as PusherEndpoints.WebhookEndpointOptions))
+      )
+      return exit._tag === "Failure" ? Cause.squash(exit.cause) : undefined
+    }
+    expect(await failure({ capasity: 4 })).toMatchObject({ _tag: "ValidationError", field: "options.capasity" })
+    expect(await failure({ capacity: 0 })).toMatchObject({ _tag: "ValidationError", field: "capacity" })
   })
 })
 

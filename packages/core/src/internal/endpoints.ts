@@ -3,7 +3,9 @@
  * body limit) and the answers to requests refused before or while their body is read.
  */
 import * as Headers from "@effect-pusher/protocol/Headers"
+import * as Json from "@effect-pusher/protocol/Json"
 import * as Limits from "@effect-pusher/protocol/Limits"
+import * as Options from "@effect-pusher/protocol/Options"
 import * as Protocol from "@effect-pusher/protocol/Webhook"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -17,7 +19,7 @@ import * as PusherCrypto from "../PusherCrypto.js"
 import { type ValidationError, WebhookError } from "../PusherError.js"
 import * as Body from "./body.js"
 import * as Signing from "./signing.js"
-import { fail } from "./validation.js"
+import { toEither, toError } from "./validation.js"
 import * as Webhook from "./webhook.js"
 
 /**
@@ -66,61 +68,80 @@ export class InvalidOption extends Data.TaggedError("InvalidOption")<{
   }
 }
 
+/** @internal The option keys of the auth endpoints. */
+export const authOptionKeys: Json.KeyTable<"maxBodyBytes"> = {
+  accepted: ["maxBodyBytes"],
+  replacements: { maxBodySize: "maxBodyBytes", limit: "maxBodyBytes" }
+}
+
+/** @internal The option keys of the webhook endpoint: `Webhook.verify`'s and the body limit. */
+export const webhookOptionKeys: Json.KeyTable<"maxAge" | "maxBodyBytes"> = {
+  accepted: [...Webhook.verifyKeys.accepted, ...authOptionKeys.accepted],
+  replacements: { ...Webhook.verifyKeys.replacements, ...authOptionKeys.replacements }
+}
+
+/** @internal The option keys of `webhookStream`: the webhook endpoint's and the queue's `capacity`. */
+export const webhookStreamOptionKeys: Json.KeyTable<"maxAge" | "maxBodyBytes" | "capacity"> = {
+  accepted: [...webhookOptionKeys.accepted, "capacity"],
+  replacements: webhookOptionKeys.replacements
+}
+
 /**
- * The webhook endpoint's `maxAge`, read and checked once when the endpoint is made (a throwing getter is an
- * invalid option, not a throw).
+ * An endpoint's options, read once when the endpoint is made, against its keys: a misspelled key (which
+ * would otherwise be ignored, turning a check such as `maxAge` off) or a bag that throws when read is an
+ * `InvalidOption` naming it.
+ *
+ * @internal
+ */
+export const readOptions = <K extends string>(
+  endpoint: string,
+  options: unknown,
+  table: Json.KeyTable<K>
+): Either.Either<Partial<Record<K, unknown>>, InvalidOption> =>
+  Either.mapLeft(
+    toEither(Json.readOptions("options", options, table)),
+    (error) => new InvalidOption({ endpoint, error })
+  )
+
+/**
+ * The webhook endpoint's `maxAge`, from its options as read: checked once, when the endpoint is made.
  *
  * @internal
  */
 export const readMaxAge = (
-  options: { readonly maxAge?: Duration.DurationInput | undefined } | undefined
-): Either.Either<Duration.Duration | undefined, InvalidOption> => {
-  let checked: Either.Either<Duration.Duration | undefined, ValidationError>
-  try {
-    checked = Webhook.checkMaxAge(options?.maxAge)
-  } catch {
-    checked = Either.left(fail("maxAge", "could not be read (it threw while being read)"))
-  }
-  return Either.mapLeft(checked, (error) => new InvalidOption({ endpoint: "PusherEndpoints.webhook", error }))
-}
+  read: Either.Either<{ readonly maxAge?: unknown }, InvalidOption>
+): Either.Either<Duration.Duration | undefined, InvalidOption> =>
+  Either.flatMap(read, ({ maxAge }) =>
+    Either.mapLeft(
+      Webhook.checkMaxAge(maxAge),
+      (error) => new InvalidOption({ endpoint: "PusherEndpoints.webhook", error })
+    ))
 
 /**
- * `webhookStream`'s `capacity`, read once: a positive integer (default 16), or a `ValidationError` naming it.
+ * `webhookStream`'s `capacity`: a positive integer (default 16), or a `ValidationError` naming it.
  *
  * @internal
  */
-export const readCapacity = (
-  options: { readonly capacity?: number | undefined } | undefined
-): Either.Either<number, ValidationError> => {
-  let capacity: unknown
-  try {
-    capacity = options?.capacity ?? 16
-  } catch {
-    return Either.left(fail("capacity", "could not be read (it threw while being read)"))
-  }
-  return typeof capacity === "number" && Number.isSafeInteger(capacity) && capacity >= 1
-    ? Either.right(capacity)
-    : Either.left(fail("capacity", "must be a positive integer"))
+export const readCapacity = (capacity: unknown = 16): Either.Either<number, ValidationError> => {
+  const failure = Options.checkPositiveInteger("capacity", capacity)
+  return failure === undefined ? Either.right(Number(capacity)) : Either.left(toError(failure))
 }
 
 /**
- * An endpoint's `maxBodyBytes`, read once when the endpoint is made (a throwing getter is an invalid
- * option, not a throw).
+ * An endpoint's `maxBodyBytes`, from its options as read (an unreadable or misspelled bag is `Invalid`
+ * with the option's error).
  *
  * @internal
  */
-export type LimitOption = { readonly _tag: "Default" } | { readonly _tag: "Given"; readonly bytes: number } | {
-  readonly _tag: "Invalid"
-}
+export type LimitOption =
+  | { readonly _tag: "Default" }
+  | { readonly _tag: "Given"; readonly bytes: number }
+  | { readonly _tag: "Invalid"; readonly error?: InvalidOption | undefined }
 
 /** @internal */
-export const readLimit = (options: { readonly maxBodyBytes?: number | undefined } | undefined): LimitOption => {
-  let value: unknown
-  try {
-    value = options?.maxBodyBytes
-  } catch {
-    return { _tag: "Invalid" }
-  }
+export const readLimit = (read: Either.Either<{ readonly maxBodyBytes?: unknown }, InvalidOption>): LimitOption => {
+  if (Either.isLeft(read)) return { _tag: "Invalid", error: read.left }
+  const value = read.right.maxBodyBytes
   if (value === undefined) return { _tag: "Default" }
   const bytes = Body.validLimit(value)
   return bytes === undefined ? { _tag: "Invalid" } : { _tag: "Given", bytes }
@@ -130,12 +151,12 @@ const resolve = (
   endpoint: string,
   option: LimitOption,
   fallback: Effect.Effect<number, never, PusherConfig.PusherConfig>
-): Effect.Effect<number, InvalidLimit, PusherConfig.PusherConfig> => {
+): Effect.Effect<number, InvalidLimit | InvalidOption, PusherConfig.PusherConfig> => {
   switch (option._tag) {
     case "Given":
       return Effect.succeed(option.bytes)
     case "Invalid":
-      return Effect.fail(new InvalidLimit({ endpoint }))
+      return Effect.fail(option.error ?? new InvalidLimit({ endpoint }))
     case "Default":
       return Effect.flatMap(fallback, (bytes) => Body.underServerLimit(bytes))
   }
@@ -203,7 +224,7 @@ export const unsupportedAuthType = (request: HttpServerRequest.HttpServerRequest
 // genuine, and is then lost until the limit is raised: an error to log, not only a 413. Its signature is not
 // checked (that needs the body, and the key is public), so the log says only what is known.
 /** @internal */
-export const logRefusedForSize = (error: Body.BodyTooLarge | Body.BodyUnreadable | InvalidLimit) =>
+export const logRefusedForSize = (error: Body.BodyTooLarge | Body.BodyUnreadable | InvalidLimit | InvalidOption) =>
   Predicate.isTagged(error, "BodyTooLarge")
     ? Effect.logError(
       `PusherEndpoints.webhook: a webhook with a known key and a signature header (not verified: that needs the body) was refused: its body is over maxBodyBytes (${error.limit} bytes); raise the limit if Pusher's webhooks hit it`
