@@ -17,18 +17,24 @@ const PusherJs: typeof PusherJsModule.default = createRequire(import.meta.url)("
 // `ws` (what @effect/platform-node serves with) as a raw client that answers nothing on its own.
 const RawSocket: new(url: string) => {
   on: (event: string, f: (a: unknown, b?: unknown) => void) => void
+  send: (data: string) => void
   terminate: () => void
 } = createRequire(createRequire(import.meta.url).resolve("@effect/platform-node"))("ws")
 
 /** Opens a raw socket and collects its frames and its close code, until it closes (bounded). */
-const rawSession = (url: string) =>
+const rawSession = (url: string, answerPings = false) =>
   Effect.acquireRelease(
     Effect.sync(() => {
       const frames: Array<{ readonly event: string; readonly data: unknown }> = []
       let closed: number | undefined
       const socket = new RawSocket(url)
       socket.on("message", (raw) => {
-        frames.push(JSON.parse(String(raw)))
+        const frame = JSON.parse(String(raw))
+        frames.push(frame)
+        // At once: a pong within the millisecond of the ping must count as one.
+        if (answerPings && frame.event === "pusher:ping") {
+          socket.send(JSON.stringify({ event: "pusher:pong", data: {} }))
+        }
       })
       socket.on("close", (code) => {
         closed = Number(code)
@@ -198,5 +204,18 @@ describe("NodePusherTest WebSocket", () => {
         "pusher:ping",
         "pusher:error"
       ])
+    }).pipe(Effect.provide(PusherTest.layer({ activityTimeoutSeconds: 1, pongTimeoutSeconds: 1 }))))
+
+  it.scopedLive("a socket that answers every ping at once stays open", () =>
+    Effect.gen(function*() {
+      const served = yield* NodePusherTest.serve()
+      const session = yield* rawSession(
+        `ws://127.0.0.1:${served.port}/app/${served.pusherOptions.key}?protocol=7`,
+        true
+      )
+      const pings = () => session.frames.filter((frame) => frame.event === "pusher:ping").length
+      yield* waitFor("three pings answered", () => (pings() >= 3 ? true : undefined))
+      expect(session.closed()).toBeUndefined()
+      expect(session.frames.map((frame) => frame.event)).not.toContain("pusher:error")
     }).pipe(Effect.provide(PusherTest.layer({ activityTimeoutSeconds: 1, pongTimeoutSeconds: 1 }))))
 })

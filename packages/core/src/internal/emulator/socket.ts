@@ -2,6 +2,7 @@ import * as EmulatorApi from "@effect-pusher/protocol/EmulatorApi"
 import * as EmulatorSocket from "@effect-pusher/protocol/EmulatorSocket"
 import * as EmulatorSocketFrames from "@effect-pusher/protocol/EmulatorSocketFrames"
 import * as EmulatorState from "@effect-pusher/protocol/EmulatorState"
+import * as Encoding from "@effect-pusher/protocol/Encoding"
 import * as Socket from "@effect/platform/Socket"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
@@ -44,7 +45,10 @@ const closeWith = (
 ): Effect.Effect<void> =>
   Effect.ignore(Effect.zipRight(
     write(EmulatorSocket.errorFrame(error)),
-    write(new Socket.CloseEvent(error.code ?? EmulatorSocket.ErrorCode.Reconnect, error.message.slice(0, 120)))
+    // A close reason is at most 123 bytes of UTF-8 (RFC 6455 §5.5); ws throws past it.
+    write(
+      new Socket.CloseEvent(error.code ?? EmulatorSocket.ErrorCode.Reconnect, Encoding.utf8Prefix(error.message, 123))
+    )
   ))
 
 /**
@@ -54,6 +58,7 @@ const closeWith = (
 const heartbeat = (
   timeouts: Timeouts,
   lastHeard: () => number,
+  framesHeard: () => number,
   send: (frame: string) => void,
   close: (error: EmulatorSocket.SocketError) => void
 ): Effect.Effect<void> => {
@@ -66,9 +71,11 @@ const heartbeat = (
       yield* Effect.sleep(Duration.millis(Duration.toMillis(activity) - idle))
       return
     }
+    // Any frame counts as the answer: counted, not timed (a pong within the ping's millisecond is one).
+    const before = framesHeard()
     send(EmulatorSocket.ping)
     yield* Effect.sleep(pong)
-    if (lastHeard() <= now) {
+    if (framesHeard() === before) {
       close({ code: EmulatorSocket.ErrorCode.PongNotReceived, message: "Pong reply not received" })
       yield* Effect.never
     }
@@ -105,6 +112,7 @@ export const serve = (
     const refused = EmulatorSocket.checkHandshake(target.path, target.query, emulator.config.key)
     let socketId: string | undefined
     let lastHeard = yield* Clock.currentTimeMillis
+    let framesHeard = 0
     let rate = EmulatorSocket.freshWindow
 
     const open = (scope: Scope.Scope): Effect.Effect<void> =>
@@ -120,12 +128,13 @@ export const serve = (
         emulator.outlets.set(id, { send, close })
         send(EmulatorSocket.connectionEstablished(id, timeouts.activityTimeoutSeconds))
         yield* Effect.forkIn(Effect.forever(Effect.flatMap(Queue.take(queue), write)), scope)
-        yield* Effect.forkIn(heartbeat(timeouts, () => lastHeard, send, close), scope)
+        yield* Effect.forkIn(heartbeat(timeouts, () => lastHeard, () => framesHeard, send, close), scope)
       })
 
     const receive = (data: string | Uint8Array) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => {
         lastHeard = now
+        framesHeard++
         const id = socketId
         if (id === undefined) return Effect.void
         // A binary frame is decoded only when its bytes could fit the limit (UTF-8: up to 3 bytes a unit).
