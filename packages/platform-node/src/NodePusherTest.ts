@@ -189,6 +189,23 @@ export const serve = (
 ): Effect.Effect<Served, HttpServerError.ServeError | ConfigError.ConfigError, PusherTest.PusherTest | Scope.Scope> =>
   Effect.flatMap(PusherTest.PusherTest, (service) => serveService(service, options))
 
+// `port` is where the server listens, not the emulated app's (a `PusherTest` option too): read the bag once
+// and split it off, so `port: 0` is a free port and `port: 8080` does not also become the app's port.
+const splitPort = (
+  options: (PusherTest.Options & ServeOptions) | undefined
+): Either.Either<
+  { readonly port: number | undefined; readonly rest: PusherTest.Options | undefined },
+  ConfigError.ConfigError
+> => {
+  if (typeof options !== "object" || options === null) return Either.right({ port: undefined, rest: options })
+  try {
+    const { port, ...rest } = options
+    return Either.right({ port, rest })
+  } catch {
+    return Either.left(ConfigError.InvalidData([], "options could not be read (they threw while being read)"))
+  }
+}
+
 /**
  * A new emulator served on 127.0.0.1: provides `PusherTest` (to drive and inspect it), `NodePusherTest`
  * (its address) and a `PusherConfig` that points at it over HTTP. Bring your own `HttpClient` (for
@@ -204,8 +221,9 @@ export const layer = (
   ConfigError.ConfigError | HttpServerError.ServeError
 > =>
   Layer.scopedContext(Effect.gen(function*() {
-    const service = yield* PusherTest.make(options)
-    const served = yield* serveService(service, options)
+    const { port, rest } = yield* splitPort(options)
+    const service = yield* PusherTest.make(rest)
+    const served = yield* serveService(service, { port })
     const config = yield* PusherConfig.make(served.config)
     return Context.make(PusherTest.PusherTest, service).pipe(
       Context.add(NodePusherTest, served),

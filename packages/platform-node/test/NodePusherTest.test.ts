@@ -110,4 +110,11 @@ describe("NodePusherTest", () => {
       expect(error._tag === "TransportError" && error.reason).toBe("Network")
       expect(yield* Pusher.channels()).toEqual({ channels: { x: {} } })
     }).pipe(Effect.provide(Layer.merge(NodePusherTest.layer(), NodeHttpClient.layerUndici))))
+
+  it.scopedLive("the layer's port is the server's alone: 0 picks a free one", () =>
+    Effect.gen(function*() {
+      const served = yield* NodePusherTest.NodePusherTest
+      expect(served.port).toBeGreaterThan(0)
+      expect(yield* Pusher.channels()).toEqual({ channels: {} })
+    }).pipe(Effect.provide(Layer.merge(NodePusherTest.layer({ port: 0 }), NodeHttpClient.layerUndici))))
 })
