@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as EmulatorQueries from "./EmulatorQueries.js"
+import * as Events from "./Events.js"
 import { err, fail, type Failure, ok, type Result } from "./Failure.js"
 import * as Json from "./Json.js"
 import * as Limits from "./Limits.js"
@@ -354,11 +355,8 @@ export const checkBatch = (
     return err(text(400, "The body must be a JSON object with a batch array"))
   }
   const batch: ReadonlyArray<unknown> = json.batch
-  if (batch.length === 0) return err(refuse(fail("batch", "must contain at least one event")))
-  if (batch.length > maxEventsPerBatch) {
-    const rule = `must contain at most ${maxEventsPerBatch} events per batch, got ${batch.length}`
-    return err(refuse(fail("batch", rule)))
-  }
+  const size = Events.checkBatchSize("batch", batch, maxEventsPerBatch)
+  if (size !== undefined) return err(refuse(size))
   const events: Array<EventRequest> = []
   for (let i = 0; i < batch.length; i++) {
     const item = batch[i]

@@ -157,6 +157,9 @@ export const clientEvent = (state: State, event: ClientEventInput): Result<Trans
   if (member === undefined) return reject("socketId", `must be subscribed to ${event.channel}`)
   const data = Json.serializeData("data", event.data)
   if (!data.ok) return data
+  // Channels' 10 KB limit on an event's data holds for client events too, from any client.
+  const tooLarge = Json.checkPayloadSize("data", data.value, Limits.defaultMaxPayloadBytes)
+  if (tooLarge !== undefined) return err(tooLarge)
   const { channel, event: name, socketId } = event
   const change: Change = {
     _tag: "ClientEvent",

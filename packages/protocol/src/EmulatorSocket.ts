@@ -11,11 +11,11 @@
  *
  * @since 0.1.0
  */
+import type * as EmulatorRest from "./EmulatorRest.js"
 import type * as EmulatorState from "./EmulatorState.js"
 import * as Json from "./Json.js"
 import * as Limits from "./Limits.js"
 import * as Names from "./Names.js"
-import type * as Signing from "./Signing.js"
 
 /**
  * The close and error codes of the Channels WebSocket protocol that the emulator sends.
@@ -244,12 +244,7 @@ export const admit = (
  * @since 0.1.0
  * @category models
  */
-export interface App {
-  readonly key: string
-  readonly sign: Signing.Sign
-  readonly timingSafeEqual: (a: string, b: string) => boolean
-  readonly cacheTtlSeconds: number
-}
+export type App = Pick<EmulatorRest.App, "key" | "sign" | "timingSafeEqual" | "cacheTtlSeconds">
 
 /**
  * The answer to one frame: the next state, the frames for the sender, the changes to report (and deliver

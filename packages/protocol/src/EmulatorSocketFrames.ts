@@ -157,9 +157,6 @@ const clientEvent = (
     return refuse(state, rate, "Client event rejected due to rate limit", EmulatorSocket.ErrorCode.ClientEventRateLimit)
   }
   const channel = incoming.channel ?? ""
-  const data = Json.serializeData("data", incoming.data)
-  const tooLarge = data.ok ? Json.checkPayloadSize("data", data.value, Limits.defaultMaxPayloadBytes) : undefined
-  if (tooLarge !== undefined) return refuse(state, admitted, `Invalid ${tooLarge.field}: ${tooLarge.rule}`)
   const result = EmulatorEvents.clientEvent(state, { channel, event: incoming.event, data: incoming.data, socketId })
   return result.ok
     ? answer(state, admitted, [], result.value.changes)

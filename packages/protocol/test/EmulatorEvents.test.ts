@@ -93,5 +93,10 @@ describe("EmulatorEvents", () => {
     expect(refused({ channel: "public", event: "client-x", data: 1, socketId: "1.1" })).toBe("channel")
     expect(refused({ channel: "presence-p", event: "client-x", data: 1, socketId: "9.9" })).toBe("socketId")
     expect(refused({ channel: "presence-p", event: "client-x", data: 1n, socketId: "1.1" })).toBe("data")
+    // Channels' 10 KB data limit, for a simulated client as for a real socket.
+    expect(refused({ channel: "presence-p", event: "client-x", data: "x".repeat(10_240), socketId: "1.1" }))
+      .toBe("accepted")
+    expect(refused({ channel: "presence-p", event: "client-x", data: "x".repeat(10_241), socketId: "1.1" }))
+      .toBe("data")
   })
 })

@@ -53,7 +53,6 @@ export interface Emulator {
   readonly requests: Log<PusherTest.LoggedRequest>
   /** The real sockets connected, by socket id (only the socket's own fiber adds and removes its entry). */
   readonly outlets: Map<string, Outlet>
-  readonly socketApp: EmulatorSocket.App
 }
 
 /** @internal */
@@ -85,13 +84,7 @@ export const make = (
         webhooks: new Log(),
         terminations: new Log(),
         requests: new Log(),
-        outlets: new Map(),
-        socketApp: {
-          key: config.key,
-          sign: signer.sign,
-          timingSafeEqual: crypto.timingSafeEqual,
-          cacheTtlSeconds: settings.cacheTtlSeconds
-        }
+        outlets: new Map()
       }
     }
   )

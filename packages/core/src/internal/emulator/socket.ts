@@ -145,7 +145,7 @@ export const serve = (
         const raw = typeof data === "string" ? data : textDecoder.decode(data)
         return Effect.map(
           Emulator.update(emulator, (state, nowMillis) => {
-            const transition = EmulatorSocketFrames.receive(state, emulator.socketApp, id, raw, nowMillis, rate)
+            const transition = EmulatorSocketFrames.receive(state, emulator.app, id, raw, nowMillis, rate)
             rate = transition.value.rate
             return transition
           }),
