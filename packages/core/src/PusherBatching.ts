@@ -41,6 +41,7 @@
  * @since 0.1.0
  */
 import * as Json from "@effect-pusher/protocol/Json"
+import * as ProtocolOptions from "@effect-pusher/protocol/Options"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -150,8 +151,9 @@ const check = (
     return invalid("maxWait", "must be a finite duration")
   }
   const maxInFlight = options.maxInFlight ?? 64
-  if (typeof maxInFlight !== "number" || !Number.isSafeInteger(maxInFlight) || maxInFlight < 1) {
-    return invalid("maxInFlight", "must be a positive integer")
+  const inFlightFailure = ProtocolOptions.checkPositiveInteger("maxInFlight", maxInFlight)
+  if (inFlightFailure !== undefined || typeof maxInFlight !== "number") {
+    return invalid("maxInFlight", inFlightFailure?.rule ?? "must be a positive integer")
   }
   const ordering = options.ordering ?? "unordered"
   if (ordering !== "unordered" && ordering !== "perChannel") {

@@ -10,6 +10,7 @@
  * @since 0.1.0
  */
 import * as Json from "@effect-pusher/protocol/Json"
+import * as ProtocolOptions from "@effect-pusher/protocol/Options"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
@@ -84,10 +85,12 @@ const readMaxBodyBytes = (options: unknown): Either.Either<number | undefined, C
   if (!read.ok) {
     return Either.left(ConfigError.InvalidData([read.error.field], `${read.error.field} ${read.error.rule}`))
   }
-  const bytes = read.value.maxBodyBytes
-  if (bytes === undefined) return Either.right(undefined)
-  return typeof bytes === "number" && Number.isFinite(bytes) && bytes >= 0
-    ? Either.right(Math.floor(bytes))
+  const given = read.value.maxBodyBytes
+  if (given === undefined) return Either.right(undefined)
+  // The endpoints' own rule (the protocol's), so a limit one accepts the other does too.
+  const bytes = ProtocolOptions.byteLimit(given)
+  return bytes !== undefined
+    ? Either.right(bytes)
     : Either.left(ConfigError.InvalidData(["maxBodyBytes"], "maxBodyBytes must be a non-negative number of bytes"))
 }
 

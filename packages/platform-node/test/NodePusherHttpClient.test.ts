@@ -262,4 +262,16 @@ describe("options (issue 13 §2): a bad option fails the layer's build with a Co
     expect(Either.isLeft(NodePusherHttpClient.makeWithDispatcher(agent, untyped({ timeout: "banana" })))).toBe(true)
     expect(Either.isRight(NodePusherHttpClient.makeWithDispatcher(agent, { headersTimeout: 0 }))).toBe(true)
   })
+
+  it("makeWithDispatcher points connection options at the dispatcher, not at a key it refuses too", () => {
+    const agent = new Undici.MockAgent()
+    for (const key of ["connections", "maxSockets", "keepAliveTimeout"]) {
+      const made = NodePusherHttpClient.makeWithDispatcher(agent, untyped({ [key]: 8 }))
+      expect(Either.isLeft(made) && String(made.left)).toContain(
+        `${key} is not a known key: use the dispatcher's own options`
+      )
+    }
+    const size = NodePusherHttpClient.makeWithDispatcher(agent, untyped({ maxBodyBytes: 8 }))
+    expect(Either.isLeft(size) && String(size.left)).toContain("use maxResponseBytes")
+  })
 })

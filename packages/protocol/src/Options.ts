@@ -64,3 +64,13 @@ export const checkTimerMillis = (field: string, value: unknown, zeroDisables = f
       }, ${got(value)}`
     )
 }
+
+/**
+ * A byte limit (`maxBodyBytes`): a non-negative number of bytes, at most 2^53 - 1, a fraction rounded down;
+ * `undefined` for anything else.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const byteLimit = (value: unknown): number | undefined =>
+  typeof value === "number" && value >= 0 && value <= Number.MAX_SAFE_INTEGER ? Math.floor(value) : undefined

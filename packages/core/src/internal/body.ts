@@ -30,14 +30,6 @@ export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{
 export class BodyUnreadable extends Data.TaggedError("BodyUnreadable")<{}> {}
 
 /**
- * A `maxBodyBytes` option as a limit: a non-negative number of bytes, or `undefined` when it is not one.
- *
- * @internal
- */
-export const validLimit = (value: unknown): number | undefined =>
-  typeof value === "number" && value >= 0 && value <= Number.MAX_SAFE_INTEGER ? Math.floor(value) : undefined
-
-/**
  * An endpoint's default limit, never above the server's `HttpIncomingMessage.MaxBodySize` when one is set
  * (`NodeHttpServer` sets 10 MiB): the server's bound holds for what we read too.
  *

@@ -6,6 +6,7 @@
  * @internal
  */
 import * as ConfigUrl from "@effect-pusher/protocol/ConfigUrl"
+import * as Encoding from "@effect-pusher/protocol/Encoding"
 import * as Encryption from "@effect-pusher/protocol/encryption"
 import type * as Json from "@effect-pusher/protocol/Json"
 import * as Limits from "@effect-pusher/protocol/Limits"
@@ -40,7 +41,7 @@ const reveal = (value: unknown): unknown => {
 export const defaultHost = "api-mt1.pusher.com"
 
 /** @internal */
-export const defaultMaxPayloadBytes = 10_240
+export const defaultMaxPayloadBytes: number = Limits.defaultMaxPayloadBytes
 
 /** @internal */
 export const defaultTimeout: Duration.Duration = Duration.seconds(10)
@@ -231,8 +232,6 @@ export const masterKey = (value: unknown): Checked<Redacted.Redacted<Uint8Array>
   return decoded.ok ? Either.right(Redacted.make(decoded.value)) : Either.left(decoded.error)
 }
 
-const utf8 = new TextEncoder()
-
 /**
  * @internal The official library's `encryptionMasterKey`: the raw key as a string of exactly 32 bytes (in
  * UTF-8, as `Buffer.from` reads it). The rule never shows the key.
@@ -240,7 +239,7 @@ const utf8 = new TextEncoder()
 export const rawMasterKey = (value: unknown): Checked<Redacted.Redacted<Uint8Array>> => {
   const text = reveal(value)
   if (typeof text !== "string") return Either.left("must be a string")
-  const bytes = utf8.encode(text)
+  const bytes = Encoding.utf8Encode(text)
   return bytes.length === 32
     ? Either.right(Redacted.make(bytes))
     : Either.left("must be exactly 32 bytes (32 ASCII characters); or give encryptionMasterKeyBase64 instead")

@@ -143,7 +143,7 @@ export const readLimit = (read: Either.Either<{ readonly maxBodyBytes?: unknown 
   if (Either.isLeft(read)) return { _tag: "Invalid", error: read.left }
   const value = read.right.maxBodyBytes
   if (value === undefined) return { _tag: "Default" }
-  const bytes = Body.validLimit(value)
+  const bytes = Options.byteLimit(value)
   return bytes === undefined ? { _tag: "Invalid" } : { _tag: "Given", bytes }
 }
 

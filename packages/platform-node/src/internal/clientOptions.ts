@@ -52,7 +52,18 @@ export const optionKeys: Json.KeyTable<Key> = {
 /** @internal */
 export const dispatcherKeys: Json.KeyTable<"maxResponseBytes" | "timeout" | "headersTimeout" | "bodyTimeout"> = {
   accepted: ["maxResponseBytes", "timeout", "headersTimeout", "bodyTimeout"],
-  replacements: optionKeys.replacements
+  // The connection options belong to the dispatcher the caller made: point there, not at a key this
+  // table refuses too.
+  replacements: {
+    connections: "the dispatcher's own options",
+    maxSockets: "the dispatcher's own options",
+    keepAlive: "the dispatcher's own options",
+    keepAliveTimeout: "the dispatcher's own options",
+    keepAliveMsecs: "the dispatcher's own options",
+    connectTimeout: "the dispatcher's own options",
+    maxBodyBytes: "maxResponseBytes",
+    maxResponseSize: "maxResponseBytes"
+  }
 }
 
 /** @internal The options as checked: numbers of connections, bytes and milliseconds. */
