@@ -7,7 +7,9 @@
  *
  * @since 0.1.0
  */
+import * as Encryption from "@effect-pusher/protocol/encryption"
 import * as HttpStatus from "@effect-pusher/protocol/HttpStatus"
+import * as Webhook from "@effect-pusher/protocol/Webhook"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
@@ -228,7 +230,7 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("@effect-pusher
 export class EncryptionError extends Schema.TaggedError<EncryptionError>("@effect-pusher/core/EncryptionError")(
   "EncryptionError",
   {
-    reason: Schema.Literal("MissingMasterKey", "InvalidPayload", "DecryptionFailed", "InvalidPlaintext"),
+    reason: Schema.Literal(...Encryption.reasons),
     channel: Schema.String,
     description: Schema.String
   }
@@ -256,15 +258,8 @@ export class EncryptionError extends Schema.TaggedError<EncryptionError>("@effec
 export class WebhookError extends Schema.TaggedError<WebhookError>("@effect-pusher/core/WebhookError")(
   "WebhookError",
   {
-    reason: Schema.Literal(
-      "MissingHeader",
-      "UnsupportedContentType",
-      "UnknownKey",
-      "SignatureMismatch",
-      "InvalidBody",
-      "Expired",
-      "InvalidEventData"
-    ),
+    // The protocol's refusals, and the one reason only a decoder with a Schema has.
+    reason: Schema.Literal(...Webhook.reasons, "InvalidEventData"),
     description: Schema.String
   }
 ) {

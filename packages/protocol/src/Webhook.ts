@@ -16,18 +16,27 @@ import { excerpt } from "./Limits.js"
 import type { Sign } from "./Signing.js"
 
 /**
- * Why a webhook request is not accepted.
+ * Every reason a webhook request can be refused for.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const reasons = [
+  "MissingHeader",
+  "UnsupportedContentType",
+  "UnknownKey",
+  "SignatureMismatch",
+  "InvalidBody",
+  "Expired"
+] as const
+
+/**
+ * Why a webhook request is not accepted: one of `reasons`.
  *
  * @since 0.1.0
  * @category models
  */
-export type Reason =
-  | "MissingHeader"
-  | "UnsupportedContentType"
-  | "UnknownKey"
-  | "SignatureMismatch"
-  | "InvalidBody"
-  | "Expired"
+export type Reason = typeof reasons[number]
 
 /**
  * A rejected webhook request: why, and a description that never contains a secret or a signature.

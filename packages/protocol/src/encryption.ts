@@ -59,12 +59,20 @@ export const overheadLength = 16
 export const masterKeyLength = 32
 
 /**
- * Why encryption could not be done.
+ * Every reason encryption or decryption can fail for.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const reasons = ["MissingMasterKey", "InvalidPayload", "DecryptionFailed", "InvalidPlaintext"] as const
+
+/**
+ * Why encryption could not be done: one of `reasons`.
  *
  * @since 0.1.0
  * @category models
  */
-export type Reason = "MissingMasterKey" | "InvalidPayload" | "DecryptionFailed" | "InvalidPlaintext"
+export type Reason = typeof reasons[number]
 
 /**
  * Why encrypting or decrypting failed: a `reason` and a readable `description`.
