@@ -77,7 +77,10 @@ export class PusherRetry extends Context.Reference<PusherRetry>()("@effect-pushe
   defaultValue: (): Option.Option<Policy> => Option.none()
 }) {}
 
-const keys: Json.KeyTable = { accepted: ["schedule", "writes"], replacements: { retryWrites: "writes" } }
+const keys: Json.KeyTable<"schedule" | "writes"> = {
+  accepted: ["schedule", "writes"],
+  replacements: { retryWrites: "writes" }
+}
 
 const invalid = (field: string, rule: string) => Either.left(new ValidationError({ field, rule }))
 
@@ -87,19 +90,13 @@ const invalid = (field: string, rule: string) => Either.left(new ValidationError
  */
 const check = (policy: Policy): Either.Either<Policy, ValidationError> => {
   if (typeof policy !== "object" || policy === null) return invalid("policy", "must be an object")
-  let schedule: Policy["schedule"]
-  let writes: Policy["writes"]
-  try {
-    const unknownKey = Json.checkKeys("policy", Json.keysOf(policy), keys)
-    if (unknownKey !== undefined) return Either.left(new ValidationError(unknownKey))
-    schedule = policy.schedule
-    writes = policy.writes
-  } catch {
-    return invalid("policy", "could not be read (it threw while being read)")
-  }
+  const read = Json.readOptions("policy", policy, keys)
+  if (!read.ok) return Either.left(new ValidationError(read.error))
+  const { schedule, writes } = read.value
   if (!Schedule.isSchedule(schedule)) return invalid("policy.schedule", "must be a Schedule")
   if (writes !== undefined && typeof writes !== "boolean") return invalid("policy.writes", "must be a boolean")
-  return Either.right({ schedule, writes: writes === true })
+  // What a Schedule takes and fails with cannot be seen at run time: the caller's static type stands for it.
+  return Either.right({ schedule: schedule as Policy["schedule"], writes: writes === true })
 }
 
 /**
