@@ -124,13 +124,22 @@ export const readReceiveOptions = (options: unknown): Either.Either<ReceiveSnaps
   Either.flatMap(
     toValidation(Json.readOptions("options", options, receiveKeys)),
     (read) =>
-      Either.flatMap(checkMaxAge(read.maxAge), (maxAge) => {
-        const onInvalid = read.onInvalid ?? "fail"
-        return onInvalid === "fail" || onInvalid === "drop"
-          ? Either.right({ maxAge, onInvalid })
-          : Either.left(fail("onInvalid", "must be \"fail\" or \"drop\""))
-      })
+      Either.flatMap(
+        checkMaxAge(read.maxAge),
+        (maxAge) => Either.map(checkInvalidPolicy(read.onInvalid, "fail"), (onInvalid) => ({ maxAge, onInvalid }))
+      )
   )
+
+/** @internal `onInvalid`, checked: `"fail"` or `"drop"`, `fallback` when not set. */
+export const checkInvalidPolicy = (
+  value: unknown,
+  fallback: InvalidPolicy
+): Either.Either<InvalidPolicy, ValidationError> => {
+  const policy = value ?? fallback
+  return policy === "fail" || policy === "drop"
+    ? Either.right(policy)
+    : Either.left(fail("onInvalid", "must be \"fail\" or \"drop\""))
+}
 
 // The protocol's freshness rule against the `Clock`: too old, or dated too far ahead.
 const fresh = (payload: WebhookPayload, maxAge: Duration.Duration) =>

@@ -19,8 +19,8 @@ import type {
   WebhookRequest
 } from "../Webhook.js"
 import * as Issue from "./issue.js"
-import { fail, toEither } from "./validation.js"
-import { readReceiveOptions, reject, verifyChecked } from "./webhook.js"
+import { toEither } from "./validation.js"
+import { checkInvalidPolicy, readReceiveOptions, reject, verifyChecked } from "./webhook.js"
 
 /**
  * For `dual`: the data-first form starts with the stream (the data-last forms with options or a name).
@@ -95,34 +95,46 @@ const readEvent = (event: unknown): ClientEvent | UndecryptableClientEvent | und
   }
 }
 
-/** @internal `Webhook.clientEvent`. */
-export const clientEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R>): ClientEventDecoder<A, R> => {
+// Decodes a client event `readEvent` has read: a stream reads each event once, not once to match it and again
+// to decode it.
+const decodeReadEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R>) => {
   const decodeData = ParseResult.decodeUnknown(schema)
-  // An untyped caller's name that is not a string matches no event, and is not printed.
-  const quoted = typeof name === "string" ? JSON.stringify(name) : "(a name that is not a string)"
   const invalid = (event: ClientEvent, issue: string) =>
     reject(
       "InvalidEventData",
       `client event ${JSON.stringify(event.event)} on ${event.channel}${
-        event.event === name ? "" : ` is not ${quoted}`
+        event.event === name ? "" : ` is not ${quote(name)}`
       }${issue === "" ? "" : `: ${issue}`}`
     )
+  return (
+    event: ClientEvent | UndecryptableClientEvent
+  ): Effect.Effect<DecodedClientEvent<A>, WebhookError | EncryptionError, R> => {
+    if (event._tag === "UndecryptableClientEvent") return Effect.fail(event.error)
+    if (event.event !== name) return Effect.fail(invalid(event, ""))
+    return Effect.mapBoth(decodeData(parseData(event.channel, event.data)), {
+      onFailure: (issue) => invalid(event, Issue.summary(issue)),
+      onSuccess: (data): DecodedClientEvent<A> => ({ ...event, data })
+    })
+  }
+}
+
+// An untyped caller's name that is not a string matches no event, and is not printed.
+const quote = (name: unknown): string =>
+  typeof name === "string" ? JSON.stringify(name) : "(a name that is not a string)"
+
+/** @internal `Webhook.clientEvent`. */
+export const clientEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R>): ClientEventDecoder<A, R> => {
+  const decodeRead = decodeReadEvent(name, schema)
   return {
     name,
     // Untyped callers may pass anything: what is not a client event is not this one.
     is: (event): event is ClientEvent | UndecryptableClientEvent => readEvent(event)?.event === name,
     decode: (given) =>
-      Effect.suspend((): Effect.Effect<DecodedClientEvent<A>, WebhookError | EncryptionError, R> => {
+      Effect.suspend(() => {
         const event = readEvent(given)
-        if (event === undefined) {
-          return Effect.fail(reject("InvalidEventData", `not a client event, so not ${quoted}`))
-        }
-        if (event._tag === "UndecryptableClientEvent") return Effect.fail(event.error)
-        if (event.event !== name) return Effect.fail(invalid(event, ""))
-        return Effect.mapBoth(decodeData(parseData(event.channel, event.data)), {
-          onFailure: (issue) => invalid(event, Issue.summary(issue)),
-          onSuccess: (data): DecodedClientEvent<A> => ({ ...event, data })
-        })
+        return event === undefined
+          ? Effect.fail(reject("InvalidEventData", `not a client event, so not ${quote(name)}`))
+          : decodeRead(event)
       })
   }
 }
@@ -151,13 +163,14 @@ export const clientEvents = <E, R2, A, I, R>(
   schema: Schema.Schema<A, I, R>,
   options?: { readonly onInvalid?: InvalidPolicy | undefined }
 ): Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError | ValidationError, R | R2> => {
-  const decoder = clientEvent(name, schema)
+  const decodeRead = decodeReadEvent(name, schema)
   return Stream.unwrap(Effect.map(
     Effect.suspend(() => readClientEventsOptions(options)),
     (onInvalid) =>
-      Stream.mapConcatEffect(self, (event) => {
-        if (!decoder.is(event)) return Effect.succeed([])
-        const decoded = Effect.map(decoder.decode(event), (a): ReadonlyArray<DecodedClientEvent<A>> => [a])
+      Stream.mapConcatEffect(self, (given) => {
+        const event = readEvent(given)
+        if (event === undefined || event.event !== name) return Effect.succeed([])
+        const decoded = Effect.map(decodeRead(event), (a): ReadonlyArray<DecodedClientEvent<A>> => [a])
         return onInvalid === "fail"
           ? decoded
           : Effect.catchAll(decoded, (error) => dropClientEvent<DecodedClientEvent<A>>(event, error))
@@ -169,9 +182,7 @@ const clientEventsKeys: Json.KeyTable<"onInvalid"> = { accepted: ["onInvalid"], 
 
 // Read once when the stream starts: a bad option fails it before any event, whatever the events are.
 const readClientEventsOptions = (options: unknown): Either.Either<InvalidPolicy, ValidationError> =>
-  Either.flatMap(toEither(Json.readOptions("options", options, clientEventsKeys)), (read) => {
-    const onInvalid = read.onInvalid ?? "drop"
-    return onInvalid === "fail" || onInvalid === "drop"
-      ? Either.right(onInvalid)
-      : Either.left(fail("onInvalid", "must be \"fail\" or \"drop\""))
-  })
+  Either.flatMap(
+    toEither(Json.readOptions("options", options, clientEventsKeys)),
+    (read) => checkInvalidPolicy(read.onInvalid, "drop")
+  )
