@@ -33,7 +33,7 @@ export const checkWebhookHeaders = (
 ): Effect.Effect<void, WebhookError, PusherConfig.PusherConfig> =>
   Effect.flatMap(PusherConfig.PusherConfig, (config) =>
     Effect.flatMap(PusherCrypto.current, (crypto) => {
-      const verifier = { signers: Signing.webhookSigners(config, crypto), timingSafeEqual: crypto.timingSafeEqual }
+      const verifier = Signing.webhookVerifier(config, crypto)
       const checked = Protocol.checkHeaders(
         verifier,
         Protocol.readRequest({ headers: request.headers, body: "" }).headers

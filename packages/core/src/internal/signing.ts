@@ -1,4 +1,5 @@
 import type * as Signing from "@effect-pusher/protocol/Signing"
+import type * as Webhook from "@effect-pusher/protocol/Webhook"
 import * as Redacted from "effect/Redacted"
 import type * as PusherConfig from "../PusherConfig.js"
 import type * as PusherCrypto from "../PusherCrypto.js"
@@ -7,7 +8,7 @@ interface Signers {
   readonly crypto: PusherCrypto.Service
   readonly request: Signing.RequestSigner
   /** Every key whose webhooks are accepted, with the signers of its secrets (the app's first). */
-  readonly webhook: ReadonlyMap<string, ReadonlyArray<Signing.Sign>>
+  readonly webhook: Webhook.Verifier
 }
 
 // One set of prepared HMAC keys per (config, crypto) pair: preparing a key costs more than signing.
@@ -24,7 +25,11 @@ const prepare = (config: PusherConfig.Service, crypto: PusherCrypto.Service): Si
     if (list === undefined) webhook.set(token.key, [tokenSign])
     else list.push(tokenSign)
   }
-  const signers: Signers = { crypto, request: { key: config.key, sign, md5Hex: crypto.md5Hex }, webhook }
+  const signers: Signers = {
+    crypto,
+    request: { key: config.key, sign, md5Hex: crypto.md5Hex },
+    webhook: { signers: webhook, timingSafeEqual: crypto.timingSafeEqual }
+  }
   cache.set(config, signers)
   return signers
 }
@@ -37,8 +42,6 @@ export const signer = (config: PusherConfig.Service, crypto: PusherCrypto.Servic
 export const requestSigner = (config: PusherConfig.Service, crypto: PusherCrypto.Service): Signing.RequestSigner =>
   prepare(config, crypto).request
 
-/** @internal The signers of every key whose webhooks are accepted. */
-export const webhookSigners = (
-  config: PusherConfig.Service,
-  crypto: PusherCrypto.Service
-): ReadonlyMap<string, ReadonlyArray<Signing.Sign>> => prepare(config, crypto).webhook
+/** @internal What webhook verification needs: the signers of every accepted key, and a constant-time compare. */
+export const webhookVerifier = (config: PusherConfig.Service, crypto: PusherCrypto.Service): Webhook.Verifier =>
+  prepare(config, crypto).webhook

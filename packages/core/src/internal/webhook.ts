@@ -77,7 +77,7 @@ const verifySync = (
   crypto: PusherCrypto.Service,
   request: Protocol.RequestSnapshot
 ): Either.Either<WebhookPayload, WebhookError> => {
-  const verifier = { signers: Signing.webhookSigners(config, crypto), timingSafeEqual: crypto.timingSafeEqual }
+  const verifier = Signing.webhookVerifier(config, crypto)
   return toEither(Protocol.authenticate(verifier, request)).pipe(
     Either.flatMap((body) => toEither(Protocol.parseBody(body))),
     Either.flatMap((json) => Either.mapLeft(decodePayload(json), (issue) => reject("InvalidBody", issue))),
