@@ -113,7 +113,9 @@ const enforcesDeadline = (client: HttpClient.HttpClient, config: PusherConfig.Se
 
 /**
  * Sends a signed request and decodes the answer: a non-2xx status, or soketi's 2xx `{"error", "code"}`,
- * becomes an `HttpError`; a body that is not JSON or does not match the schema, a `DecodeError`.
+ * becomes an `HttpError`; a body that is not JSON or does not match the schema, a `DecodeError`. The
+ * configured timeout bounds it unless `bounded` is `false`: a caller that bounds all the attempts together
+ * with a timer of its own (retries) needs no second timer per attempt.
  *
  * @internal
  */
@@ -123,7 +125,8 @@ export const send = <A>(
   path: string,
   params: ReadonlyArray<readonly [string, string]>,
   body: string | undefined,
-  decode: Decoder<A>
+  decode: Decoder<A>,
+  bounded = true
 ): Effect.Effect<A, PusherError> =>
   Effect.clockWith((clock) => {
     const { client, config, crypto } = requestContext
@@ -161,7 +164,7 @@ export const send = <A>(
       Effect.catchAll((error) => Effect.fail(mapClientError(config, method, path, error))),
       Effect.flatten
     )
-    return enforcesDeadline(client, config)
+    return !bounded || enforcesDeadline(client, config)
       ? exchange
       : Effect.timeoutFail(exchange, { duration: config.timeout, onTimeout: () => timeoutError(config, method, path) })
   })

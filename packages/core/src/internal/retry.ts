@@ -37,6 +37,10 @@ const describe = (error: PusherError): string =>
     ? `HttpError ${error.status}`
     : `${error._tag}${"reason" in error ? ` ${error.reason}` : ""}`
 
+/** Whether `policy` retries a call: there is one, and the call is a read or the policy opted in for writes. */
+const retries = (policy: PusherRetry.Policy | undefined, write: boolean): policy is PusherRetry.Policy =>
+  policy !== undefined && (!write || policy.writes === true)
+
 /**
  * Runs `attempt` under `policy` (once when there is none, or when it is a write and the policy did not opt in
  * for writes), retrying transient failures with the policy's waits, a `Retry-After` being the least wait.
@@ -53,7 +57,7 @@ export const retrying = <A>(
   onTimeout: (attempts: number) => PusherError,
   attempt: Effect.Effect<A, PusherError>
 ): Effect.Effect<A, PusherError> =>
-  policy === undefined || (write && policy.writes !== true) ?
+  !retries(policy, write) ?
     attempt :
     Effect.clockWith((clock) =>
       Effect.suspend(() => {
@@ -123,12 +127,16 @@ export const send = <A>(
   body: string | undefined,
   decode: Client.Decoder<A>
 ): Effect.Effect<A, PusherError> => {
-  const attempt = Client.send(requestContext, method, path, params, body, decode)
-  if (policy === undefined) return attempt
+  const write = method === "POST"
+  if (!retries(policy, write)) {
+    return Client.send(requestContext, method, path, params, body, decode)
+  }
+  // `retrying`'s timer bounds every attempt, none of which can outlast it: no timer per attempt.
+  const attempt = Client.send(requestContext, method, path, params, body, decode, false)
   const timeout = requestContext.config.timeout
   return retrying(
     policy,
-    method === "POST",
+    write,
     timeout,
     (attempts) => timeoutError(method, path, timeout, attempts),
     attempt
