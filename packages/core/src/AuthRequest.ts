@@ -24,6 +24,7 @@ import * as Schema from "effect/Schema"
 import * as Body from "./internal/body.js"
 import * as Issue from "./internal/issue.js"
 import * as Operation from "./internal/operation.js"
+import { invalid } from "./internal/validation.js"
 import * as Pusher from "./Pusher.js"
 import type * as PusherConfig from "./PusherConfig.js"
 import type { EncryptionError } from "./PusherError.js"
@@ -139,19 +140,16 @@ const fromPairs = (
   const out: Record<string, unknown> = {}
   for (const [name, value] of pairs) {
     // The name is the caller's: a 10 MB one must not come back whole in the error.
-    if (Object.prototype.hasOwnProperty.call(out, name)) return fail(Limits.excerpt(name), "must be given once")
+    if (Object.prototype.hasOwnProperty.call(out, name)) return invalid(Limits.excerpt(name), "must be given once")
     out[name] = value
   }
   return Either.right(out)
 }
 
-const fail = (field: string, rule: string): Either.Either<never, ValidationError> =>
-  Either.left(new ValidationError({ field, rule }))
-
 /** A raw body's fields, as its `Content-Type` (or, without one, its first character) says. */
 const fromRaw = (raw: string | Uint8Array, contentType: string | undefined) => {
   const body = typeof raw === "string" ? raw : Encoding.utf8DecodeStrict(raw)
-  if (body === undefined) return fail("body", "must be UTF-8")
+  if (body === undefined) return invalid("body", "must be UTF-8")
   const mediaType = contentType === undefined ? undefined : Headers.mediaType(contentType)
   const json = mediaType === undefined || mediaType === ""
     ? body.trimStart().startsWith("{")
@@ -160,18 +158,20 @@ const fromRaw = (raw: string | Uint8Array, contentType: string | undefined) => {
     : mediaType === "application/x-www-form-urlencoded"
     ? false
     : undefined
-  if (json === undefined) return fail("Content-Type", "must be application/x-www-form-urlencoded or application/json")
+  if (json === undefined) {
+    return invalid("Content-Type", "must be application/x-www-form-urlencoded or application/json")
+  }
   if (!json) return fromPairs(new URLSearchParams(body))
   const parsed = Json.parseOrUndefined(body)
-  if (parsed === undefined) return fail("body", "must be a JSON object (it is not JSON)")
-  return Json.isRecord(parsed) ? Either.right(parsed) : fail("body", "must be a JSON object with socket_id")
+  if (parsed === undefined) return invalid("body", "must be a JSON object (it is not JSON)")
+  return Json.isRecord(parsed) ? Either.right(parsed) : invalid("body", "must be a JSON object with socket_id")
 }
 
 /** The body's fields, from whichever form it came in. */
 const fieldsOf = (snapshot: Snapshot): Either.Either<Record<string, unknown>, ValidationError> => {
   switch (snapshot._tag) {
     case "NotARequest":
-      return fail("request", "must be { headers, body }")
+      return invalid("request", "must be { headers, body }")
     case "Form":
       return fromPairs(snapshot.pairs)
     case "Raw":
@@ -179,7 +179,7 @@ const fieldsOf = (snapshot: Snapshot): Either.Either<Record<string, unknown>, Va
     case "Parsed":
       return Json.isRecord(snapshot.body)
         ? Either.right(snapshot.body)
-        : fail("body", "must be a form or JSON object with socket_id")
+        : invalid("body", "must be a form or JSON object with socket_id")
   }
 }
 

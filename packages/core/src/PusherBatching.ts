@@ -52,9 +52,10 @@ import * as Option from "effect/Option"
 import * as Batcher from "./internal/batcher.js"
 import * as Batching from "./internal/batching.js"
 import { decodeDuration } from "./internal/duration.js"
+import { invalid, toEither } from "./internal/validation.js"
 import * as PusherConfig from "./PusherConfig.js"
 import * as PusherCrypto from "./PusherCrypto.js"
-import { ValidationError } from "./PusherError.js"
+import type { ValidationError } from "./PusherError.js"
 
 /**
  * The options of `PusherBatching.layer`: batch size, how long an event waits for others, requests in flight
@@ -128,14 +129,12 @@ const optionKeys: Json.KeyTable<keyof Options> = {
   replacements: { maxBatchSize: "maxBatch", batchSize: "maxBatch", maxDelay: "maxWait", concurrency: "maxInFlight" }
 }
 
-const invalid = (field: string, rule: string) => Either.left(new ValidationError({ field, rule }))
-
 /** The options, each read once (a getter or a proxy may throw: that is a `ValidationError`, not a throw). */
 const read = (options: unknown): Either.Either<Partial<Record<keyof Options, unknown>>, ValidationError> => {
   // `undefined` is no options (the default); `null` is a mistake, as before.
   if (options === null) return invalid("options", "must be an object")
   const snapshot = Json.readOptions("options", options, optionKeys)
-  return snapshot.ok ? Either.right(snapshot.value) : Either.left(new ValidationError(snapshot.error))
+  return toEither(snapshot)
 }
 
 const check = (

@@ -31,7 +31,8 @@ import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
-import { type PusherError, ValidationError } from "./PusherError.js"
+import { invalid, toEither } from "./internal/validation.js"
+import type { PusherError, ValidationError } from "./PusherError.js"
 
 /**
  * How to retry: `schedule` decides whether and after how long to try again, from each failed attempt's
@@ -82,8 +83,6 @@ const keys: Json.KeyTable<"schedule" | "writes"> = {
   replacements: { retryWrites: "writes" }
 }
 
-const invalid = (field: string, rule: string) => Either.left(new ValidationError({ field, rule }))
-
 /**
  * The policy, each field read once (only that read is guarded: a getter or a proxy may throw), and checked:
  * its static type is what a typed caller passed, and untyped callers are caught at run time.
@@ -91,7 +90,7 @@ const invalid = (field: string, rule: string) => Either.left(new ValidationError
 const check = (policy: Policy): Either.Either<Policy, ValidationError> => {
   if (typeof policy !== "object" || policy === null) return invalid("policy", "must be an object")
   const read = Json.readOptions("policy", policy, keys)
-  if (!read.ok) return Either.left(new ValidationError(read.error))
+  if (!read.ok) return toEither(read)
   const { schedule, writes } = read.value
   if (!Schedule.isSchedule(schedule)) return invalid("policy.schedule", "must be a Schedule")
   if (writes !== undefined && typeof writes !== "boolean") return invalid("policy.writes", "must be a boolean")

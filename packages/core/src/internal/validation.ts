@@ -10,6 +10,10 @@ import { ValidationError } from "../PusherError.js"
 /** @internal */
 export const fail = (field: string, rule: string): ValidationError => new ValidationError({ field, rule })
 
+/** @internal A failure naming the field and the rule, as the left of an `Either`. */
+export const invalid = (field: string, rule: string): Either.Either<never, ValidationError> =>
+  Either.left(fail(field, rule))
+
 /** @internal A protocol failure as the typed error. */
 export const toError = (failure: Failure.Failure): ValidationError => new ValidationError(failure)
 
