@@ -183,6 +183,3 @@ export const errorBody = (
   body: Encoding.utf8Prefix(text, Limits.maxErrorBodyBytes),
   totalLength: length.totalLength ?? (length.whole ? Encoding.utf8Length(text) : undefined)
 })
-
-/** @internal The length of a text that is a whole body. */
-export const whole: Length = { totalLength: undefined, whole: true }

@@ -188,8 +188,8 @@ const interpret = <A>(
   status: number,
   text: string,
   decode: Decoder<A>,
-  length: Answer.Length = Answer.whole,
-  wait: { readonly retryAfter?: Duration.Duration } = {}
+  length: Answer.Length,
+  wait: { readonly retryAfter?: Duration.Duration }
 ): Either.Either<A, PusherError> => {
   if (!HttpStatus.isSuccess(status)) {
     return Either.left(
