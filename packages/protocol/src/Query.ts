@@ -65,8 +65,18 @@ const paramKeyPattern = /^[A-Za-z0-9_\-.]+$/
 // http(s) query (`" # < > '`) and what node-fetch's legacy `url.parse` escapes after it (`\ ^ \` { | }`);
 // less the three characters a server would read back differently: `&` (a new pair), `+` (a space) and `%`
 // (an escape).
-const needsEncoding = /[^\x21\x24\x28-\x2A\x2C-\x3B\x3D\x3F-\x5B\x5D\x5F\x61-\x7A\x7E]/
-const needsEncodingAll = /[^\x21\x24\x28-\x2A\x2C-\x3B\x3D\x3F-\x5B\x5D\x5F\x61-\x7A\x7E]/gu
+const encoded = "[^\\x21\\x24\\x28-\\x2A\\x2C-\\x3B\\x3D\\x3F-\\x5B\\x5D\\x5F\\x61-\\x7A\\x7E]"
+const encodedOne = new RegExp(encoded)
+// `u`: a surrogate pair is one character, encoded as its code point's four UTF-8 bytes.
+const encodedEach = new RegExp(encoded, "gu")
+
+/**
+ * Whether `encodeValue` changes a key or value (most need nothing).
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const needsEncoding = (value: string): boolean => encodedOne.test(value)
 
 const escape = (c: string): string => {
   const code = c.charCodeAt(0)
@@ -87,7 +97,7 @@ const escape = (c: string): string => {
  * @category encoding
  */
 export const encodeValue = (value: string): string =>
-  needsEncoding.test(value) ? value.replace(needsEncodingAll, escape) : value
+  encodedOne.test(value) ? value.replace(encodedEach, escape) : value
 
 /**
  * Parameter names that request signing sets itself.

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { encodeValue, type Param } from "./Query.js"
+import { encodeValue, needsEncoding as needsEncodingText, type Param } from "./Query.js"
 
 /**
  * HMAC-SHA256 of a UTF-8 message with the app secret, as lowercase hex.
@@ -47,10 +47,8 @@ export const stringToSign = (method: string, fullPath: string, query: string): s
   `${method}\n${fullPath}\n${query}`
 
 /** Whether some key or value must be percent-encoded on the wire (most requests have none). */
-const needsEncoding = (pairs: ReadonlyArray<Param>): boolean => {
-  for (const [key, value] of pairs) if (encodeValue(key) !== key || encodeValue(value) !== value) return true
-  return false
-}
+const needsEncoding = (pairs: ReadonlyArray<Param>): boolean =>
+  pairs.some(([key, value]) => needsEncodingText(key) || needsEncodingText(value))
 
 /**
  * The signed query string of SPEC §2: `auth_*` and `body_md5` plus the caller's parameters, sorted by key,
