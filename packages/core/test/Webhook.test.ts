@@ -1,6 +1,6 @@
 import { PusherConfig, PusherCrypto, Webhook } from "@effect-pusher/core"
 import { NodePusherCrypto } from "@effect-pusher/platform-node"
-import { afterAll, assert, beforeAll, describe, expect, it } from "@effect/vitest"
+import { assert, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
@@ -15,10 +15,9 @@ import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as fc from "fast-check"
 import * as NodeCrypto from "node:crypto"
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
 import PusherNode from "pusher"
 import { decodePayload } from "../src/internal/webhook.js"
+import { officialServer } from "./utils/officialServer.js"
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped callers
 const untyped = (value: unknown): any => value
@@ -411,36 +410,21 @@ describe("differential against pusher@5.3.4 webhook().isValid()", () => {
 describe("encrypted client events", () => {
   const masterKey = "zyrm8pvV2C9fJcBfhyXzvxbJVN/H7QLmbe0xJi1GhPU="
   const otherKey = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
-  let server: http.Server
-  const captured: Array<string> = []
+  const server = officialServer()
 
   beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      let text = ""
-      req.on("data", (chunk) => (text += chunk))
-      req.on("end", () => {
-        captured.push(text)
-        res.writeHead(200, { "content-type": "application/json" }).end("{}")
-      })
-    })
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-    const { port } = server.address() as AddressInfo
-    const reference = new PusherNode({
+    const reference = server.official({
       appId: "1",
       key: "app-key",
       secret: "app-secret",
-      host: "127.0.0.1",
-      port: String(port),
-      useTLS: false,
       encryptionMasterKeyBase64: masterKey
     })
     await reference.trigger("private-encrypted-room", "client-move", { x: 1, y: "ü" })
   })
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
   const clientEvent = (data: unknown) =>
     body([{ name: "client_event", channel: "private-encrypted-room", event: "client-move", data, socket_id: "1.2" }])
-  const sealed = () => JSON.parse(captured[0]!).data as string
+  const sealed = () => JSON.parse(server.received[0]!.body).data as string
 
   it("decrypts data sealed by pusher@5.3.4", () => {
     const layer = PusherConfig.layer({ ...options, encryptionMasterKeyBase64: masterKey })
