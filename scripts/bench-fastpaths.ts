@@ -35,6 +35,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Tracer from "effect/Tracer"
 import * as NodeCrypto from "node:crypto"
 import * as Undici from "undici"
+import { signedWebhookHeaders } from "../packages/core/test/utils/signedWebhook.js"
 
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 5)
 
@@ -169,14 +170,7 @@ const builtIn = Context.get(DefaultServices.liveServices, Tracer.Tracer)
 const lookalike = Tracer.make({ span: builtIn.span, context: builtIn.context })
 
 const webhookBody = JSON.stringify({ time_ms: 1_700_000_000_000, events: [{ name: "channel_occupied", channel: "c" }] })
-const webhook = {
-  headers: {
-    "content-type": "application/json",
-    "x-pusher-key": credentials.key,
-    "x-pusher-signature": NodeCrypto.createHmac("sha256", credentials.secret).update(webhookBody).digest("hex")
-  },
-  body: webhookBody
-}
+const webhook = { headers: signedWebhookHeaders(webhookBody, credentials), body: webhookBody }
 
 const spanned = <A, E>(n: number, op: () => Effect.Effect<A, E, PusherConfig.PusherConfig>) =>
   pure.runPromise(Effect.withTracer(loop(n, op), lookalike))

@@ -15,9 +15,9 @@ import { NodePusher } from "@effect-pusher/platform-node"
 import * as Effect from "effect/Effect"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as ParseResult from "effect/ParseResult"
-import * as NodeCrypto from "node:crypto"
 import OfficialPusher from "pusher"
 import { decodePayload } from "../packages/core/src/internal/webhook.js"
+import { signedWebhookHeaders } from "../packages/core/test/utils/signedWebhook.js"
 
 const N = 20_000
 const ROUNDS = 7
@@ -55,11 +55,7 @@ const bodies = {
   })
 }
 
-const headersFor = (body: string) => ({
-  "content-type": "application/json",
-  "x-pusher-key": credentials.key,
-  "x-pusher-signature": NodeCrypto.createHmac("sha256", credentials.secret).update(body).digest("hex")
-})
+const headersFor = (body: string) => signedWebhookHeaders(body, credentials)
 
 const loop = <A, E>(n: number, op: () => Effect.Effect<A, E, PusherConfig.PusherConfig>) =>
   Effect.suspend(() => {

@@ -16,9 +16,9 @@ import { NodePusher } from "@effect-pusher/platform-node"
 import * as Effect from "effect/Effect"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { type ChildProcess, fork } from "node:child_process"
-import * as NodeCrypto from "node:crypto"
 import { fileURLToPath } from "node:url"
 import OfficialPusher from "pusher"
+import { signedWebhookHeaders } from "../packages/core/test/utils/signedWebhook.js"
 import type { Phase, Settings, TriggerRound } from "./bench-trigger.js"
 
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 3)
@@ -108,11 +108,7 @@ const webhookBody = JSON.stringify({
     { name: "member_added", channel: "presence-lobby", user_id: "ada" }
   ]
 })
-const webhookHeaders = {
-  "content-type": "application/json",
-  "x-pusher-key": credentials.key,
-  "x-pusher-signature": NodeCrypto.createHmac("sha256", credentials.secret).update(webhookBody).digest("hex")
-}
+const webhookHeaders = signedWebhookHeaders(webhookBody, credentials)
 
 /** Runs `op` n times inside one Effect program, as a server handling many requests with one runtime. */
 const loop = <A, E>(n: number, op: () => Effect.Effect<A, E, PusherConfig.PusherConfig>) =>

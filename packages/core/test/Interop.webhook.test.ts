@@ -17,20 +17,15 @@ import * as LogLevel from "effect/LogLevel"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
-import * as NodeCrypto from "node:crypto"
 import PusherNode from "pusher"
+import { signedWebhookHeaders } from "./utils/signedWebhook.js"
 import { envelope } from "./utils/webhookArbitraries.js"
 
 const credentials = { appId: "1", key: "app-key", secret: "app-secret" }
 const reference = new PusherNode({ ...credentials, cluster: "mt1" })
 const config = PusherConfig.layer({ ...credentials, appId: 1 })
 
-const sign = (body: string) => NodeCrypto.createHmac("sha256", credentials.secret).update(body).digest("hex")
-const headersFor = (body: string) => ({
-  "content-type": "application/json",
-  "x-pusher-key": credentials.key,
-  "x-pusher-signature": sign(body)
-})
+const headersFor = (body: string) => signedWebhookHeaders(body, credentials)
 
 const verifyEither = (body: string) =>
   Effect.runSync(Effect.either(Webhook.verify({ headers: headersFor(body), body })).pipe(Effect.provide(config)))

@@ -14,26 +14,20 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as fc from "fast-check"
-import * as NodeCrypto from "node:crypto"
 import PusherNode from "pusher"
 import { decodePayload } from "../src/internal/webhook.js"
 import { officialServer } from "./utils/officialServer.js"
+import { signedWebhookHeaders, webhookSignature } from "./utils/signedWebhook.js"
 import { anyPayload } from "./utils/webhookArbitraries.js"
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped callers
 const untyped = (value: unknown): any => value
 
-const sign = (secret: string, body: string) => NodeCrypto.createHmac("sha256", secret).update(body).digest("hex")
-
 const options = { appId: 1, key: "app-key", secret: "app-secret", webhookTokens: [{ key: "old-key", secret: "old" }] }
 const config = PusherConfig.layer(options)
 
 const request = (body: string, overrides: Record<string, string | undefined> = {}): Webhook.WebhookRequest => {
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    "x-pusher-key": "app-key",
-    "x-pusher-signature": sign("app-secret", body)
-  }
+  const headers: Record<string, string> = { ...signedWebhookHeaders(body, { key: "app-key", secret: "app-secret" }) }
   for (const [name, value] of Object.entries(overrides)) {
     if (value === undefined) delete headers[name]
     else headers[name] = value
@@ -126,7 +120,7 @@ describe("Webhook.verify", () => {
 
   it("reads headers in any case, from a record or a web Headers, and accepts a charset", () => {
     const raw = body([{ name: "channel_occupied", channel: "a" }])
-    const signature = sign("app-secret", raw)
+    const signature = webhookSignature("app-secret", raw)
     const mixed = {
       "Content-Type": "Application/JSON; charset=utf-8",
       "X-Pusher-Key": "app-key",
@@ -139,7 +133,11 @@ describe("Webhook.verify", () => {
 
   it("accepts an extra token", () => {
     const raw = body([{ name: "channel_occupied", channel: "a" }])
-    expect(reasonOf(verifyEither(request(raw, { "x-pusher-key": "old-key", "x-pusher-signature": sign("old", raw) }))))
+    expect(
+      reasonOf(
+        verifyEither(request(raw, { "x-pusher-key": "old-key", "x-pusher-signature": webhookSignature("old", raw) }))
+      )
+    )
       .toBe("accepted")
   })
 
@@ -149,10 +147,10 @@ describe("Webhook.verify", () => {
     ["no signature", { "x-pusher-signature": undefined }, "MissingHeader"],
     ["a text/plain body", { "content-type": "text/plain" }, "UnsupportedContentType"],
     ["an unknown key", { "x-pusher-key": "someone-else" }, "UnknownKey"],
-    ["another token's signature", { "x-pusher-signature": sign("old", body([])) }, "SignatureMismatch"],
+    ["another token's signature", { "x-pusher-signature": webhookSignature("old", body([])) }, "SignatureMismatch"],
     [
       "an uppercase signature",
-      { "x-pusher-signature": sign("app-secret", body([])).toUpperCase() },
+      { "x-pusher-signature": webhookSignature("app-secret", body([])).toUpperCase() },
       "SignatureMismatch"
     ]
   ])("rejects %s", (_, overrides, reason) => {
@@ -175,12 +173,12 @@ describe("Webhook.verify", () => {
     const result = verifyEither(request(raw, { "x-pusher-signature": "0".repeat(64) }))
     const shown = JSON.stringify(Either.flip(result)) + String(Either.isLeft(result) && result.left.message)
     expect(shown).not.toContain("app-secret")
-    expect(shown).not.toContain(sign("app-secret", raw))
+    expect(shown).not.toContain(webhookSignature("app-secret", raw))
   })
 
   it("rejects a flip of any single byte of the body or of the signature", () => {
     const raw = body([{ name: "member_added", channel: "presence-a", user_id: "ü" }])
-    const signature = sign("app-secret", raw)
+    const signature = webhookSignature("app-secret", raw)
     const flip = (s: string, i: number) => s.slice(0, i) + String.fromCharCode(s.charCodeAt(i) ^ 1) + s.slice(i + 1)
     expect(reasonOf(verifyEither(request(raw)))).toBe("accepted")
     for (let i = 0; i < raw.length; i++) {
@@ -353,8 +351,7 @@ describe("differential against pusher@5.3.4 webhook().isValid()", () => {
       let accepted = 0
       fc.assert(
         fc.property(case_, ({ body, key, signer, tamper }) => {
-          const signature = sign(signer, tamper ? body + " " : body)
-          const headers = { "content-type": "application/json", "x-pusher-key": key, "x-pusher-signature": signature }
+          const headers = signedWebhookHeaders(tamper ? body + " " : body, { key, secret: signer })
           const theirs = reference.webhook({ headers, rawBody: body }).isValid([extra])
           const ours = verifyEither({ headers, body }, config, crypto)
           if (theirs) accepted++
@@ -375,7 +372,7 @@ describe("differential against pusher@5.3.4 webhook().isValid()", () => {
     const headers = {
       "content-type": "application/json; charset=utf-8",
       "x-pusher-key": "app-key",
-      "x-pusher-signature": sign("app-secret", raw)
+      "x-pusher-signature": webhookSignature("app-secret", raw)
     }
     expect(reference.webhook({ headers, rawBody: raw }).isValid()).toBe(false)
     expect(reasonOf(verifyEither({ headers, body: raw }))).toBe("accepted")
@@ -475,7 +472,7 @@ describe("typed client events and streams", () => {
     return Effect.gen(function*() {
       const requests = [
         request(body([move(1), { name: "member_added", channel: "presence-game", user_id: "u2" }])),
-        request(body([move(100)]), { "x-pusher-signature": sign("attacker", body([move(100)])) }),
+        request(body([move(100)]), { "x-pusher-signature": webhookSignature("attacker", body([move(100)])) }),
         request(body([move(2), move("bad")])),
         request(body([move(1000)]), { "x-pusher-key": "unknown" }),
         request(body([move(4), { name: "future_event" }]))

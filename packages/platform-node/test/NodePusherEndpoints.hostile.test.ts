@@ -8,8 +8,8 @@ import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
-import { createHmac } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { signedWebhookHeaders } from "../../core/test/utils/signedWebhook.js"
 import { serve, type Target, total } from "./utils/upload.js"
 
 const options = { appId: 1, key: "key", secret: "secret" }
@@ -137,8 +137,7 @@ describe("NodePusherEndpoints after 10,000 bad requests", () => {
     const auth = await post("/pusher/auth", "socket_id=123.456&channel_name=private-orders", form)
     expect(auth.status).toBe(200)
     const body = JSON.stringify({ time_ms: 1, events: [{ name: "channel_occupied", channel: "c" }] })
-    const signature = createHmac("sha256", "secret").update(body).digest("hex")
-    const webhook = await post("/pusher/webhook", body, { ...signedHeaders, "x-pusher-signature": signature })
+    const webhook = await post("/pusher/webhook", body, signedWebhookHeaders(body, options))
     expect(webhook.status).toBe(200)
     expect(received).toContain("ChannelOccupied")
   }, 600_000)
