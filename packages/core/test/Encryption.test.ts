@@ -1,6 +1,5 @@
 import { Pusher, PusherConfig, PusherCrypto, PusherError } from "@effect-pusher/core"
 import * as ProtocolEncryption from "@effect-pusher/protocol/encryption"
-import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -15,17 +14,9 @@ import type OfficialPusher from "pusher"
 import nacl from "tweetnacl"
 import { cipher } from "../src/internal/cipher.js"
 import * as Encryption from "../src/internal/encryption.js"
-import * as CoreSigning from "../src/internal/signing.js"
+import { channelSignature } from "./utils/channelSignature.js"
 import { officialServer, type Received } from "./utils/officialServer.js"
 import { makeRecorder } from "./utils/recorder.js"
-
-const channelSignature = (
-  config: PusherConfig.Service,
-  crypto: PusherCrypto.Service,
-  socketId: string,
-  channel: string,
-  channelData: string | undefined
-) => ProtocolSigning.channelAuth(config.key, CoreSigning.signer(config, crypto), socketId, channel, channelData)
 
 // SPEC §7: key f00d, secret tofu and this master key.
 const masterKeyBase64 = "zyrm8pvV2C9fJcBfhyXzvxbJVN/H7QLmbe0xJi1GhPU="
