@@ -36,6 +36,7 @@ import * as Tracer from "effect/Tracer"
 import * as NodeCrypto from "node:crypto"
 import * as Undici from "undici"
 import { signedWebhookHeaders } from "../packages/core/test/utils/signedWebhook.js"
+import { loop, median } from "./lib/measure.js"
 
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 5)
 
@@ -47,12 +48,6 @@ interface Case {
 }
 
 let sink = 0
-
-const loop = <A, E, R>(n: number, op: () => Effect.Effect<A, E, R>) =>
-  Effect.suspend(() => {
-    let i = 0
-    return Effect.whileLoop({ while: () => i++ < n, body: op, step: () => {} })
-  })
 
 // ---- HMAC ----------------------------------------------------------------------------------------------
 
@@ -261,12 +256,6 @@ const deadlineCases: ReadonlyArray<Case> = [
 ]
 
 // ---- run -----------------------------------------------------------------------------------------------
-
-const median = (values: ReadonlyArray<number>): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
 
 // Per second of this process's CPU time, not of the wall clock: other processes on a shared machine then
 // move the figures much less.
