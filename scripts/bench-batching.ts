@@ -21,6 +21,7 @@ import * as Http from "node:http"
 import * as Os from "node:os"
 import { fileURLToPath } from "node:url"
 import OfficialPusher from "pusher"
+import { median } from "./lib/measure.js"
 
 const runs = Number(process.env["BENCH_RUNS"] ?? 5)
 const events0 = Number(process.env["BENCH_EVENTS"] ?? 4000)
@@ -76,12 +77,6 @@ const variants: Record<string, (port: number) => Run> = {
   "batching": (port) => effect(PusherBatching.layer().pipe(Layer.provideMerge(ours(port)))),
   "batching perChannel": (port) =>
     effect(PusherBatching.layer({ ordering: "perChannel" }).pipe(Layer.provideMerge(ours(port))))
-}
-
-const median = (values: ReadonlyArray<number>): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
 const main = async () => {

@@ -30,6 +30,7 @@ import { cipher } from "../packages/core/src/internal/cipher.js"
 import * as Encryption from "../packages/core/src/internal/encryption.js"
 import * as Signing from "../packages/core/src/internal/signing.js"
 import * as ProtocolSigning from "../packages/protocol/src/Signing.js"
+import { median } from "./lib/measure.js"
 
 const masterKeyBase64 = "zyrm8pvV2C9fJcBfhyXzvxbJVN/H7QLmbe0xJi1GhPU="
 const options = { appId: "1234", key: "bench-key", secret: "bench-secret", encryptionMasterKeyBase64: masterKeyBase64 }
@@ -113,8 +114,6 @@ const opsPerSecond = async (run: () => void | Promise<void>, count: number): Pro
   await run()
   return count / (Number(process.hrtime.bigint() - start) / 1e9)
 }
-
-const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 const format = (x: number) => `${Math.round(x).toLocaleString("en-US")}`.padStart(9)
 

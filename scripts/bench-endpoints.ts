@@ -13,12 +13,9 @@ import { NodePusherEndpoints } from "@effect-pusher/platform-node"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
-import * as Http from "node:http"
-import * as Net from "node:net"
+import { serve } from "../packages/platform-node/test/utils/upload.js"
 
 const ROUNDS = 5
-const TOTAL = 100 * 1024 * 1024
-const chunk = new Uint8Array(64 * 1024).fill(0x61)
 
 const { dispose, handler } = NodePusherEndpoints.toHandler(
   Effect.flatten(HttpRouter.toHttpApp(PusherEndpoints.router({
@@ -51,65 +48,28 @@ const cases: ReadonlyArray<{
   }
 ]
 
-const serverRead = new Map<number, number>()
+const target = await serve(handler)
 
 interface Sample {
   readonly ms: number
   readonly readKiB: number
   readonly rssMiB: number
-  readonly status: string
+  readonly status: number
 }
 
-const upload = (port: number, path: string, headers: Record<string, string>, chunked: boolean): Promise<Sample> =>
-  new Promise((resolve) => {
-    const rss0 = process.memoryUsage().rss
-    let rssMax = rss0
-    const sampler = setInterval(() => rssMax = Math.max(rssMax, process.memoryUsage().rss), 5)
-    const socket = Net.connect(port, "127.0.0.1")
-    let start = 0
-    let ms: number | undefined
-    let status = ""
-    let sent = 0
-    let localPort = 0
-    const pump = () => {
-      while (ms === undefined && sent < TOTAL && !socket.destroyed) {
-        sent += chunk.length
-        const more = chunked
-          ? socket.write(`${chunk.length.toString(16)}\r\n`) && socket.write(chunk) && socket.write("\r\n")
-          : socket.write(chunk)
-        if (!more) return void socket.once("drain", pump)
-      }
-    }
-    socket.on("connect", () => {
-      localPort = socket.localPort ?? 0
-      start = performance.now()
-      const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")
-      socket.write(
-        `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${lines}${
-          chunked ? "transfer-encoding: chunked" : `content-length: ${TOTAL}`
-        }\r\n\r\n`
-      )
-      pump()
-    })
-    socket.on("data", (data: Buffer) => {
-      if (ms === undefined) {
-        ms = performance.now() - start
-        status = data.toString("latin1", 9, 12)
-      }
-      socket.end()
-    })
-    socket.on("error", () => undefined)
-    socket.on("close", () => {
-      const settle = () => {
-        const read = serverRead.get(localPort)
-        if (read === undefined) return void setTimeout(settle, 1)
-        clearInterval(sampler)
-        rssMax = Math.max(rssMax, process.memoryUsage().rss)
-        resolve({ ms: ms ?? Infinity, readKiB: read / 1024, rssMiB: (rssMax - rss0) / 1024 / 1024, status })
-      }
-      settle()
-    })
-  })
+/** One upload, with the growth of the process's RSS while it lasts (sampled every 5 ms). */
+const sample = async (path: string, headers: Record<string, string>, chunked: boolean): Promise<Sample> => {
+  const rss0 = process.memoryUsage().rss
+  let rssMax = rss0
+  const sampler = setInterval(() => rssMax = Math.max(rssMax, process.memoryUsage().rss), 5)
+  try {
+    const { ms, serverRead, status } = await target.upload(path, headers, chunked)
+    rssMax = Math.max(rssMax, process.memoryUsage().rss)
+    return { ms, readKiB: serverRead / 1024, rssMiB: (rssMax - rss0) / 1024 / 1024, status }
+  } finally {
+    clearInterval(sampler)
+  }
+}
 
 const stats = (values: ReadonlyArray<number>, digits: number) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -117,21 +77,12 @@ const stats = (values: ReadonlyArray<number>, digits: number) => {
   return `${at(0)} / ${at(Math.floor(sorted.length / 2))} / ${at(sorted.length - 1)}`
 }
 
-const server = Http.createServer(handler)
-server.on("connection", (socket) => {
-  const port = socket.remotePort ?? 0
-  socket.on("close", () => serverRead.set(port, socket.bytesRead))
-})
-await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-const address = server.address()
-const port = typeof address === "object" && address !== null ? address.port : 0
-
 // Warm up: the layer is built on the first request.
-await upload(port, "/pusher/auth", { "content-type": "application/x-www-form-urlencoded" }, true)
+await sample("/pusher/auth", { "content-type": "application/x-www-form-urlencoded" }, true)
 
 const samples = cases.map((): Array<Sample> => [])
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [i, c] of cases.entries()) samples[i]!.push(await upload(port, c.path, c.headers, c.chunked))
+  for (const [i, c] of cases.entries()) samples[i]!.push(await sample(c.path, c.headers, c.chunked))
 }
 
 console.log(`100 MB uploads, ${ROUNDS} interleaved rounds (min / median / max)`)
@@ -145,6 +96,5 @@ for (const [i, c] of cases.entries()) {
   )
 }
 
-server.closeAllConnections()
-server.close()
+await target.close()
 await dispose()

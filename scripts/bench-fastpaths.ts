@@ -35,6 +35,8 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Tracer from "effect/Tracer"
 import * as NodeCrypto from "node:crypto"
 import * as Undici from "undici"
+import { signedWebhookHeaders } from "../packages/core/test/utils/signedWebhook.js"
+import { loop, median } from "./lib/measure.js"
 
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 5)
 
@@ -46,12 +48,6 @@ interface Case {
 }
 
 let sink = 0
-
-const loop = <A, E, R>(n: number, op: () => Effect.Effect<A, E, R>) =>
-  Effect.suspend(() => {
-    let i = 0
-    return Effect.whileLoop({ while: () => i++ < n, body: op, step: () => {} })
-  })
 
 // ---- HMAC ----------------------------------------------------------------------------------------------
 
@@ -169,14 +165,7 @@ const builtIn = Context.get(DefaultServices.liveServices, Tracer.Tracer)
 const lookalike = Tracer.make({ span: builtIn.span, context: builtIn.context })
 
 const webhookBody = JSON.stringify({ time_ms: 1_700_000_000_000, events: [{ name: "channel_occupied", channel: "c" }] })
-const webhook = {
-  headers: {
-    "content-type": "application/json",
-    "x-pusher-key": credentials.key,
-    "x-pusher-signature": NodeCrypto.createHmac("sha256", credentials.secret).update(webhookBody).digest("hex")
-  },
-  body: webhookBody
-}
+const webhook = { headers: signedWebhookHeaders(webhookBody, credentials), body: webhookBody }
 
 const spanned = <A, E>(n: number, op: () => Effect.Effect<A, E, PusherConfig.PusherConfig>) =>
   pure.runPromise(Effect.withTracer(loop(n, op), lookalike))
@@ -267,12 +256,6 @@ const deadlineCases: ReadonlyArray<Case> = [
 ]
 
 // ---- run -----------------------------------------------------------------------------------------------
-
-const median = (values: ReadonlyArray<number>): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
 
 // Per second of this process's CPU time, not of the wall clock: other processes on a shared machine then
 // move the figures much less.

@@ -10,14 +10,14 @@
  *
  * Run: npx --yes pnpm@10 bench:webhook
  */
-import { type PusherConfig, Webhook } from "@effect-pusher/core"
+import { Webhook } from "@effect-pusher/core"
 import { NodePusher } from "@effect-pusher/platform-node"
-import * as Effect from "effect/Effect"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as ParseResult from "effect/ParseResult"
-import * as NodeCrypto from "node:crypto"
 import OfficialPusher from "pusher"
 import { decodePayload } from "../packages/core/src/internal/webhook.js"
+import { signedWebhookHeaders } from "../packages/core/test/utils/signedWebhook.js"
+import { loop, median } from "./lib/measure.js"
 
 const N = 20_000
 const ROUNDS = 7
@@ -55,17 +55,7 @@ const bodies = {
   })
 }
 
-const headersFor = (body: string) => ({
-  "content-type": "application/json",
-  "x-pusher-key": credentials.key,
-  "x-pusher-signature": NodeCrypto.createHmac("sha256", credentials.secret).update(body).digest("hex")
-})
-
-const loop = <A, E>(n: number, op: () => Effect.Effect<A, E, PusherConfig.PusherConfig>) =>
-  Effect.suspend(() => {
-    let i = 0
-    return Effect.whileLoop({ while: () => i++ < n, body: op, step: () => {} })
-  })
+const headersFor = (body: string) => signedWebhookHeaders(body, credentials)
 
 const schemaDecode = ParseResult.decodeUnknownEither(Webhook.WebhookPayload, { errors: "first" })
 
@@ -76,8 +66,6 @@ const opsPerSecond = async (run: () => void | Promise<void>): Promise<number> =>
   await run()
   return N / (Number(process.hrtime.bigint() - start) / 1e9)
 }
-
-const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 const format = (x: number) => `${Math.round(x).toLocaleString("en-US")}`.padStart(11)
 

@@ -11,15 +11,15 @@
  * move with the machine's load: compare the ratios. `BENCH_ROUNDS` (default 3) and `BENCH_EVENTS`
  * (default 10,000) override the sizes.
  */
-import { Pusher, type PusherConfig, Webhook } from "@effect-pusher/core"
+import { Pusher, Webhook } from "@effect-pusher/core"
 import { NodePusher } from "@effect-pusher/platform-node"
-import * as Effect from "effect/Effect"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { type ChildProcess, fork } from "node:child_process"
-import * as NodeCrypto from "node:crypto"
 import { fileURLToPath } from "node:url"
 import OfficialPusher from "pusher"
+import { signedWebhookHeaders } from "../packages/core/test/utils/signedWebhook.js"
 import type { Phase, Settings, TriggerRound } from "./bench-trigger.js"
+import { loop, median } from "./lib/measure.js"
 
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 3)
 const events = Number(process.env["BENCH_EVENTS"] ?? 10_000)
@@ -38,12 +38,6 @@ const triggerVariants = [
 ]
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
-
-const median = (values: ReadonlyArray<number>): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
 
 const once = <A>(child: ChildProcess, type: string): Promise<A> =>
   new Promise((resolve, reject) => {
@@ -108,18 +102,7 @@ const webhookBody = JSON.stringify({
     { name: "member_added", channel: "presence-lobby", user_id: "ada" }
   ]
 })
-const webhookHeaders = {
-  "content-type": "application/json",
-  "x-pusher-key": credentials.key,
-  "x-pusher-signature": NodeCrypto.createHmac("sha256", credentials.secret).update(webhookBody).digest("hex")
-}
-
-/** Runs `op` n times inside one Effect program, as a server handling many requests with one runtime. */
-const loop = <A, E>(n: number, op: () => Effect.Effect<A, E, PusherConfig.PusherConfig>) =>
-  Effect.suspend(() => {
-    let i = 0
-    return Effect.whileLoop({ while: () => i++ < n, body: op, step: () => {} })
-  })
+const webhookHeaders = signedWebhookHeaders(webhookBody, credentials)
 
 interface PureCase {
   readonly name: string

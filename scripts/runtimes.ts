@@ -9,13 +9,14 @@ import * as NodePusherTest from "@effect-pusher/platform-node/NodePusherTest"
 import * as Effect from "effect/Effect"
 import * as esbuild from "esbuild"
 import { spawn, spawnSync } from "node:child_process"
-import { createHash, createHmac } from "node:crypto"
+import { createHash } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import * as Net from "node:net"
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import Pusher from "pusher"
 import nacl from "tweetnacl"
+import { signedWebhookHeaders } from "../packages/core/test/utils/signedWebhook.js"
 import type { Check, Params } from "./runtimes/smoke.js"
 import { workerBundleOptions } from "./size/workerBundle.js"
 
@@ -124,16 +125,12 @@ const paramsFor = (served: NodePusherTest.Served, silentPort: number) => {
     ]
   })
   const tamperedBody = body.replace("presence-smoke", "presence-smokf")
-  const signature = createHmac("sha256", served.pusherOptions.secret).update(body).digest("hex")
-  const webhookHeaders = (sig: string) => ({
-    "x-pusher-key": served.pusherOptions.key,
-    "x-pusher-signature": sig,
-    "content-type": "application/json"
-  })
+  const headers = signedWebhookHeaders(body, served.pusherOptions)
+  const signature = headers["x-pusher-signature"]
   // The webhook is what pusher@5.3.4 accepts, and the tampered one what it refuses.
   if (
-    !official.webhook({ headers: webhookHeaders(signature), rawBody: body }).isValid() ||
-    official.webhook({ headers: webhookHeaders(signature), rawBody: tamperedBody }).isValid()
+    !official.webhook({ headers, rawBody: body }).isValid() ||
+    official.webhook({ headers, rawBody: tamperedBody }).isValid()
   ) {
     throw new Error("pusher@5.3.4 does not judge the smoke's webhooks as expected")
   }

@@ -1,6 +1,5 @@
 import { Pusher, PusherConfig, PusherCrypto } from "@effect-pusher/core"
 import { NodePusherCrypto } from "@effect-pusher/platform-node"
-import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -8,15 +7,7 @@ import type * as Layer from "effect/Layer"
 import * as ParseResult from "effect/ParseResult"
 import * as fc from "fast-check"
 import PusherNode from "pusher"
-import * as CoreSigning from "../src/internal/signing.js"
-
-const channelSignature = (
-  config: PusherConfig.Service,
-  crypto: PusherCrypto.Service,
-  socketId: string,
-  channel: string,
-  channelData: string | undefined
-) => ProtocolSigning.channelAuth(config.key, CoreSigning.signer(config, crypto), socketId, channel, channelData)
+import { channelSignature } from "./utils/channelSignature.js"
 
 const aaaa = PusherConfig.layer({ appId: 1, key: "aaaa", secret: "tofu" })
 const masterKey = "zyrm8pvV2C9fJcBfhyXzvxbJVN/H7QLmbe0xJi1GhPU="

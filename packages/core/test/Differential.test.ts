@@ -3,7 +3,7 @@
  * clock, both must send the same method, path, query and body, byte for byte.
  */
 import { Pusher, PusherConfig } from "@effect-pusher/core"
-import { afterAll, beforeAll, describe, expect, it, vi } from "@effect/vitest"
+import { afterAll, describe, expect, it, vi } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -12,43 +12,18 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as TestClock from "effect/TestClock"
 import * as TestContext from "effect/TestContext"
 import * as fc from "fast-check"
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
 import PusherNode from "pusher"
+import { officialServer } from "./utils/officialServer.js"
 import { makeFailingClient, makeRecorder } from "./utils/recorder.js"
-
-interface Received {
-  readonly method: string
-  readonly url: string
-  readonly body: string
-}
 
 const appId = "1234"
 const key = "differential-key"
 const secret = "differential-secret"
 
-let server: http.Server
-let port = 0
-const received: Array<Received> = []
+const server = officialServer()
 
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const chunks: Array<Buffer> = []
-    req.on("data", (chunk: Buffer) => chunks.push(chunk))
-    req.on("end", () => {
-      received.push({ method: req.method ?? "", url: req.url ?? "", body: Buffer.concat(chunks).toString("utf8") })
-      res.writeHead(200, { "content-type": "application/json" })
-      res.end("{}")
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  port = (server.address() as AddressInfo).port
-})
-
-afterAll(async () => {
+afterAll(() => {
   vi.useRealTimers()
-  server.closeAllConnections()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
 })
 
 // ---------------------------------------------------------------------------------------------------------
@@ -310,16 +285,16 @@ const ours = (c: Case): Effect.Effect<unknown, unknown, Pusher.Requirements> => 
 describe("differential against pusher@5.3.4", () => {
   it("sends the same path, query and body for every valid input", async () => {
     vi.useFakeTimers({ toFake: ["Date"] })
-    const pusher = new PusherNode({ appId, key, secret, host: "127.0.0.1", port: String(port), useTLS: false })
+    const pusher = server.official({ appId, key, secret })
     const recorder = makeRecorder((request) => ({
       body: request.method === "GET" ? `{"channels":{},"occupied":false,"users":[]}` : "{}"
     }))
     const runtime = ManagedRuntime.make(Layer.mergeAll(
       recorder.layer,
-      PusherConfig.layer({ appId, key, secret, host: "127.0.0.1", port, useTLS: false }),
+      PusherConfig.layer({ appId, key, secret, host: "127.0.0.1", port: server.port, useTLS: false }),
       TestContext.TestContext
     ))
-    const origin = `http://127.0.0.1:${port}`
+    const { origin, received } = server
     const seen = new Set<string>()
     try {
       await fc.assert(

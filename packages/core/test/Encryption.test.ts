@@ -1,7 +1,6 @@
 import { Pusher, PusherConfig, PusherCrypto, PusherError } from "@effect-pusher/core"
 import * as ProtocolEncryption from "@effect-pusher/protocol/encryption"
-import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -10,23 +9,14 @@ import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import fc from "fast-check"
 import * as NodeCrypto from "node:crypto"
-import * as Http from "node:http"
 import { createRequire } from "node:module"
-import type { AddressInfo } from "node:net"
-import OfficialPusher from "pusher"
+import type OfficialPusher from "pusher"
 import nacl from "tweetnacl"
 import { cipher } from "../src/internal/cipher.js"
 import * as Encryption from "../src/internal/encryption.js"
-import * as CoreSigning from "../src/internal/signing.js"
+import { channelSignature } from "./utils/channelSignature.js"
+import { officialServer, type Received } from "./utils/officialServer.js"
 import { makeRecorder } from "./utils/recorder.js"
-
-const channelSignature = (
-  config: PusherConfig.Service,
-  crypto: PusherCrypto.Service,
-  socketId: string,
-  channel: string,
-  channelData: string | undefined
-) => ProtocolSigning.channelAuth(config.key, CoreSigning.signer(config, crypto), socketId, channel, channelData)
 
 // SPEC §7: key f00d, secret tofu and this master key.
 const masterKeyBase64 = "zyrm8pvV2C9fJcBfhyXzvxbJVN/H7QLmbe0xJi1GhPU="
@@ -78,42 +68,9 @@ const openLikePusherJs = (wire: string, name: string, master: Uint8Array = maste
 // The official library, sending to a local server that records what it receives
 // ---------------------------------------------------------------------------------------------------------
 
-interface Captured {
-  readonly url: string
-  readonly body: string
-}
+const server = officialServer()
 
-const captured: Array<Captured> = []
-let server: Http.Server
-let port = 0
-
-beforeAll(async () => {
-  server = Http.createServer((request, response) => {
-    const chunks: Array<Buffer> = []
-    request.on("data", (chunk: Buffer) => chunks.push(chunk))
-    request.on("end", () => {
-      captured.push({ url: request.url ?? "", body: Buffer.concat(chunks).toString("utf8") })
-      response.writeHead(200, { "content-type": "application/json", connection: "close" })
-      response.end("{}")
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  port = (server.address() as AddressInfo).port
-})
-
-afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-})
-
-const official = () =>
-  new OfficialPusher({
-    ...options,
-    host: "127.0.0.1",
-    port: String(port),
-    useTLS: false,
-    encryptionMasterKeyBase64: masterKeyBase64
-  })
+const official = () => server.official({ ...options, encryptionMasterKeyBase64: masterKeyBase64 })
 
 // The tweetnacl instance the official library draws its nonces from.
 const officialNacl = createRequire(createRequire(import.meta.url).resolve("pusher"))("tweetnacl") as typeof nacl
@@ -123,29 +80,29 @@ const officialSend = async (
   send: (pusher: OfficialPusher) => Promise<unknown>,
   nonce: Uint8Array,
   nowMillis: number
-): Promise<Captured> => {
+): Promise<Received> => {
   officialNacl.setPRNG((x, n) => {
     for (let i = 0; i < n; i++) x[i] = nonce[i % nonce.length]!
   })
   const realNow = Date.now
   Date.now = () => nowMillis
-  const before = captured.length
+  const before = server.received.length
   try {
     await send(official())
   } finally {
     Date.now = realNow
     officialNacl.setPRNG((x, n) => x.set(NodeCrypto.randomBytes(n)))
   }
-  expect(captured.length).toBe(before + 1)
-  return captured[captured.length - 1]!
+  expect(server.received.length).toBe(before + 1)
+  return server.received[server.received.length - 1]!
 }
 
 /** Sends with the official library's own randomness. */
-const officialCapture = async (send: (pusher: OfficialPusher) => Promise<unknown>): Promise<Captured> => {
-  const before = captured.length
+const officialCapture = async (send: (pusher: OfficialPusher) => Promise<unknown>): Promise<Received> => {
+  const before = server.received.length
   await send(official())
-  expect(captured.length).toBe(before + 1)
-  return captured[captured.length - 1]!
+  expect(server.received.length).toBe(before + 1)
+  return server.received[server.received.length - 1]!
 }
 
 const pathAndQuery = (url: string): string => {

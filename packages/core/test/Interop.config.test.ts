@@ -4,16 +4,15 @@
  * `ConfigError` naming the key; the plan-dependent limits follow the config.
  */
 import { Pusher, PusherConfig, PusherCrypto } from "@effect-pusher/core"
-import { afterAll, beforeAll, describe, expect, it, vi } from "@effect/vitest"
+import { beforeAll, describe, expect, it, vi } from "@effect/vitest"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
 import PusherNode from "pusher"
+import { officialServer } from "./utils/officialServer.js"
 import { makeRecorder } from "./utils/recorder.js"
 
 const app = { appId: "1234", key: "interop-key", secret: "interop-secret-NEVER-shown" } as const
@@ -141,28 +140,7 @@ describe("what pusher@5.3.4 accepts but would mis-send or silently ignore fails 
 })
 
 describe("maxEventsPerBatch and maxWatchlistSize follow the config", () => {
-  let server: http.Server
-  let port = 0
-  const bodies: Array<string> = []
-
-  beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      const chunks: Array<Buffer> = []
-      req.on("data", (chunk: Buffer) => chunks.push(chunk))
-      req.on("end", () => {
-        bodies.push(Buffer.concat(chunks).toString("utf8"))
-        res.writeHead(200, { "content-type": "application/json" })
-        res.end("{}")
-      })
-    })
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-    port = (server.address() as AddressInfo).port
-  })
-
-  afterAll(async () => {
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  })
+  const server = officialServer()
 
   const events = Array.from({ length: 15 }, (_, i) => ({ channel: `c${i}`, name: "e", data: { i } }))
 
@@ -172,10 +150,8 @@ describe("maxEventsPerBatch and maxWatchlistSize follow the config", () => {
       yield* Pusher.triggerBatch(events).pipe(
         Effect.provide(Layer.merge(PusherConfig.layer({ ...app, maxEventsPerBatch: 20 }), recorder.layer))
       )
-      yield* Effect.promise(() =>
-        official({ scheme: "http", host: "127.0.0.1", port }).triggerBatch(events.map((event) => ({ ...event })))
-      )
-      expect(recorder.requests[0]?.body).toBe(bodies.at(-1))
+      yield* Effect.promise(() => server.official(app).triggerBatch(events.map((event) => ({ ...event }))))
+      expect(recorder.requests[0]?.body).toBe(server.received.at(-1)?.body)
       const refused = yield* Effect.flip(
         Pusher.triggerBatch(events).pipe(Effect.provide(Layer.merge(PusherConfig.layer(app), recorder.layer)))
       )

@@ -5,7 +5,7 @@
  */
 import { Pusher, PusherConfig, PusherError, PusherTest } from "@effect-pusher/core"
 import * as Query from "@effect-pusher/protocol/Query"
-import { afterAll, beforeAll, describe, expect, it, vi } from "@effect/vitest"
+import { afterAll, describe, expect, it, vi } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -13,51 +13,19 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as TestClock from "effect/TestClock"
 import * as TestContext from "effect/TestContext"
 import * as fc from "fast-check"
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
-import PusherNode from "pusher"
+import type PusherNode from "pusher"
+import { officialServer, type Received } from "./utils/officialServer.js"
 import { type Answer, makeRecorder, type Recorded } from "./utils/recorder.js"
-
-interface Received {
-  readonly method: string
-  readonly url: string
-  readonly body: string
-  readonly contentType: string | undefined
-}
 
 const appId = "1234"
 const key = "interop-key"
 const secret = "interop-secret"
 const now = 1_700_000_000_000
 
-let server: http.Server
-let port = 0
-const received: Array<Received> = []
-let answer: Answer = {}
+const server = officialServer()
 
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const chunks: Array<Buffer> = []
-    req.on("data", (chunk: Buffer) => chunks.push(chunk))
-    req.on("end", () => {
-      received.push({
-        method: req.method ?? "",
-        url: req.url ?? "",
-        body: Buffer.concat(chunks).toString("utf8"),
-        contentType: req.headers["content-type"]
-      })
-      res.writeHead(answer.status ?? 200, { "content-type": "application/json" })
-      res.end(answer.body ?? "{}")
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  port = (server.address() as AddressInfo).port
-})
-
-afterAll(async () => {
+afterAll(() => {
   vi.useRealTimers()
-  server.closeAllConnections()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
 })
 
 /** Runs our call (on a recorder answering `reply`) and pusher's (on the local server), at the same instant. */
@@ -66,12 +34,12 @@ const sideBySide = async <A>(
   theirs: (pusher: PusherNode) => Promise<unknown>,
   reply: Answer = {}
 ): Promise<{ readonly mine: Recorded; readonly theirs: Received; readonly result: A }> => {
-  answer = reply
-  received.length = 0
+  server.answer = reply
+  server.received.length = 0
   const recorder = makeRecorder(() => reply)
   const runtime = ManagedRuntime.make(Layer.mergeAll(
     recorder.layer,
-    PusherConfig.layer({ appId, key, secret, host: "127.0.0.1", port, useTLS: false }),
+    PusherConfig.layer({ appId, key, secret, host: "127.0.0.1", port: server.port, useTLS: false }),
     TestContext.TestContext
   ))
   try {
@@ -80,22 +48,20 @@ const sideBySide = async <A>(
     )
     vi.useFakeTimers({ toFake: ["Date"] })
     vi.setSystemTime(now)
-    await theirs(new PusherNode({ appId, key, secret, host: "127.0.0.1", port: String(port), useTLS: false }))
+    await theirs(server.official({ appId, key, secret }))
     expect(recorder.requests).toHaveLength(1)
-    expect(received).toHaveLength(1)
-    return { mine: recorder.requests[0]!, theirs: received[0]!, result }
+    expect(server.received).toHaveLength(1)
+    return { mine: recorder.requests[0]!, theirs: server.received[0]!, result }
   } finally {
     vi.useRealTimers()
     await runtime.dispose()
   }
 }
 
-const origin = () => `http://127.0.0.1:${port}`
-
 /** The same method, path, query and body, byte for byte. */
 const expectSameRequest = (mine: Recorded, theirs: Received) => {
   expect(mine.method).toBe(theirs.method)
-  expect(mine.url.slice(origin().length)).toBe(theirs.url)
+  expect(mine.url.slice(server.origin.length)).toBe(theirs.url)
   expect(mine.body ?? "").toBe(theirs.body)
 }
 

@@ -7,7 +7,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
-import { events, makeServer, withBatching } from "./utils/batchingServer.js"
+import { events, inversions, makeServer, withBatching } from "./utils/batchingServer.js"
 
 // Issue 13 point 3: every caller's wait is bounded by its own call's timeout, the default mode keeps as many
 // batches in flight as allowed, and a released layer keeps order or fails with a typed error.
@@ -146,13 +146,7 @@ describe("PusherBatching: after release", () => {
         outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1)
       }
       const seen = events(server).map((e) => ({ channel: e.channel, i: Number(e.data) }))
-      let inversions = 0
-      const last = new Map<string, number>()
-      for (const { channel, i } of seen) {
-        if ((last.get(channel) ?? -1) > i) inversions++
-        last.set(channel, i)
-      }
-      expect(inversions).toBe(0)
+      expect(inversions(seen)).toBe(0)
       expect(outcomes.get("other") ?? 0).toBe(0)
       // Every caller told it succeeded was delivered, exactly once; nothing refused as Closed was sent.
       expect(seen.length).toBe(new Set(seen.map((e) => e.i)).size)

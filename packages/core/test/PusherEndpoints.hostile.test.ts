@@ -11,9 +11,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
-import { createHmac } from "node:crypto"
+import { signedWebhookHeaders } from "./utils/signedWebhook.js"
 
-const config = PusherConfig.layer({ appId: 1, key: "key", secret: "secret" })
+const credentials = { appId: 1, key: "key", secret: "secret" }
+const config = PusherConfig.layer(credentials)
 
 // The endpoints log an oversized webhook (and a broken option) at ERROR, for the operator: here the lines are
 // kept and checked instead of printed, so a passing run prints none.
@@ -146,15 +147,13 @@ describe("PusherEndpoints under a 100 MB body", () => {
       PusherEndpoints.webhook(() => Effect.void, { maxAge: "banana" as unknown as number })
     )
     const body = JSON.stringify({ time_ms: 1, events: [] })
-    const signature = createHmac("sha256", "secret").update(body).digest("hex")
-    expect((await handle(request("/", { ...signed, "x-pusher-signature": signature }, body))).status).toBe(500)
+    expect((await handle(request("/", signedWebhookHeaders(body, credentials), body))).status).toBe(500)
     await dispose()
   })
 })
 
 describe("PusherEndpoints option keys", () => {
   const body = JSON.stringify({ time_ms: 1, events: [] })
-  const signature = createHmac("sha256", "secret").update(body).digest("hex")
 
   it("a misspelled webhook option answers 500 and is logged: never a webhook endpoint without its maxAge", async () => {
     const { dispose, handler: handle } = handler(
@@ -163,7 +162,7 @@ describe("PusherEndpoints option keys", () => {
         { maxAgeMs: 1000 } as unknown as PusherEndpoints.WebhookEndpointOptions
       )
     )
-    expect((await handle(request("/", { ...signed, "x-pusher-signature": signature }, body))).status).toBe(500)
+    expect((await handle(request("/", signedWebhookHeaders(body, credentials), body))).status).toBe(500)
     expectLogged("options.maxAgeMs")
     await dispose()
   })
@@ -209,8 +208,7 @@ describe("PusherEndpoints error answers", () => {
   it("a genuine webhook under the default limit still passes", async () => {
     const { dispose, handler: handle } = handler(PusherEndpoints.webhook(() => Effect.void))
     const body = JSON.stringify({ time_ms: 1, events: [{ name: "channel_occupied", channel: "c" }] })
-    const signature = createHmac("sha256", "secret").update(body).digest("hex")
-    const response = await handle(request("/", { ...signed, "x-pusher-signature": signature }, body))
+    const response = await handle(request("/", signedWebhookHeaders(body, credentials), body))
     expect(response.status).toBe(200)
     await dispose()
   })

@@ -10,7 +10,7 @@ import type * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { createHmac } from "node:crypto"
+import { signedWebhookHeaders } from "./utils/signedWebhook.js"
 
 const config = PusherConfig.layer({
   appId: 1,
@@ -129,11 +129,7 @@ describe("PusherEndpoints.userAuthentication", () => {
 const signedWebhook = (body: string, secret = "secret", key = "key") =>
   new Request("http://localhost/pusher/webhook", {
     method: "POST",
-    headers: {
-      "content-type": "application/json; charset=utf-8",
-      "x-pusher-key": key,
-      "x-pusher-signature": createHmac("sha256", secret).update(body).digest("hex")
-    },
+    headers: { ...signedWebhookHeaders(body, { key, secret }), "content-type": "application/json; charset=utf-8" },
     body
   })
 

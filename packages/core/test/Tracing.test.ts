@@ -5,8 +5,8 @@ import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Tracer from "effect/Tracer"
-import { createHmac } from "node:crypto"
 import { makeRecorder } from "./utils/recorder.js"
+import { signedWebhookHeaders } from "./utils/signedWebhook.js"
 
 const builtIn = Context.get(DefaultServices.liveServices, Tracer.Tracer)
 
@@ -35,14 +35,7 @@ const makeRecordingTracer = () => {
 const secret = "tracing-secret"
 const config = PusherConfig.layer({ appId: 1, key: "key", secret })
 const body = JSON.stringify({ time_ms: 1, events: [{ name: "channel_occupied", channel: "a" }] })
-const webhook = {
-  headers: {
-    "content-type": "application/json",
-    "x-pusher-key": "key",
-    "x-pusher-signature": createHmac("sha256", secret).update(body).digest("hex")
-  },
-  body
-}
+const webhook = { headers: signedWebhookHeaders(body, { key: "key", secret }), body }
 
 const server = makeRecorder((request) => request.method === "GET" ? { body: "{\"occupied\":true}" } : {}).layer
 

@@ -8,10 +8,9 @@ import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
-import { createHmac } from "node:crypto"
-import * as Http from "node:http"
-import * as Net from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { signedWebhookHeaders } from "../../core/test/utils/signedWebhook.js"
+import { serve, type Target, total } from "./utils/upload.js"
 
 const options = { appId: 1, key: "key", secret: "secret" }
 const webhookLimit = 256 * 1024
@@ -35,91 +34,16 @@ const { dispose, handler } = NodePusherEndpoints.toHandler(
   Layer.merge(PusherConfig.layer(options), captureLogs)
 )
 
-let server: Http.Server
-let port: number
-// Bytes the server took off each connection, by the client's local port, recorded when it closes.
-const bytesRead = new Map<number, number>()
+let target: Target
 
 beforeAll(async () => {
-  server = Http.createServer(handler)
-  server.on("connection", (socket) => {
-    const remotePort = socket.remotePort ?? 0
-    socket.on("close", () => bytesRead.set(remotePort, socket.bytesRead))
-  })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const address = server.address()
-  port = typeof address === "object" && address !== null ? address.port : 0
+  target = await serve(handler)
 })
 
 afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await target.close()
   await dispose()
 })
-
-const total = 100 * 1024 * 1024
-const chunk = new Uint8Array(64 * 1024).fill(0x61)
-
-interface Upload {
-  readonly status: number
-  readonly answer: string
-  /** The body bytes the client had handed to its socket when the answer arrived. */
-  readonly sentBeforeAnswer: number
-  /** The bytes the server read from the connection, request head included. */
-  readonly serverRead: number
-  readonly head: number
-}
-
-/**
- * Uploads up to 100 MB as fast as the connection takes it, and stops as soon as an answer arrives (or the
- * connection fails): the answer arrived before the upload ended iff fewer than 100 MB were sent.
- */
-const upload = (path: string, headers: Record<string, string>, chunked: boolean): Promise<Upload> =>
-  new Promise((resolve, reject) => {
-    const socket = Net.connect(port, "127.0.0.1")
-    let answer = ""
-    let sent = 0
-    let sentBeforeAnswer: number | undefined
-    let head = 0
-    let localPort = 0
-    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("")
-    const framing = chunked ? "transfer-encoding: chunked\r\n" : `content-length: ${total}\r\n`
-    const pump = () => {
-      while (sentBeforeAnswer === undefined && sent < total && !socket.destroyed) {
-        sent += chunk.length
-        const more = chunked
-          ? socket.write(`${chunk.length.toString(16)}\r\n`) && socket.write(chunk) && socket.write("\r\n")
-          : socket.write(chunk)
-        if (!more) return void socket.once("drain", pump)
-      }
-    }
-    socket.on("connect", () => {
-      localPort = socket.localPort ?? 0
-      const requestHead = `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${lines}${framing}\r\n`
-      head = requestHead.length
-      socket.write(requestHead)
-      pump()
-    })
-    socket.on("data", (data: Buffer) => {
-      sentBeforeAnswer ??= sent
-      answer += data.toString("latin1")
-      // The answer is in: stop uploading, so the connection ends whatever the server does with it.
-      if (answer.includes("\r\n\r\n")) socket.end()
-    })
-    // The server closes the connection after a 413; writes past that point fail, which is expected.
-    socket.on("error", () => undefined)
-    socket.on("close", () => {
-      // The server's side of the connection closes at about the same time: wait for its count.
-      const settle = () => {
-        const serverRead = bytesRead.get(localPort)
-        if (serverRead === undefined) return void setImmediate(settle)
-        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)
-        if (status === 0) return reject(new Error(`no answer after ${sent} bytes`))
-        resolve({ status, answer, sentBeforeAnswer: sentBeforeAnswer ?? sent, serverRead, head })
-      }
-      settle()
-    })
-  })
 
 const signedHeaders = {
   "content-type": "application/json",
@@ -131,7 +55,7 @@ describe("NodePusherEndpoints under a 100 MB upload", () => {
   for (const chunked of [true, false]) {
     const framing = chunked ? "chunked" : "with its Content-Length"
     it(`refuses a webhook ${framing} with a known key (413) before the upload ends, reading at most the limit + 64 KiB`, async () => {
-      const result = await upload("/pusher/webhook", signedHeaders, chunked)
+      const result = await target.upload("/pusher/webhook", signedHeaders, chunked)
       expect(result.status).toBe(413)
       expect(result.answer.toLowerCase()).toContain("connection: close")
       expect(result.sentBeforeAnswer).toBeLessThan(total)
@@ -141,7 +65,11 @@ describe("NodePusherEndpoints under a 100 MB upload", () => {
     })
 
     it(`refuses an auth request ${framing} over 64 KiB (413) before the upload ends`, async () => {
-      const result = await upload("/pusher/auth", { "content-type": "application/x-www-form-urlencoded" }, chunked)
+      const result = await target.upload(
+        "/pusher/auth",
+        { "content-type": "application/x-www-form-urlencoded" },
+        chunked
+      )
       expect(result.status).toBe(413)
       expect(result.sentBeforeAnswer).toBeLessThan(total)
       expect(result.serverRead - result.head).toBeLessThanOrEqual(Limits.defaultMaxAuthBodyBytes + 64 * 1024)
@@ -155,7 +83,7 @@ describe("NodePusherEndpoints under a 100 MB upload", () => {
       [{ ...signedHeaders, "content-type": "text/plain" }, 415]
     ]
     for (const [headers, status] of cases) {
-      const result = await upload("/pusher/webhook", headers, true)
+      const result = await target.upload("/pusher/webhook", headers, true)
       expect(result.status).toBe(status)
       expect(result.sentBeforeAnswer).toBeLessThan(total)
       // Nothing of the body is needed: what was read is what Node buffered before the answer.
@@ -165,7 +93,7 @@ describe("NodePusherEndpoints under a 100 MB upload", () => {
 })
 
 const post = (path: string, body: string, headers: Record<string, string>) =>
-  fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", body, headers })
+  fetch(`http://127.0.0.1:${target.port}${path}`, { method: "POST", body, headers })
 
 const form = { "content-type": "application/x-www-form-urlencoded" }
 
@@ -209,8 +137,7 @@ describe("NodePusherEndpoints after 10,000 bad requests", () => {
     const auth = await post("/pusher/auth", "socket_id=123.456&channel_name=private-orders", form)
     expect(auth.status).toBe(200)
     const body = JSON.stringify({ time_ms: 1, events: [{ name: "channel_occupied", channel: "c" }] })
-    const signature = createHmac("sha256", "secret").update(body).digest("hex")
-    const webhook = await post("/pusher/webhook", body, { ...signedHeaders, "x-pusher-signature": signature })
+    const webhook = await post("/pusher/webhook", body, signedWebhookHeaders(body, options))
     expect(webhook.status).toBe(200)
     expect(received).toContain("ChannelOccupied")
   }, 600_000)

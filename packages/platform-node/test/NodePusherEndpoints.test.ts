@@ -3,10 +3,10 @@ import { NodePusherEndpoints } from "@effect-pusher/platform-node"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { createHmac } from "node:crypto"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
+import { signedWebhookHeaders } from "../../core/test/utils/signedWebhook.js"
 
 const options = { appId: 1, key: "key", secret: "secret" }
 const received: Array<string> = []
@@ -73,8 +73,7 @@ describe("NodePusherEndpoints.toHandler on node:http", () => {
         socket_id: "1.2"
       }]
     })
-    const signature = createHmac("sha256", "secret").update(body).digest("hex")
-    const headers = { "content-type": "application/json", "x-pusher-key": "key", "x-pusher-signature": signature }
+    const headers = signedWebhookHeaders(body, options)
     expect((await post("/pusher/webhook", body, headers)).status).toBe(200)
     expect(received).toEqual(["ClientEvent"])
     const forged = await post("/pusher/webhook", body.replace("ü", "u"), headers)

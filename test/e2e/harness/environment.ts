@@ -19,13 +19,10 @@ import * as AuthEndpoints from "./authEndpoints.js"
 import * as Clients from "./clients.js"
 import * as HttpServer from "./httpServer.js"
 import * as LocalServer from "./localServer.js"
-import { profile } from "./profile.js"
+import { profile, soketiLimits } from "./profile.js"
 import * as Soketi from "./soketi.js"
 import type { WaitTimeout } from "./wait.js"
 import * as WebhookReceiver from "./webhookReceiver.js"
-
-/** soketi's limits for the app, set below the library's (100 channels, 200 chars, 10 KB) on purpose. */
-export const serverLimits = { channels: 50, eventNameLength: 100, payloadKb: 4 } as const
 
 export { profile }
 
@@ -84,9 +81,9 @@ const make = Effect.gen(function*() {
             ...app,
             enableClientMessages: true,
             enableUserAuthentication: true,
-            maxEventChannelsAtOnce: serverLimits.channels,
-            maxEventNameLength: serverLimits.eventNameLength,
-            maxEventPayloadInKb: serverLimits.payloadKb,
+            maxEventChannelsAtOnce: soketiLimits.channels,
+            maxEventNameLength: soketiLimits.eventNameLength,
+            maxEventPayloadInKb: soketiLimits.payloadKb,
             webhooks: [
               { url: webhooks.url, event_types: webhookEvents },
               { url: `${webhookEndpoint}/pusher/webhook`, event_types: webhookEvents }
@@ -96,7 +93,7 @@ const make = Effect.gen(function*() {
       ),
       (soketi) => Effect.promise(() => soketi.stop())
     )
-    : yield* LocalServer.start(app, serverLimits.payloadKb * 1024, [
+    : yield* LocalServer.start(app, profile.limits.payloadKb * 1024, [
       webhooks.url,
       `${webhookEndpoint}/pusher/webhook`
     ])

@@ -70,3 +70,14 @@ export const events = (server: ReturnType<typeof makeServer>): Array<WireEvent> 
         data: String(s.body.data)
       }]
   )
+
+/** How often an event was delivered after a later one of its channel (`i` going down): 0 when each channel kept its order. */
+export const inversions = (delivered: Iterable<{ readonly channel: string; readonly i: number }>): number => {
+  let count = 0
+  const last = new Map<string, number>()
+  for (const { channel, i } of delivered) {
+    if ((last.get(channel) ?? -1) > i) count++
+    last.set(channel, i)
+  }
+  return count
+}
