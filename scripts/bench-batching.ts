@@ -107,7 +107,13 @@ const main = async () => {
   const ask = async (path: string) => Number(await (await fetch(`http://127.0.0.1:${port}${path}`)).text())
   const clients = Object.fromEntries(Object.entries(variants).map(([name, make]) => [name, make(port)]))
   const names = Object.keys(clients)
-  for (const name of names) await clients[name]!(channelsFor(8, 1000), 50)
+  // Warm-up: every client, every concurrency, a full cell's events. After a warm-up of one cell, the first
+  // timed rounds of the batcher spent 1.3–2.4× the CPU per event of later ones (JIT and heap still settling;
+  // shared 2-CPU machine, load 15–17), and the first cells of the table (one channel, at 0 ms) had the lowest
+  // ratios to pusher@5.3.4.
+  for (const name of names) {
+    for (const concurrency of concurrencies) await clients[name]!(channelsFor(8, events0), concurrency)
+  }
 
   // key → samples of [events/s, requests/event, client CPU µs/event]
   const samples = new Map<string, Array<readonly [number, number, number]>>()
