@@ -180,7 +180,9 @@ const main = async () => {
           console.log(
             `| ${latency} ms | ${mix} | ${concurrency} | ${name} | ${Math.round(rate)} | ${perEvent.toFixed(3)} | ${
               Math.round(cpu)
-            } | ${latency === 0 ? `${(rate / official.rate).toFixed(2)}×` : "–"} | ${(rate / plain.rate).toFixed(2)}× |`
+            } | ${latency === 0 && !Number.isNaN(official.rate) ? `${(rate / official.rate).toFixed(2)}×` : "–"} | ${
+              Number.isNaN(plain.rate) ? "–" : `${(rate / plain.rate).toFixed(2)}×`
+            } |`
           )
         }
       }
