@@ -4,8 +4,10 @@
  * Every operation bounds a request by `PusherConfig.timeout`. A client that enforces a per-request deadline
  * by itself, and fails an expired request with a `RequestError` whose cause is a `TimeoutException`, can
  * say so with {@link withDeadline}: when that deadline equals the configured timeout, the operations start
- * no timer of their own. A client derived from a marked one with a combinator (`mapRequest`, ...) is not
- * marked, so the operations time it themselves.
+ * no timer of their own. A deadline that breaks the timeout's rule (positive, at most 24 days) marks nothing
+ * true: every operation run with that client fails with a `ValidationError` naming
+ * `PusherHttpClient.withDeadline`, before any request. A client derived from a marked one with a combinator
+ * (`mapRequest`, ...) is not marked, so the operations time it themselves.
  *
  * Likewise every operation bounds the answer it reads: a success answer longer than
  * {@link defaultMaxResponseBytes} fails with a `TransportError` of reason `ResponseTooLarge`, and of an error
@@ -15,38 +17,14 @@
  * @since 0.1.0
  */
 import * as Limits from "@effect-pusher/protocol/Limits"
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Data from "effect/Data"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
+import type * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
 import { dual } from "effect/Function"
-import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
-
-/** What a client enforces by itself. */
-interface Marks {
-  readonly deadline: Option.Option<Duration.Duration>
-  readonly maxResponseBytes: Option.Option<number>
-}
-
-const unmarked: Marks = { deadline: Option.none(), maxResponseBytes: Option.none() }
-
-// Kept beside the clients rather than on them, so a client carries no extra property; one table for
-// every copy of this module, as a `Symbol.for` would be.
-const marks = globalValue("@effect-pusher/core/PusherHttpClient/marks", () => new WeakMap<object, Marks>())
-
-/** A copy of the client that sends as the original does, with the original's marks and `update`. */
-const mark = <E, R>(
-  self: HttpClient.HttpClient.With<E, R>,
-  update: Partial<Marks>
-): HttpClient.HttpClient.With<E, R> => {
-  const marked = HttpClient.makeWith<never, never, E, R>(
-    (request) => Effect.flatMap(request, self.execute),
-    Effect.succeed
-  )
-  marks.set(marked, { ...(marks.get(self) ?? unmarked), ...update })
-  return marked
-}
+import * as ClientMarks from "./internal/clientMarks.js"
+import * as ConfigRules from "./internal/configRules.js"
 
 /**
  * A copy of the client marked as enforcing `deadline` on each request by itself (see the module
@@ -63,17 +41,21 @@ export const withDeadline: {
   <E, R>(
     self: HttpClient.HttpClient.With<E, R>,
     deadline: Duration.DurationInput
-  ): HttpClient.HttpClient.With<E, R> => mark(self, { deadline: Option.some(Duration.decode(deadline)) })
+  ): HttpClient.HttpClient.With<E, R> =>
+    // `Duration.decode` throws on what is not a duration and reads -1 or NaN as zero: the timeout's rule
+    // instead, whose failure the operations report (see the module description).
+    ClientMarks.mark(self, { deadline: Option.some(ConfigRules.timeout(deadline)) })
 )
 
 /**
- * The per-request deadline the client enforces by itself, if it was marked with {@link withDeadline}.
+ * The per-request deadline the client enforces by itself, if it was marked with {@link withDeadline} and a
+ * deadline that keeps the timeout's rule.
  *
  * @since 0.1.0
  * @category accessors
  */
 export const deadline = <E, R>(self: HttpClient.HttpClient.With<E, R>): Option.Option<Duration.Duration> =>
-  (marks.get(self) ?? unmarked).deadline
+  Option.flatMap(ClientMarks.get(self).deadline, Either.getRight)
 
 /**
  * The longest success answer, in bytes, that operations read from a client that does not bound its
@@ -132,7 +114,7 @@ export const withMaxResponseBytes: {
 } = dual(
   2,
   <E, R>(self: HttpClient.HttpClient.With<E, R>, bytes: number): HttpClient.HttpClient.With<E, R> =>
-    mark(self, { maxResponseBytes: Option.some(bytes) })
+    ClientMarks.mark(self, { maxResponseBytes: Option.some(bytes) })
 )
 
 /**
@@ -142,4 +124,4 @@ export const withMaxResponseBytes: {
  * @category accessors
  */
 export const maxResponseBytes = <E, R>(self: HttpClient.HttpClient.With<E, R>): Option.Option<number> =>
-  (marks.get(self) ?? unmarked).maxResponseBytes
+  ClientMarks.get(self).maxResponseBytes

@@ -305,6 +305,20 @@ describe("PusherBatching", () => {
     }).pipe(Effect.provide(withBatching(server, { maxWait: "1 second" })))
   })
 
+  it.effect("drops a queued event whose caller gave up with Effect.timeout (the caller's fiber ended)", () => {
+    const server = makeServer()
+    return Effect.gen(function*() {
+      const a = yield* Effect.fork(Effect.timeout(Pusher.trigger("a", "e", 1), "10 millis"))
+      const b = yield* Effect.fork(Pusher.trigger("b", "e", 2))
+      yield* TestClock.adjust("20 millis")
+      const gaveUp = yield* Fiber.await(a)
+      expect(Exit.isFailure(gaveUp)).toBe(true)
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(b)
+      expect(events(server).map((e) => e.channel)).toEqual(["b"])
+    }).pipe(Effect.provide(withBatching(server, { maxWait: "1 second" })))
+  })
+
   it.effect("waits maxWait for a burst to grow", () => {
     const server = makeServer()
     return Effect.gen(function*() {

@@ -5,6 +5,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -51,5 +52,38 @@ describe("PusherHttpClient", () => {
       expect(yield* endedAfterTimeout(silent)).toBe(true)
       expect(yield* endedAfterTimeout(PusherHttpClient.withDeadline(silent, "1 second"))).toBe(true)
       expect(yield* endedAfterTimeout(PusherHttpClient.withDeadline(silent, "2 seconds"))).toBe(false)
+    }))
+
+  it.effect("withDeadline of what breaks the timeout's rule never throws: operations fail with a ValidationError", () =>
+    Effect.gen(function*() {
+      const sent: Array<string> = []
+      const client = HttpClient.make((request) =>
+        Effect.sync(() => {
+          sent.push(request.url)
+          return HttpClientResponse.fromWeb(request, new Response(`{"channels":{}}`, { status: 200 }))
+        })
+      )
+      const bad: ReadonlyArray<unknown> = ["banana", null, undefined, {}, -1, Number.NaN, 0, "-5 seconds", Infinity]
+      for (const deadline of bad) {
+        const marked = PusherHttpClient.withDeadline(client, deadline as Duration.DurationInput)
+        const piped = client.pipe(PusherHttpClient.withDeadline(deadline as Duration.DurationInput))
+        for (const each of [marked, piped]) {
+          // A deadline that broke its rule is none: it is not read as zero, nor as the configured timeout.
+          expect(Option.isNone(PusherHttpClient.deadline(each))).toBe(true)
+          const result = yield* Effect.either(
+            Pusher.channels().pipe(Effect.provide(Layer.merge(config, Layer.succeed(HttpClient.HttpClient, each))))
+          )
+          expect(Either.isLeft(result) && result.left._tag === "ValidationError" && result.left.field)
+            .toBe("PusherHttpClient.withDeadline")
+        }
+      }
+      expect(sent).toStrictEqual([])
+      // The same client with a good deadline sends.
+      yield* Pusher.channels().pipe(
+        Effect.provide(
+          Layer.merge(config, Layer.succeed(HttpClient.HttpClient, PusherHttpClient.withDeadline(client, "2 seconds")))
+        )
+      )
+      expect(sent.length).toBe(1)
     }))
 })

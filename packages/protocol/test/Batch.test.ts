@@ -49,6 +49,45 @@ describe("plan", () => {
     expect([ids(plan.batch), ids(plan.rest)]).toEqual([[1], []])
   })
 
+  it("stops scanning once the batch is full: the rest is kept as it is, in order, without being inspected", () => {
+    const events: Array<Queued> = [
+      ...queue("busy", "a", "b", "c"),
+      { id: 4, channel: "d", dropped: true },
+      { id: 5, channel: "busy" },
+      { id: 6, channel: "e" }
+    ]
+    let inspected = 0
+    const plan = Batch.plan(events, {
+      ...options(3, new Set(["busy"])),
+      channelOf: (event: Queued) => {
+        inspected++
+        return event.channel
+      }
+    })
+    // busy waits, a b c fill the batch; the dropped event past the stop stays queued until a later plan reaches it.
+    expect([ids(plan.batch), ids(plan.rest)]).toEqual([[1, 2, 3], [0, 4, 5, 6]])
+    expect(inspected).toBe(4)
+  })
+
+  it("drains 10,000 queued events in plans that each inspect at most what they take and what waits", () => {
+    let inspected = 0
+    let rest = queue(...Array.from({ length: 10_000 }, (_, i) => `c${i % 64}`))
+    const counting = {
+      ...options(10),
+      channelOf: (event: Queued) => {
+        inspected++
+        return event.channel
+      }
+    }
+    let plans = 0
+    while (rest.length > 0) {
+      rest = Batch.plan(rest, counting).rest
+      plans++
+    }
+    expect(plans).toBe(1_000)
+    expect(inspected).toBe(10_000)
+  })
+
   it("keeps each channel's order across the batch and the rest (fast-check)", () => {
     fc.assert(
       fc.property(

@@ -4,6 +4,7 @@ import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
 import * as FiberSet from "effect/FiberSet"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
@@ -22,8 +23,10 @@ interface Entry {
   readonly resume: (effect: Effect.Effect<Attributes | undefined, PusherError>) => void
   /** Set once the entry left the queue for a batch. */
   taken: boolean
-  /** Set when the caller was interrupted before its event left the queue. */
+  /** Set when the caller stopped waiting (its deadline passed) before its event left the queue. */
   cancelled: boolean
+  /** The caller's fiber: once it has ended (it was interrupted), an event still queued is dropped. */
+  readonly caller: Fiber.RuntimeFiber<unknown, unknown>
   /** Set once the caller was resumed. */
   settled: boolean
   /** When the caller stops waiting (clock milliseconds): its call's timeout after it submitted. */
@@ -117,7 +120,7 @@ export const make = (
       Queue.unsafeOffer(wake, undefined)
     }
 
-    const dropped = (entry: Entry) => entry.cancelled
+    const dropped = (entry: Entry) => entry.cancelled || entry.caller.unsafePoll() !== null
     const maxEventsPerBatch = requestContext.config.maxEventsPerBatch
     const planOptions = {
       maxBatch: options.maxBatch,
@@ -349,29 +352,32 @@ export const make = (
       })
     )
 
+    // An event that has not left the queue is dropped with its interrupted caller (`dropped` sees the caller's
+    // fiber has ended); one already in a batch in flight is sent anyway (a request cannot be taken back). This
+    // asks the fiber instead of registering a canceler: `Effect.async` with a canceler wraps the wait in
+    // `onInterrupt`, which costs about as much as the rest of the wait: a bare `forEach` (concurrency 200)
+    // over waits resumed ten at a time, with a canceler → without, 7.6–14.0 → 5.3–8.2 µs of CPU per event
+    // (Node 20, shared 2-CPU machine at load 15–19).
     const enqueue = (event: Events.WireEvent, timeout: Duration.Duration, policy: PusherRetry.Policy | undefined) =>
-      Effect.async<Attributes | undefined, PusherError>((resume) => {
-        const entry: Entry = {
-          event,
-          resume,
-          taken: false,
-          cancelled: false,
-          settled: false,
-          deadline: clock.unsafeCurrentTimeMillis() + Duration.toMillis(timeout),
-          timeout,
-          policy
-        }
-        addWaiting(entry)
-        pending.push(entry)
-        signal()
-        if (waits && queued() >= options.maxBatch) Queue.unsafeOffer(full, undefined)
-        // An event that has not left the queue is dropped with its interrupted caller; one already in a batch
-        // in flight is sent anyway (a request cannot be taken back).
-        return Effect.sync(() => {
-          if (!entry.taken) entry.cancelled = true
-          entry.settled = true
+      Effect.withFiberRuntime<Attributes | undefined, PusherError>((caller) =>
+        Effect.async((resume) => {
+          const entry: Entry = {
+            event,
+            resume,
+            taken: false,
+            cancelled: false,
+            settled: false,
+            caller,
+            deadline: clock.unsafeCurrentTimeMillis() + Duration.toMillis(timeout),
+            timeout,
+            policy
+          }
+          addWaiting(entry)
+          pending.push(entry)
+          signal()
+          if (waits && queued() >= options.maxBatch) Queue.unsafeOffer(full, undefined)
         })
-      })
+      )
 
     const submit = (
       event: Events.WireEvent,

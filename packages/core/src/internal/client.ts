@@ -15,9 +15,10 @@ import * as ParseResult from "effect/ParseResult"
 import type * as Schema from "effect/Schema"
 import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
-import { DecodeError, HttpError, type PusherError, TransportError, type ValidationError } from "../PusherError.js"
+import { DecodeError, HttpError, type PusherError, TransportError, ValidationError } from "../PusherError.js"
 import * as PusherHttpClient from "../PusherHttpClient.js"
 import * as Answer from "./answer.js"
+import * as ClientMarks from "./clientMarks.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
 
@@ -111,6 +112,14 @@ const enforcesDeadline = (client: HttpClient.HttpClient, config: PusherConfig.Se
   return Option.isSome(deadline) && Duration.toMillis(deadline.value) === Duration.toMillis(config.timeout)
 }
 
+/** The failure of a client marked with a deadline that broke the timeout's rule (no request is sent). */
+const badDeadline = (client: HttpClient.HttpClient): ValidationError | undefined => {
+  const deadline = ClientMarks.get(client).deadline
+  return Option.isSome(deadline) && Either.isLeft(deadline.value)
+    ? new ValidationError({ field: "PusherHttpClient.withDeadline", rule: deadline.value.left })
+    : undefined
+}
+
 /**
  * Sends a signed request and decodes the answer: a non-2xx status, or soketi's 2xx `{"error", "code"}`,
  * becomes an `HttpError`; a body that is not JSON or does not match the schema, a `DecodeError`. The
@@ -130,6 +139,8 @@ export const send = <A>(
 ): Effect.Effect<A, PusherError> =>
   Effect.clockWith((clock) => {
     const { client, config, crypto } = requestContext
+    const refused = badDeadline(client)
+    if (refused !== undefined) return Effect.fail(refused)
     const fullPath = config.pathPrefix + path
     const timestamp = Math.floor(clock.unsafeCurrentTimeMillis() / 1000)
     const query = ProtocolSigning.signedQuery(

@@ -272,19 +272,20 @@ const batcherFor = (
 export type TriggerResult = Results.TriggerResult
 
 /**
- * Sends a single-channel event through the batcher, answering as `/events` would, within the timeout of the
- * caller's own config.
+ * Sends a single-channel event through the batcher, answering as `/events` would (then as `fromBatcher`
+ * makes it), within the timeout of the caller's own config. One `map` per event, not one per step.
  */
-const submit = (
+const submit = <A>(
   batcher: Batcher.Batcher,
   requestContext: Client.RequestContext,
   context: Context.Context<never>,
   channel: string,
-  event: Events.EventFields
-): Effect.Effect<TriggerResult, PusherError> =>
+  event: Events.EventFields,
+  fromBatcher: (result: TriggerResult) => A
+): Effect.Effect<A, PusherError> =>
   Effect.map(
     batcher.submit(Events.wireEvent(channel, event), requestContext.config.timeout, Retry.writePolicyOf(context)),
-    (attributes): TriggerResult => event.info === undefined ? {} : { channels: { [channel]: attributes ?? {} } }
+    (attributes) => fromBatcher(event.info === undefined ? {} : { channels: { [channel]: attributes ?? {} } })
   )
 
 /**
@@ -304,7 +305,7 @@ const sending = <I, A>(
         const channel = channels.length === 1 ? channels[0] : undefined
         const batcher = channel === undefined ? undefined : batcherFor(requestContext, context)
         return channel !== undefined && batcher !== undefined
-          ? Effect.map(submit(batcher, requestContext, context, channel, event), fromBatcher)
+          ? submit(batcher, requestContext, context, channel, event, fromBatcher)
           : Retry.send(
             Retry.policyOf(context),
             requestContext,
