@@ -155,7 +155,8 @@ export const serveService = (
     const scope = yield* Effect.scope
     const acceptSocket: PusherTest.Service["acceptSocket"] = (socket, url) =>
       service.acceptSocket(closedWithServer(socket, scope), url)
-    yield* server.serve(PusherTest.toHttpApp(service, dropConnection, acceptSocket))
+    // The debug console at `/`; its feeds end with this scope, before the server waits for connections.
+    yield* server.serve(yield* service.withConsole(PusherTest.toHttpApp(service, dropConnection, acceptSocket)))
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const { appId, key, secret } = service.config
     return {

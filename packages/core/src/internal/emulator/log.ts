@@ -20,6 +20,16 @@ export class Log<A> {
     return this.entries.slice()
   }
 
+  /** The last `count` entries (fewer if there are fewer), oldest first. */
+  last(count: number): ReadonlyArray<A> {
+    return this.entries.slice(Math.max(0, this.entries.length - count))
+  }
+
+  /** How many fibers are waiting for an entry (a closed console must leave none behind). */
+  get waiting(): number {
+    return this.waiters.size
+  }
+
   append(entry: A): void {
     this.entries.push(entry)
     this.taken.push(false)
