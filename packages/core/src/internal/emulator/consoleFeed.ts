@@ -9,18 +9,20 @@ import * as Stream from "effect/Stream"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 import type * as PusherTest from "../../PusherTest.js"
 import type { Emulator } from "./emulator.js"
+import type { Log } from "./log.js"
 
 /**
- * What one console may cost, whatever the app does. A console that reads slower than the app logs keeps
- * the newest `logBuffer` entries and drops older ones (a sliding buffer): it falls behind by at most that
- * many, never by unbounded memory. State views are not queued at all: a console reads the latest state
- * when it is ready, at most once per `stateInterval`, and a view lists at most the counts below (with the
- * totals), so one view stays small however many sockets are connected.
+ * What one console may cost, whatever the app does. Nothing is queued for a console: it reads the logs
+ * (which the emulator keeps anyway) from its own position when it is ready for more, at most the newest
+ * `logBatch` entries of each at a time; one that has fallen further behind skips the older entries and is
+ * told how many (a `skipped` event). It reads the latest state when it is ready too, at most once per
+ * `stateInterval`, and a view lists at most the counts below (with the totals), so one view stays small
+ * however many sockets are connected.
  *
  * @internal
  */
 export const limits = {
-  logBuffer: 512,
+  logBatch: 256,
   history: 200,
   stateInterval: Duration.millis(100),
   keepAlive: Duration.seconds(15),
@@ -221,7 +223,7 @@ const stateView = (state: EmulatorState.State, real: ReadonlyMap<string, unknown
  * One Server-Sent Event: its name and one `data:` line. JSON has no raw line breaks (`JSON.stringify` escapes
  * them, and U+2028/U+2029 are not line ends in SSE), so user input cannot start a field of its own.
  */
-const frame = (event: "snapshot" | "state" | "log", value: unknown): string =>
+const frame = (event: "snapshot" | "state" | "log" | "skipped", value: unknown): string =>
   `event: ${event}\ndata: ${JSON.stringify(value)}\n\n`
 
 /** A comment line: keeps proxies and idle timers from closing a quiet feed, and finds a gone client sooner. */
@@ -262,18 +264,23 @@ export const feed = (emulator: Emulator): Stream.Stream<string> =>
       state: stateView(state, emulator.outlets),
       log: history
     })
-    const log = Stream.mergeAll([
-      Stream.map(requests.from(positions.requests), fromRequest),
-      Stream.map(events.from(positions.events), fromEvent),
-      Stream.flattenIterables(Stream.map(webhooks.from(positions.webhooks), fromWebhook))
-    ], { concurrency: 3 }).pipe(
-      Stream.buffer({ capacity: limits.logBuffer, strategy: "sliding" }),
-      Stream.map((entry) => frame("log", entry))
-    )
+    // Each log is read from where the snapshot left it, a batch (one write) at a time when the feed is ready
+    // for more.
+    const follow = <A>(log: Log<A>, position: number, entries: (a: A) => ReadonlyArray<Entry>) =>
+      Stream.map(log.following(position, limits.logBatch), (batch) => {
+        const frames = batch.entries.flatMap(entries).map((entry) => frame("log", entry)).join("")
+        return batch.skipped === 0 ? frames : frame("skipped", { count: batch.skipped }) + frames
+      })
     const beats = Stream.as(Stream.fromSchedule(Schedule.spaced(limits.keepAlive)), keepAlive)
     return Stream.concat(
       Stream.succeed(snapshot),
-      // A small merge buffer: what waits here is already read, so it would escape the limits above.
-      Stream.mergeAll([views(emulator, seen), log, beats], { concurrency: 3, bufferSize: 4 })
+      // A small merge buffer: what waits here is already read (a batch is one element).
+      Stream.mergeAll([
+        views(emulator, seen),
+        follow(requests, positions.requests, (request) => [fromRequest(request)]),
+        follow(events, positions.events, (event) => [fromEvent(event)]),
+        follow(webhooks, positions.webhooks, fromWebhook),
+        beats
+      ], { concurrency: "unbounded", bufferSize: 2 })
     )
   }))

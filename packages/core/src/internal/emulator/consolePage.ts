@@ -82,6 +82,7 @@ th { font-family: inherit; color: #667; font-weight: 600; }
 .kind-client { background: #c2255c; }
 .kind-webhook { background: #e67700; }
 .status-error { color: #c92a2a; font-weight: 600; }
+.skipped { color: #667; font-style: italic; }
 pre { margin: 2px 0 0 0; white-space: pre-wrap; word-break: break-all; color: #445; }
 `
 
@@ -235,6 +236,13 @@ export const js = `"use strict";
     });
     source.addEventListener("state", function (e) { renderState(JSON.parse(e.data)); });
     source.addEventListener("log", function (e) { addEntry(JSON.parse(e.data)); });
+    // The console fell behind (a busy app, a slow page): the server skipped older entries to stay current.
+    source.addEventListener("skipped", function (e) {
+      var row = el("li", "entry skipped", JSON.parse(e.data).count + " older entries skipped to catch up");
+      row.dataset.kind = "skipped";
+      row.dataset.time = logList.lastElementChild ? logList.lastElementChild.dataset.time : "0";
+      logList.append(row);
+    });
     // EventSource reconnects by itself; a new connection starts with a new snapshot.
     source.addEventListener("error", function () { status("reconnecting", false); });
   }
