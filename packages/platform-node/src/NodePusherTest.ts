@@ -137,7 +137,8 @@ const closedWithServer = (socket: Socket.Socket, server: Scope.Scope): Socket.So
 })
 
 /**
- * Serves an emulator on 127.0.0.1 until the scope closes.
+ * Serves an emulator on 127.0.0.1 until the scope closes, with its debug console at `/` (see
+ * `PusherTest.Service.withConsole`).
  *
  * @since 0.1.0
  * @category constructors

@@ -90,6 +90,7 @@ pre { margin: 2px 0 0 0; white-space: pre-wrap; word-break: break-all; color: #4
 export const js = `"use strict";
 (function () {
   var maxRows = 1000;
+  var ranks = { request: 0, event: 1, client: 2, webhook: 3 };
   var logList, filterInput, followBox, total = 0;
 
   function byId(id) { return document.getElementById(id); }
@@ -200,9 +201,13 @@ export const js = `"use strict";
       el("span", d.error ? "summary status-error" : "summary", d.summary));
     if (d.detail) row.append(el("pre", "detail", d.detail));
     row.hidden = !matches(row);
-    // Entries of different kinds may arrive a little out of order: keep the list in time order.
+    // Entries of different kinds may arrive a little out of order: keep the list in time order, and within
+    // a millisecond in the order a call's effects happen (the call, its events, its webhook).
+    var rank = ranks[entry.kind] || 0;
+    row.dataset.rank = String(rank);
     var after = logList.lastElementChild;
-    while (after && Number(after.dataset.time) > entry.timeMillis) after = after.previousElementSibling;
+    while (after && (Number(after.dataset.time) > entry.timeMillis ||
+      Number(after.dataset.time) === entry.timeMillis && Number(after.dataset.rank) > rank)) after = after.previousElementSibling;
     logList.insertBefore(row, after ? after.nextSibling : logList.firstChild);
     total++;
     while (logList.childElementCount > maxRows) logList.firstElementChild.remove();
@@ -241,6 +246,7 @@ export const js = `"use strict";
       var row = el("li", "entry skipped", JSON.parse(e.data).count + " older entries skipped to catch up");
       row.dataset.kind = "skipped";
       row.dataset.time = logList.lastElementChild ? logList.lastElementChild.dataset.time : "0";
+      row.dataset.rank = "9";
       logList.append(row);
     });
     // EventSource reconnects by itself; a new connection starts with a new snapshot.
