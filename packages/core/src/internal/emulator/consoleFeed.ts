@@ -12,7 +12,7 @@ import type { Emulator } from "./emulator.js"
 import type { Log } from "./log.js"
 
 /**
- * What one console may cost, whatever the app does. Nothing is queued for a console: it reads the logs
+ * What one console may cost, whatever the app does. No queue grows for a console: it reads the logs
  * (which the emulator keeps anyway) from its own position when it is ready for more, at most the newest
  * `logBatch` entries of each at a time; one that has fallen further behind skips the older entries and is
  * told how many (a `skipped` event). It reads the latest state when it is ready too, at most once per
