@@ -276,6 +276,15 @@ export interface Service {
    * `httpApp` and `toHttpApp` route `/app/` upgrades here.
    */
   readonly acceptSocket: (socket: Socket.Socket, url: string) => Effect.Effect<void>
+  /**
+   * `app` with the debug console in front, as `NodePusherTest` serves it: `GET /` is a page showing the
+   * connections, the channels with their subscribers and presence members, and a live log of REST calls,
+   * events, client events and webhooks, fed by Server-Sent Events from `GET /_console/events`. Every other
+   * request goes to `app` (the REST API is under `/apps/`, sockets under `/app/`). A console's feed ends
+   * when its page is closed, and every feed ends when the scope closes. The page shows the app id and key,
+   * never the secret.
+   */
+  readonly withConsole: (app: HttpApp.Default) => Effect.Effect<HttpApp.Default, never, Scope.Scope>
 
   /** Opens a simulated connection and returns its socket id. */
   readonly connect: (options?: ConnectOptions) => Effect.Effect<string, ValidationError>

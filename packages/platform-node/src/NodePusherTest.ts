@@ -137,7 +137,8 @@ const closedWithServer = (socket: Socket.Socket, server: Scope.Scope): Socket.So
 })
 
 /**
- * Serves an emulator on 127.0.0.1 until the scope closes.
+ * Serves an emulator on 127.0.0.1 until the scope closes, with its debug console at `/` (see
+ * `PusherTest.Service.withConsole`).
  *
  * @since 0.1.0
  * @category constructors
@@ -155,7 +156,8 @@ export const serveService = (
     const scope = yield* Effect.scope
     const acceptSocket: PusherTest.Service["acceptSocket"] = (socket, url) =>
       service.acceptSocket(closedWithServer(socket, scope), url)
-    yield* server.serve(PusherTest.toHttpApp(service, dropConnection, acceptSocket))
+    // The debug console at `/`; its feeds end with this scope, before the server waits for connections.
+    yield* server.serve(yield* service.withConsole(PusherTest.toHttpApp(service, dropConnection, acceptSocket)))
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const { appId, key, secret } = service.config
     return {

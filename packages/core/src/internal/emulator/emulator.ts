@@ -15,6 +15,7 @@ import type * as PusherTest from "../../PusherTest.js"
 import * as Signing from "../signing.js"
 import { toError } from "../validation.js"
 import { Log } from "./log.js"
+import { Signal } from "./signal.js"
 
 /** @internal */
 export interface Settings extends EmulatorEvents.Settings {
@@ -53,6 +54,8 @@ export interface Emulator {
   readonly requests: Log<PusherTest.LoggedRequest>
   /** The real sockets connected, by socket id (only the socket's own fiber adds and removes its entry). */
   readonly outlets: Map<string, Outlet>
+  /** Moves forward once the state has changed (after it is set), for the debug console to follow it. */
+  readonly changed: Signal
 }
 
 /** @internal */
@@ -84,7 +87,8 @@ export const make = (
         webhooks: new Log(),
         terminations: new Log(),
         requests: new Log(),
-        outlets: new Map()
+        outlets: new Map(),
+        changed: new Signal()
       }
     }
   )
@@ -139,6 +143,12 @@ const record = (emulator: Emulator, effects: Effects, nowMillis: number, state: 
   emulator.webhooks.append({ headers: EmulatorEvents.webhookHeaders(emulator.config.key, emulator.sign(body)), body })
 }
 
+// After the new state is set, so a console woken by the signal reads it, not the one before.
+const notifying = <A, E>(emulator: Emulator, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+  Effect.tap(effect, () => {
+    emulator.changed.notify()
+  })
+
 const commit = <A>(
   emulator: Emulator,
   transition: EmulatorState.Transition<A>,
@@ -159,11 +169,14 @@ export const update = <A>(
   emulator: Emulator,
   f: (state: EmulatorState.State, nowMillis: number) => EmulatorState.Transition<A>
 ): Effect.Effect<A> =>
-  SynchronizedRef.modifyEffect(emulator.state, (state) =>
-    Effect.clockWith((clock) => {
-      const now = clock.unsafeCurrentTimeMillis()
-      return commit(emulator, f(state, now), now)
-    }))
+  notifying(
+    emulator,
+    SynchronizedRef.modifyEffect(emulator.state, (state) =>
+      Effect.clockWith((clock) => {
+        const now = clock.unsafeCurrentTimeMillis()
+        return commit(emulator, f(state, now), now)
+      }))
+  )
 
 /**
  * {@link update} with a transition that can refuse its input: the state stays as it was.
@@ -174,12 +187,15 @@ export const attempt = <A>(
   emulator: Emulator,
   f: (state: EmulatorState.State, nowMillis: number) => Failure.Result<EmulatorState.Transition<A>>
 ): Effect.Effect<A, ValidationError> =>
-  SynchronizedRef.modifyEffect(emulator.state, (state) =>
-    Effect.clockWith((clock) => {
-      const now = clock.unsafeCurrentTimeMillis()
-      const result = f(state, now)
-      return result.ok ? commit(emulator, result.value, now) : Effect.fail(toError(result.error))
-    }))
+  notifying(
+    emulator,
+    SynchronizedRef.modifyEffect(emulator.state, (state) =>
+      Effect.clockWith((clock) => {
+        const now = clock.unsafeCurrentTimeMillis()
+        const result = f(state, now)
+        return result.ok ? commit(emulator, result.value, now) : Effect.fail(toError(result.error))
+      }))
+  )
 
 /**
  * Adds a request to the request log, with the status it got (none after a transport fault).
@@ -215,13 +231,16 @@ export const respond = (
   request: PusherTest.EmulatorRequest,
   nowMillis: number
 ): Effect.Effect<EmulatorApi.Reply> =>
-  SynchronizedRef.modifyEffect(emulator.state, (state) =>
-    Effect.sync(() => {
-      const outcome = EmulatorRest.respond(state, emulator.app, request, nowMillis)
-      record(emulator, outcome, nowMillis, outcome.state)
-      logRequest(emulator, request, outcome.reply.status, nowMillis)
-      return [outcome.reply, outcome.state] as const
-    }))
+  notifying(
+    emulator,
+    SynchronizedRef.modifyEffect(emulator.state, (state) =>
+      Effect.sync(() => {
+        const outcome = EmulatorRest.respond(state, emulator.app, request, nowMillis)
+        record(emulator, outcome, nowMillis, outcome.state)
+        logRequest(emulator, request, outcome.reply.status, nowMillis)
+        return [outcome.reply, outcome.state] as const
+      }))
+  )
 
 /**
  * Forgets the state (keeping its counters), pending faults and every recording.
@@ -229,18 +248,21 @@ export const respond = (
  * @internal
  */
 export const reset = (emulator: Emulator): Effect.Effect<void> =>
-  SynchronizedRef.updateEffect(emulator.state, (state) =>
-    Effect.zipRight(
-      Ref.set(emulator.faults, []),
-      Effect.sync(() => {
-        emulator.events.clear()
-        emulator.webhooks.clear()
-        emulator.terminations.clear()
-        emulator.requests.clear()
-        // Real sockets are forgotten too: they are told to reconnect, and come back as new connections.
-        for (const outlet of emulator.outlets.values()) {
-          outlet.close({ code: EmulatorSocket.ErrorCode.Reconnect, message: "The emulator was reset" })
-        }
-        return EmulatorState.reset(state)
-      })
-    ))
+  notifying(
+    emulator,
+    SynchronizedRef.updateEffect(emulator.state, (state) =>
+      Effect.zipRight(
+        Ref.set(emulator.faults, []),
+        Effect.sync(() => {
+          emulator.events.clear()
+          emulator.webhooks.clear()
+          emulator.terminations.clear()
+          emulator.requests.clear()
+          // Real sockets are forgotten too: they are told to reconnect, and come back as new connections.
+          for (const outlet of emulator.outlets.values()) {
+            outlet.close({ code: EmulatorSocket.ErrorCode.Reconnect, message: "The emulator was reset" })
+          }
+          return EmulatorState.reset(state)
+        })
+      ))
+  )

@@ -3,6 +3,16 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 
 /**
+ * What one pull of {@link Log.following} takes: the entries, and how many older ones it skipped.
+ *
+ * @internal
+ */
+export interface Batch<A> {
+  readonly skipped: number
+  readonly entries: ReadonlyArray<A>
+}
+
+/**
  * An append-only record that fibers can wait on: `take` hands each entry to one taker, `stream` replays
  * the entries since the last `clear` and then follows new ones. Waiting is callback based, so nothing is
  * missed between reading the record and starting to wait (the runtime runs one fiber at a time).
@@ -18,6 +28,16 @@ export class Log<A> {
 
   get all(): ReadonlyArray<A> {
     return this.entries.slice()
+  }
+
+  /** The last `count` entries (fewer if there are fewer), oldest first. */
+  last(count: number): ReadonlyArray<A> {
+    return this.entries.slice(Math.max(0, this.entries.length - count))
+  }
+
+  /** How many fibers are waiting for an entry (a closed console must leave none behind). */
+  get waiting(): number {
+    return this.waiters.size
   }
 
   append(entry: A): void {
@@ -81,6 +101,31 @@ export class Log<A> {
         this.waiters.delete(ready)
       })
     })
+  }
+
+  /**
+   * The entries from an absolute position on, each pull taking all that are there (waiting for one), but
+   * never more than the newest `keep`: a reader that falls further behind skips the older ones and is told
+   * how many. A slow reader then costs its position only, and reads the newest entries when it is back.
+   */
+  following(position: number, keep: number): Stream.Stream<Batch<A>> {
+    return Stream.unfoldEffect(position, (at) =>
+      Effect.async<Option.Option<readonly [Batch<A>, number]>>((resume) => {
+        const ready = (): boolean => {
+          const end = this.end
+          const from = Math.max(at, this.base)
+          if (from >= end) return false
+          const start = Math.max(from, end - keep)
+          const entries = this.entries.slice(start - this.base)
+          resume(Effect.succeed(Option.some([{ skipped: start - from, entries }, end] as const)))
+          return true
+        }
+        if (ready()) return
+        this.waiters.add(ready)
+        return Effect.sync(() => {
+          this.waiters.delete(ready)
+        })
+      }))
   }
 
   /** The absolute position the next entry will have. */

@@ -11,6 +11,7 @@ import type * as PusherCrypto from "../../PusherCrypto.js"
 import type * as PusherTest from "../../PusherTest.js"
 import { operation, unreadableInput } from "../operation.js"
 import { failNext, handle } from "./api.js"
+import * as Console from "./console.js"
 import * as Emulator from "./emulator.js"
 import * as Socket from "./socket.js"
 import { makeClient, toHttpApp } from "./transport.js"
@@ -82,6 +83,7 @@ export const make = (
       client: makeClient(answer),
       httpApp: toHttpApp(answer, () => Effect.succeed(HttpServerResponse.empty({ status: 502 })), acceptSocket),
       acceptSocket,
+      withConsole: (app) => Console.withConsole(emulator, app),
       handle: answer,
       connect: (options) =>
         operation(
