@@ -200,4 +200,19 @@ describe("NodePusherTest webhooks", () => {
       expect(logs).toContain("Webhook delivery failed")
       expect(logs.join("\n")).not.toContain("test-secret")
     }))
+
+  it.effect("refuses a webhookUrl or hostname it cannot use, naming the option and its rule", () =>
+    Effect.gen(function*() {
+      const emulator = yield* PusherTest.make()
+      const refused = (options: NodePusherTest.ServeOptions) =>
+        Effect.scoped(Effect.flip(NodePusherTest.serveService(emulator, options))).pipe(
+          Effect.map((error) => String(error))
+        )
+      expect(yield* refused({ webhookUrl: "ftp://127.0.0.1/hooks" })).toContain(
+        "webhookUrl must be an absolute http: or https: URL"
+      )
+      expect(yield* refused({ webhookUrl: "/hooks" })).toContain("webhookUrl must be an absolute")
+      expect(yield* refused({ hostname: "example.com" })).toContain("hostname must be an IPv4 or IPv6 address")
+      expect(yield* refused({ port: 65536 })).toContain("port must be an integer from 0 (any free port) to 65535")
+    }))
 })
