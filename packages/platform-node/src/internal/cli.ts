@@ -7,6 +7,7 @@
  *
  * @internal
  */
+import * as PusherConfig from "@effect-pusher/core/PusherConfig"
 import * as PusherTest from "@effect-pusher/core/PusherTest"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as Cause from "effect/Cause"
@@ -134,6 +135,16 @@ const readArgs = (
   return Either.right(given)
 }
 
+/** The app's id, key or secret, checked by `PusherConfig`'s rule for it; the rule without the option's name. */
+const appRule = (field: "appId" | "key" | "secret") => (text: string): Either.Either<string, string> =>
+  PusherConfig.validate({ ...PusherTest.defaultApp, [field]: text }).pipe(
+    Either.map(() => text),
+    Either.mapLeft((error) => {
+      const message = error._op === "InvalidData" ? error.message : String(error)
+      return message.startsWith(`${field} `) ? message.slice(field.length + 1) : message
+    })
+  )
+
 const checkPort = (text: string): Either.Either<number, string> =>
   /^[0-9]{1,5}$/.test(text) ? Serving.checkPort(Number(text)) : Either.left(Serving.portRule)
 
@@ -167,13 +178,12 @@ export const parse = (
         (rule) => new UsageError({ message: `${from} ${rule}${shown ? `, got ${JSON.stringify(value)}` : ""}` })
       )
     }
-    const text = (text: string) => Either.right(text)
     return Either.all({
       port: checked("port", defaultPort, checkPort, true),
       hostname: checked("hostname", Serving.defaultHostname, Serving.checkHostname, true),
-      appId: checked("appId", PusherTest.defaultApp.appId, text, true),
-      key: checked("key", PusherTest.defaultApp.key, text, true),
-      secret: Either.map(checked("secret", PusherTest.defaultApp.secret, text, false), Redacted.make),
+      appId: checked("appId", PusherTest.defaultApp.appId, appRule("appId"), true),
+      key: checked("key", PusherTest.defaultApp.key, appRule("key"), true),
+      secret: Either.map(checked("secret", PusherTest.defaultApp.secret, appRule("secret"), false), Redacted.make),
       // A URL may carry credentials or a token: not repeated in the message.
       webhookUrl: checked<string | undefined>(
         "webhookUrl",
@@ -193,7 +203,7 @@ export const pusherUrl = (served: NodePusherTest.Served): string => {
 /** The pusher-js options that reach the served emulator (`cluster` is required by pusher-js, unused here). */
 export const pusherJsOptions = (served: NodePusherTest.Served) => ({
   cluster: "mt1",
-  wsHost: served.hostname,
+  wsHost: Serving.urlHost(served.hostname),
   wsPort: served.port,
   wssPort: served.port,
   forceTLS: false,
