@@ -158,12 +158,13 @@ export const serveService = (
     const scope = yield* Effect.scope
     const acceptSocket: PusherTest.Service["acceptSocket"] = (socket, url) =>
       service.acceptSocket(closedWithServer(socket, scope), url)
-    yield* server.serve(Cors.restApi(PusherTest.toHttpApp(service, dropConnection, acceptSocket)))
+    // Before serving, so that no webhook made by the first requests or sockets is missed.
     if (webhookUrl !== undefined) {
       // One connection: deliveries are sequential. Only the status counts, so a long answer is not read whole.
       const client = yield* NodePusherHttpClient.make({ connections: 1, maxResponseBytes: 64 * 1024 })
       yield* WebhookDelivery.start(service, client, WebhookDelivery.target(webhookUrl))
     }
+    yield* server.serve(Cors.restApi(PusherTest.toHttpApp(service, dropConnection, acceptSocket)))
     const hostname = Serving.connectTo(listen)
     const host = Serving.urlHost(hostname)
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
