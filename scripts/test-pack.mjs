@@ -6,12 +6,15 @@
 //     but warns), each doing a trigger and authorizeChannel (private and presence) with `PusherTest` in
 //     process and with `NodePusherTest` served on 127.0.0.1 (stopped with its scope), the authorizations
 //     compared with pusher@5.3.4's for the same app;
-//   - a TypeScript consumer type-checked (strict) with the NodeNext and the bundler module resolutions.
+//   - a TypeScript consumer type-checked (strict) with the NodeNext and the bundler module resolutions;
+//   - the `effect-pusher-emulator` bin, started from node_modules/.bin on a free port: pusher@5.3.4 triggers
+//     through the PUSHER_URL it prints, Ctrl-C (SIGINT to its PID) stops it with exit code 0; a bad option
+//     exits with 1 and one line on stderr.
 // Prints `N passed, N failed`; exits 1 on a failure.
 //
 //   pnpm test:pack             pack, then install and run
 //   pnpm test:pack --packed    use the tarballs already in build/pack (from check:packages)
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
@@ -166,6 +169,49 @@ const tsconfig = (resolution) =>
     files: ["consumer.mts"]
   })
 
+// The installed bin, as a user starts it (`npx effect-pusher-emulator`), on a free port.
+const tryBin = async (app, env) => {
+  const bin = join(app, "node_modules", ".bin", "effect-pusher-emulator")
+  const started = spawn(bin, ["--port", "0"], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] })
+  let output = ""
+  started.stdout.on("data", (chunk) => (output += chunk))
+  started.stderr.on("data", (chunk) => (output += chunk))
+  const exited = new Promise((resolve) => started.once("exit", (code, signal) => resolve(code ?? signal)))
+  const within = (promise, ms) =>
+    Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve("timeout"), ms).unref())])
+  const url = await within(
+    new Promise((resolve) => {
+      const look = () => {
+        const found = /^ {2}PUSHER_URL=(\S+)$/m.exec(output)
+        if (found !== null) resolve(found[1])
+        else if (started.exitCode !== null) resolve(undefined)
+        else setTimeout(look, 50)
+      }
+      look()
+    }),
+    30_000
+  )
+  report("effect-pusher-emulator (bin): prints PUSHER_URL", typeof url === "string" && url !== "timeout", output)
+  if (typeof url === "string" && url !== "timeout") {
+    const status = await Pusher.forURL(url).trigger("orders", "order-created", { id: 42 }).then(
+      (response) => response.status,
+      (error) => String(error)
+    )
+    report("effect-pusher-emulator (bin): pusher@5.3.4 triggers through it", status === 200, { status, output })
+  }
+  started.kill("SIGINT")
+  const code = await within(exited, 10_000)
+  if (code === "timeout") started.kill("SIGKILL")
+  report("effect-pusher-emulator (bin): Ctrl-C stops it with exit code 0 within 10 s", code === 0, { code, output })
+
+  const refused = spawnSync(bin, ["--port", "x"], { cwd: app, env, encoding: "utf8", timeout: 30_000 })
+  report(
+    "effect-pusher-emulator (bin): a bad option exits with 1 and one line on stderr",
+    refused.status === 1 && refused.stderr.trim().split("\n").length === 1 && refused.stderr.includes("--port"),
+    { status: refused.status, stdout: refused.stdout, stderr: refused.stderr }
+  )
+}
+
 // The child processes get the environment of a plain shell: pnpm's npm_config_* settings are pnpm's.
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)))
 const app = mkdtempSync(join(tmpdir(), "effect-pusher-app-"))
@@ -202,6 +248,8 @@ try {
       }
       report(`${kind} (Node ${process.version}): prints no warning`, run.stderr.trim() === "", run.stderr)
     }
+
+    await tryBin(app, env)
 
     writeFileSync(join(app, "consumer.mts"), consumer)
     const tsc = join(root, "node_modules", "typescript", "bin", "tsc")

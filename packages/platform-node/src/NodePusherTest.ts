@@ -34,6 +34,10 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import * as Http from "node:http"
+import * as Cors from "./internal/cors.js"
+import * as Serving from "./internal/serveOptions.js"
+import * as WebhookDelivery from "./internal/webhookDelivery.js"
+import * as NodePusherHttpClient from "./NodePusherHttpClient.js"
 
 /**
  * Where the emulator listens, and how to point clients at it.
@@ -72,7 +76,7 @@ export class NodePusherTest extends Context.Tag("@effect-pusher/platform-node/No
 >() {}
 
 /**
- * The options of `serve`, `serveService` and `layer`: the port to listen on.
+ * The options of `serve`, `serveService` and `layer`: where to listen, and where to post webhooks.
  *
  * @since 0.1.0
  * @category models
@@ -80,6 +84,20 @@ export class NodePusherTest extends Context.Tag("@effect-pusher/platform-node/No
 export interface ServeOptions {
   /** Defaults to 0: a free port chosen by the system. */
   readonly port?: number | undefined
+  /**
+   * The address to listen on: an IPv4 or IPv6 address, or `localhost`. Defaults to `127.0.0.1`; `0.0.0.0`
+   * opens the emulator to the network.
+   */
+  readonly hostname?: string | undefined
+  /**
+   * An `http:` or `https:` URL to POST every webhook the emulator makes to, with the headers and body it
+   * records (`X-Pusher-Key`, `X-Pusher-Signature`), in order. As Channels does, an attempt fails on a status
+   * other than 2XX or no answer within 4 seconds, and is retried with exponential backoff (1 s, 2 s, 4 s, ...)
+   * for 5 minutes after the webhook was made, then dropped; at most 1,000 webhooks wait behind the one being
+   * delivered (newer ones are dropped). Failures are logged (without the URL's credentials or query), never
+   * fatal. Default: webhooks are only recorded.
+   */
+  readonly webhookUrl?: string | undefined
 }
 
 const dropConnection = (request: Parameters<typeof NodeHttpServerRequest.toIncomingMessage>[0]) =>
@@ -87,19 +105,6 @@ const dropConnection = (request: Parameters<typeof NodeHttpServerRequest.toIncom
     NodeHttpServerRequest.toIncomingMessage(request).socket.destroy()
     return HttpServerResponse.empty({ status: 502 })
   })
-
-// `port`, read once (the bag may also hold `PusherTest` options, so other keys are not checked here).
-const readPort = (options: ServeOptions | undefined): Either.Either<number, ConfigError.ConfigError> => {
-  let port: unknown
-  try {
-    port = options?.port ?? 0
-  } catch {
-    return Either.left(ConfigError.InvalidData(["port"], "port could not be read (it threw while being read)"))
-  }
-  return typeof port === "number" && Number.isInteger(port) && port >= 0 && port <= 65535
-    ? Either.right(port)
-    : Either.left(ConfigError.InvalidData(["port"], "port must be an integer from 0 (any free port) to 65535"))
-}
 
 // 4100 (reconnect after a delay) rather than 4200 (at once): a client reconnecting at once would reach the
 // server while it closes, and the platform's WebSocket server would wait for that socket too.
@@ -137,8 +142,9 @@ const closedWithServer = (socket: Socket.Socket, server: Scope.Scope): Socket.So
 })
 
 /**
- * Serves an emulator on 127.0.0.1 until the scope closes, with its debug console at `/` (see
- * `PusherTest.Service.withConsole`).
+ * Serves an emulator (REST API with CORS, Channels WebSocket) on 127.0.0.1, or the `hostname` of the
+ * options, until the scope closes, with its debug console at `/` (see `PusherTest.Service.withConsole`); with
+ * a `webhookUrl`, its webhooks are posted there.
  *
  * @since 0.1.0
  * @category constructors
@@ -148,27 +154,35 @@ export const serveService = (
   options?: ServeOptions
 ): Effect.Effect<Served, HttpServerError.ServeError | ConfigError.ConfigError, Scope.Scope> =>
   Effect.gen(function*() {
-    const hostname = "127.0.0.1"
-    const server = yield* NodeHttpServer.make(() => Http.createServer(), {
-      host: hostname,
-      port: yield* readPort(options)
-    })
+    const { hostname: listen, port: requested, webhookUrl } = yield* Serving.read(options)
+    const server = yield* NodeHttpServer.make(() => Http.createServer(), { host: listen, port: requested })
     const scope = yield* Effect.scope
     const acceptSocket: PusherTest.Service["acceptSocket"] = (socket, url) =>
       service.acceptSocket(closedWithServer(socket, scope), url)
-    // The debug console at `/`; its feeds end with this scope, before the server waits for connections.
-    yield* server.serve(yield* service.withConsole(PusherTest.toHttpApp(service, dropConnection, acceptSocket)))
+    // Before serving, so that no webhook made by the first requests or sockets is missed.
+    if (webhookUrl !== undefined) {
+      // One connection: deliveries are sequential. Only the status counts, so a long answer is not read whole.
+      const client = yield* NodePusherHttpClient.make({ connections: 1, maxResponseBytes: 64 * 1024 })
+      yield* WebhookDelivery.start(service, client, WebhookDelivery.target(webhookUrl))
+    }
+    // The debug console at `/` (outside CORS, which covers `/apps/` only); its feeds end with this scope,
+    // before the server waits for connections.
+    yield* server.serve(
+      yield* service.withConsole(Cors.restApi(PusherTest.toHttpApp(service, dropConnection, acceptSocket)))
+    )
+    const hostname = Serving.connectTo(listen)
+    const host = Serving.urlHost(hostname)
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const { appId, key, secret } = service.config
     return {
       hostname,
       port,
-      url: `http://${hostname}:${port}`,
+      url: `http://${host}:${port}`,
       config: {
         appId,
         key,
         secret,
-        host: hostname,
+        host,
         port,
         useTLS: false,
         maxPayloadBytes: service.config.maxPayloadBytes,
@@ -176,7 +190,7 @@ export const serveService = (
         maxWatchlistSize: service.config.maxWatchlistSize,
         timeout: service.config.timeout
       },
-      pusherOptions: { appId, key, secret: Redacted.value(secret), host: hostname, port: String(port), useTLS: false }
+      pusherOptions: { appId, key, secret: Redacted.value(secret), host, port: String(port), useTLS: false }
     }
   })
 
@@ -192,24 +206,25 @@ export const serve = (
   Effect.flatMap(PusherTest.PusherTest, (service) => serveService(service, options))
 
 // `port` is where the server listens, not the emulated app's (a `PusherTest` option too): read the bag once
-// and split it off, so `port: 0` is a free port and `port: 8080` does not also become the app's port.
-const splitPort = (
+// and split it off, so `port: 0` is a free port and `port: 8080` does not also become the app's port. The
+// other serving options are split off with it (`PusherTest.make` refuses keys it does not know).
+const splitServe = (
   options: (PusherTest.Options & ServeOptions) | undefined
 ): Either.Either<
-  { readonly port: number | undefined; readonly rest: PusherTest.Options | undefined },
+  { readonly serve: ServeOptions; readonly rest: PusherTest.Options | undefined },
   ConfigError.ConfigError
 > => {
-  if (typeof options !== "object" || options === null) return Either.right({ port: undefined, rest: options })
+  if (typeof options !== "object" || options === null) return Either.right({ serve: {}, rest: options })
   try {
-    const { port, ...rest } = options
-    return Either.right({ port, rest })
+    const { hostname, port, webhookUrl, ...rest } = options
+    return Either.right({ serve: { hostname, port, webhookUrl }, rest })
   } catch {
     return Either.left(ConfigError.InvalidData([], "options could not be read (they threw while being read)"))
   }
 }
 
 /**
- * A new emulator served on 127.0.0.1: provides `PusherTest` (to drive and inspect it), `NodePusherTest`
+ * A new emulator served on 127.0.0.1 (or `hostname`): provides `PusherTest` (to drive and inspect it), `NodePusherTest`
  * (its address) and a `PusherConfig` that points at it over HTTP. Bring your own `HttpClient` (for
  * example `NodePusherHttpClient`) to send the requests through the network.
  *
@@ -223,9 +238,9 @@ export const layer = (
   ConfigError.ConfigError | HttpServerError.ServeError
 > =>
   Layer.scopedContext(Effect.gen(function*() {
-    const { port, rest } = yield* splitPort(options)
+    const { rest, serve } = yield* splitServe(options)
     const service = yield* PusherTest.make(rest)
-    const served = yield* serveService(service, { port })
+    const served = yield* serveService(service, serve)
     const config = yield* PusherConfig.make(served.config)
     return Context.make(PusherTest.PusherTest, service).pipe(
       Context.add(NodePusherTest, served),
