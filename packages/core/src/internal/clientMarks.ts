@@ -26,15 +26,22 @@ const table = globalValue("@effect-pusher/core/PusherHttpClient/marks", () => ne
 /** @internal The marks of a client; a client never marked, or derived from a marked one, has none. */
 export const get = (client: object): Marks => table.get(client) ?? unmarked
 
+// The client a marked copy sends through: marking a marked copy again wraps that client, not the copy, so a
+// client marked twice (the lean client: size limit, then deadline) costs one step per request, not two.
+const origins = globalValue("@effect-pusher/core/PusherHttpClient/origins", () => new WeakMap<object, unknown>())
+
 /** @internal A copy of the client that sends as the original does, with the original's marks and `update`. */
 export const mark = <E, R>(
   self: HttpClient.HttpClient.With<E, R>,
   update: Partial<Marks>
 ): HttpClient.HttpClient.With<E, R> => {
+  // Only `mark` stores an origin, and always the client the copy was made from, of the copy's own type.
+  const origin = (origins.get(self) as HttpClient.HttpClient.With<E, R> | undefined) ?? self
   const marked = HttpClient.makeWith<never, never, E, R>(
-    (request) => Effect.flatMap(request, self.execute),
+    (request) => Effect.flatMap(request, origin.execute),
     Effect.succeed
   )
   table.set(marked, { ...get(self), ...update })
+  origins.set(marked, origin)
   return marked
 }
