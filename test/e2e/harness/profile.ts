@@ -23,6 +23,8 @@ export interface Profile {
    * asked on `/channels` (soketi always lists subscription counts there).
    */
   readonly answersInfo: boolean
+  /** Whether the server sends watchlist events (`pusher_internal:watchlist_events`); soketi 1.6.1 does not. */
+  readonly watchlistEvents: boolean
   /** What the server says when it refuses. */
   readonly bodies: {
     readonly tooManyChannels: RegExp
@@ -37,6 +39,7 @@ export const profile: Profile = kind === "soketi"
     refusalStatus: () => 200, // soketi 1.6.1 sends its refusals with status 200
     limits: { channels: 50, eventNameLength: 100, payloadKb: 4 },
     answersInfo: false,
+    watchlistEvents: false,
     bodies: {
       tooManyChannels: /more than 50 channels/,
       payloadTooLarge: /less than 4 KB/,
@@ -48,6 +51,7 @@ export const profile: Profile = kind === "soketi"
     refusalStatus: (status) => status,
     limits: { channels: undefined, eventNameLength: undefined, payloadKb: 4 },
     answersInfo: true,
+    watchlistEvents: true,
     bodies: {
       tooManyChannels: /at most 100 channels/,
       payloadTooLarge: /at most 4096 bytes/,
