@@ -34,6 +34,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import * as Http from "node:http"
+import * as SocketServer from "./internal/socketServer.js"
 
 /**
  * Where the emulator listens, and how to point clients at it.
@@ -148,14 +149,14 @@ export const serveService = (
 ): Effect.Effect<Served, HttpServerError.ServeError | ConfigError.ConfigError, Scope.Scope> =>
   Effect.gen(function*() {
     const hostname = "127.0.0.1"
-    const server = yield* NodeHttpServer.make(() => Http.createServer(), {
-      host: hostname,
-      port: yield* readPort(options)
-    })
+    const nodeServer = Http.createServer()
+    const server = yield* NodeHttpServer.make(() => nodeServer, { host: hostname, port: yield* readPort(options) })
     const scope = yield* Effect.scope
     const acceptSocket: PusherTest.Service["acceptSocket"] = (socket, url) =>
       service.acceptSocket(closedWithServer(socket, scope), url)
-    yield* server.serve(PusherTest.toHttpApp(service, dropConnection, acceptSocket))
+    yield* server.serve(PusherTest.toHttpApp(service, dropConnection))
+    // WebSockets through a server that bounds a message while reading it (the platform's cannot be told to).
+    yield* SocketServer.serveUpgrades(nodeServer, acceptSocket)
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const { appId, key, secret } = service.config
     return {

@@ -92,6 +92,15 @@ export const clientEventsPerSecond = 10
 export const maxFrameLength = 65_536
 
 /**
+ * The largest message, in bytes, a server should read: UTF-8 takes at most 3 bytes per UTF-16 code unit,
+ * so a longer message cannot fit {@link maxFrameLength} and is refused before it is read whole.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxFrameBytes = maxFrameLength * 3
+
+/**
  * A protocol error: sent as `pusher:error`, and, when the socket must close, its close code.
  *
  * @since 0.1.0
