@@ -34,11 +34,15 @@ export const serveUpgrades = (
     const onUpgrade = (request: Http.IncomingMessage, socket: Stream.Duplex, head: Buffer) => {
       wss.handleUpgrade(request, socket, head, (ws) => {
         // `ws` implements the WHATWG WebSocket interface the platform reads (the platform passes it the same way).
-        const acquired = Effect.acquireRelease(
-          Effect.succeed(ws as unknown as globalThis.WebSocket),
-          (open) => Effect.sync(() => open.close())
+        const webSocket = ws as unknown as globalThis.WebSocket
+        const acquired = Effect.acquireRelease(Effect.succeed(webSocket), (open) => Effect.sync(() => open.close()))
+        // The WebSocket in context too, as the platform gives it to a socket's handlers: the emulator then
+        // writes frames to it directly (see the core socket's `send`).
+        runFork(
+          Effect.flatMap(Socket.fromWebSocket(acquired), (socket) => accept(socket, request.url ?? "/")).pipe(
+            Effect.provideService(Socket.WebSocket, webSocket)
+          )
         )
-        runFork(Effect.flatMap(Socket.fromWebSocket(acquired), (socket) => accept(socket, request.url ?? "/")))
       })
     }
     server.on("upgrade", onUpgrade)
