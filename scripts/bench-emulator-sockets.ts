@@ -7,7 +7,8 @@
  * peak) from /proc. A figure to report, not a race.
  *
  * `pnpm bench:emulator [sockets=1000] [events=1000] [runs=3]`; `BENCH_SERVERS=local` for the emulator only;
- * `BENCH_NODE_OPTIONS=--cpu-prof` profiles the emulator's process (the profile lands in its cwd).
+ * `BENCH_NODE_OPTIONS=--cpu-prof` profiles the emulator's process (the profile lands in its cwd);
+ * `BENCH_COMPARE_ROOT=../other-checkout` adds that checkout's emulator to the same run.
  */
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
@@ -38,7 +39,7 @@ interface Server {
   readonly stop: () => Promise<void>
 }
 
-const startEmulator = async (): Promise<Server> => {
+const startEmulator = (root: string) => async (): Promise<Server> => {
   const port = await freeTcpPort()
   const extra = (process.env.BENCH_NODE_OPTIONS ?? "").split(" ").filter((option) => option !== "")
   const child = ChildProcess.spawn(
@@ -159,7 +160,10 @@ const once = async (start: () => Promise<Server>): Promise<Result> => {
   }
 }
 
-const servers: Array<readonly [string, () => Promise<Server>]> = [["emulator", startEmulator]]
+const servers: Array<readonly [string, () => Promise<Server>]> = [["emulator", startEmulator(root)]]
+// Another checkout's emulator side by side (before/after a change): it needs scripts/bench/emulator-server.ts.
+const compare = process.env.BENCH_COMPARE_ROOT
+if (compare !== undefined) servers.push([`emulator at ${compare}`, startEmulator(Path.resolve(compare))])
 if (process.env.BENCH_SERVERS !== "local") {
   if (Soketi.isInstalled()) servers.push(["soketi 1.6.1", startSoketi])
   else console.log("soketi is not installed in test/soketi (pnpm test:e2e installs it): emulator only")
