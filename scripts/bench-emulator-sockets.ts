@@ -99,7 +99,9 @@ const connectAll = async (port: number, received: Array<Array<number>>) => {
       ws.on("error", reject)
       ws.on("message", (raw) => {
         const frame = JSON.parse(String(raw))
-        if (frame.event === "pusher:connection_established") {
+        // Answered as pusher-js does: a run longer than the activity timeout would otherwise lose its sockets.
+        if (frame.event === "pusher:ping") ws.send(JSON.stringify({ event: "pusher:pong", data: {} }))
+        else if (frame.event === "pusher:connection_established") {
           ws.send(JSON.stringify({ event: "pusher:subscribe", data: { channel: "bench" } }))
         } else if (frame.event === "pusher_internal:subscription_succeeded") {
           clients.push(ws)
@@ -170,7 +172,11 @@ if (process.env.BENCH_SERVERS !== "local") {
 }
 const results = new Map<string, Array<Result>>(servers.map(([name]) => [name, []]))
 for (let run = 0; run < runs; run++) {
-  for (const [name, start] of servers) results.get(name)!.push(await once(start))
+  for (const [name, start] of servers) {
+    const result = await once(start)
+    console.log(`run ${run + 1} ${name}: ${JSON.stringify(result)}`)
+    results.get(name)!.push(result)
+  }
 }
 
 const range = (values: ReadonlyArray<number>, digits = 0) =>
