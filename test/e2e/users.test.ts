@@ -5,7 +5,7 @@
 import { Pusher, PusherBatching } from "@effect-pusher/core"
 import { expect, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { E2E, layer as e2e } from "./harness/environment.js"
+import { E2E, layer as e2e, profile } from "./harness/environment.js"
 
 layer(e2e, { timeout: "30 seconds", excludeTestServices: true })("users", (it) => {
   it.scoped("sendToUser reaches every signed-in connection of that user only", () =>
@@ -60,6 +60,31 @@ layer(e2e, { timeout: "30 seconds", excludeTestServices: true })("users", (it) =
       const stillThere = bystander.recordUser("ping")
       yield* Pusher.sendToUser("grace", "ping", "pong")
       expect(yield* stillThere.atLeast(1)).toEqual(["pong"])
+    }))
+
+  it.scoped("watchlist: online for watched users already there and arriving, offline when their last connection goes", () =>
+    Effect.gen(function*() {
+      const { connect } = yield* E2E
+      const ivan = yield* connect({ userId: "ivan" })
+      yield* ivan.signin
+      const judy = yield* connect({ userId: "judy", watchlist: ["ivan", "kate"] })
+      const seen = judy.recordWatchlist
+      yield* judy.signin
+      // kate signs in on one connection, which her scope then closes.
+      yield* Effect.scoped(Effect.flatMap(connect({ userId: "kate" }), (kate) => kate.signin))
+      // A user event to judy is the marker for a server without watchlist events: judy's own online event
+      // for ivan would have come before it.
+      const marker = judy.recordUser("marker")
+      if (profile.watchlistEvents) {
+        expect(yield* seen.atLeast(3)).toEqual([
+          { name: "online", user_ids: ["ivan"] },
+          { name: "online", user_ids: ["kate"] },
+          { name: "offline", user_ids: ["kate"] }
+        ])
+      }
+      yield* Pusher.sendToUser("judy", "marker", 1)
+      yield* marker.atLeast(1)
+      expect(seen.events).toHaveLength(profile.watchlistEvents ? 3 : 0)
     }))
 
   it.scoped("the server refuses a sign-in signed with a wrong secret", () =>

@@ -1,4 +1,4 @@
-import { PusherTest } from "@effect-pusher/core"
+import { Pusher, PusherTest } from "@effect-pusher/core"
 import * as Socket from "@effect/platform/Socket"
 import { describe, expect, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
@@ -56,4 +56,33 @@ describe("PusherTest sockets' heartbeat", () => {
       expect(events()).toContain("close 4201")
       yield* Fiber.interrupt(fiber)
     }).pipe(Effect.provide(PusherTest.layer({ activityTimeoutSeconds: 1, pongTimeoutSeconds: 1 }))))
+  it.scoped("a WebSocket handed over in context is written to directly; one that does not read is closed with 4100", () =>
+    Effect.gen(function*() {
+      const emulator = yield* PusherTest.PusherTest
+      const { events, inbound, socket } = yield* memorySocket
+      const direct: Array<string> = []
+      const webSocket = {
+        readyState: 1,
+        bufferedAmount: 0,
+        send: (frame: string) => {
+          direct.push(JSON.parse(frame).event)
+        }
+      }
+      const fiber = yield* Effect.fork(
+        emulator.acceptSocket(socket, "/app/test-key?protocol=7").pipe(
+          Effect.provideService(Socket.WebSocket, webSocket as unknown as globalThis.WebSocket)
+        )
+      )
+      yield* Queue.offer(inbound, JSON.stringify({ event: "pusher:subscribe", data: { channel: "news" } }))
+      yield* Effect.yieldNow()
+      yield* Pusher.trigger("news", "first", 1)
+      expect(direct).toEqual(["pusher:connection_established", "pusher_internal:subscription_succeeded", "first"])
+      // 8 MiB that the peer has not read: the next frame is not sent, the socket is closed with 4100.
+      webSocket.bufferedAmount = 8 * 1024 * 1024 + 1
+      yield* Pusher.trigger("news", "second", 2)
+      yield* Effect.yieldNow()
+      expect(direct).not.toContain("second")
+      expect(events()).toEqual(["pusher:error", "close 4100"])
+      yield* Fiber.interrupt(fiber)
+    }).pipe(Effect.provide(PusherTest.layer())))
 })

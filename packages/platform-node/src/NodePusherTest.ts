@@ -36,6 +36,7 @@ import * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import * as Cors from "./internal/cors.js"
 import * as Serving from "./internal/serveOptions.js"
+import * as SocketServer from "./internal/socketServer.js"
 import * as WebhookDelivery from "./internal/webhookDelivery.js"
 import * as NodePusherHttpClient from "./NodePusherHttpClient.js"
 
@@ -155,7 +156,8 @@ export const serveService = (
 ): Effect.Effect<Served, HttpServerError.ServeError | ConfigError.ConfigError, Scope.Scope> =>
   Effect.gen(function*() {
     const { hostname: listen, port: requested, webhookUrl } = yield* Serving.read(options)
-    const server = yield* NodeHttpServer.make(() => Http.createServer(), { host: listen, port: requested })
+    const nodeServer = Http.createServer()
+    const server = yield* NodeHttpServer.make(() => nodeServer, { host: listen, port: requested })
     const scope = yield* Effect.scope
     const acceptSocket: PusherTest.Service["acceptSocket"] = (socket, url) =>
       service.acceptSocket(closedWithServer(socket, scope), url)
@@ -167,9 +169,9 @@ export const serveService = (
     }
     // The debug console at `/` (outside CORS, which covers `/apps/` only); its feeds end with this scope,
     // before the server waits for connections.
-    yield* server.serve(
-      yield* service.withConsole(Cors.restApi(PusherTest.toHttpApp(service, dropConnection, acceptSocket)))
-    )
+    yield* server.serve(yield* service.withConsole(Cors.restApi(PusherTest.toHttpApp(service, dropConnection))))
+    // WebSockets through a server that bounds a message while reading it (the platform's cannot be told to).
+    yield* SocketServer.serveUpgrades(nodeServer, acceptSocket)
     const hostname = Serving.connectTo(listen)
     const host = Serving.urlHost(hostname)
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0

@@ -8,6 +8,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import { createRequire } from "node:module"
+import * as Net from "node:net"
 import PusherNode from "pusher"
 import type * as PusherJsModule from "pusher-js"
 import type { Channel } from "pusher-js"
@@ -44,6 +45,71 @@ const rawSession = (url: string, answerPings = false) =>
     ({ socket }) => Effect.sync(() => socket.terminate())
   )
 type PusherJs = PusherJsModule.default
+
+/**
+ * A hand-rolled WebSocket client that announces one text message of `bytes` and streams it in 1 MiB chunks
+ * (zero mask, so the payload is sent as is), holding no more than one chunk; it stops when the server
+ * closes. Answers the close code the server sent (undefined if none) and the bytes it managed to write.
+ */
+const streamHugeMessage = (port: number, key: string, bytes: number) =>
+  Effect.promise(() =>
+    new Promise<{ readonly closeCode: number | undefined; readonly written: number }>((resolve) => {
+      const socket = Net.connect(port, "127.0.0.1")
+      let upgraded = false
+      let closeCode: number | undefined
+      let written = 0
+      let buffered = Buffer.alloc(0)
+      const finish = () => {
+        socket.destroy()
+        resolve({ closeCode, written })
+      }
+      socket.on("error", finish)
+      socket.on("close", finish)
+      socket.on("data", (chunk: Buffer) => {
+        buffered = Buffer.concat([buffered, chunk])
+        if (!upgraded) {
+          const end = buffered.indexOf("\r\n\r\n")
+          if (end < 0) return
+          upgraded = true
+          buffered = buffered.subarray(end + 4)
+          void send()
+        }
+        // Server frames: skip text frames (connection_established), stop at the close frame (0x88).
+        while (buffered.length >= 2) {
+          const length = buffered[1]! & 0x7f
+          const header = length === 126 ? 4 : 2
+          const size = length === 126 ? buffered.readUInt16BE(2) : length
+          if (buffered.length < header + size) return
+          if (buffered[0] === 0x88) {
+            closeCode = buffered.readUInt16BE(header)
+            return finish()
+          }
+          buffered = buffered.subarray(header + size)
+        }
+      })
+      const chunk = Buffer.alloc(1 << 20, 0x20)
+      const send = async () => {
+        const header = Buffer.alloc(14)
+        header[0] = 0x81 // FIN, text
+        header[1] = 0x80 | 127 // masked, 64-bit length
+        header.writeBigUInt64BE(BigInt(bytes), 2) // the mask key (4 zero bytes) follows
+        socket.write(header)
+        while (written < bytes && !socket.destroyed && closeCode === undefined) {
+          written += chunk.length
+          if (!socket.write(chunk)) {
+            await new Promise<void>((drained) => {
+              socket.once("drain", drained)
+              socket.once("close", drained)
+            })
+          }
+        }
+      }
+      socket.write(
+        `GET /app/${key}?protocol=7 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${Buffer.alloc(16, 1).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`
+      )
+    })
+  )
 
 /** Polls until `read` answers, at most `ms` (a bound on waiting, not an assertion on time). */
 const waitFor = <A>(what: string, read: () => A | undefined, ms = 10_000): Effect.Effect<A> =>
@@ -218,4 +284,29 @@ describe("NodePusherTest WebSocket", () => {
       expect(session.closed()).toBeUndefined()
       expect(session.frames.map((frame) => frame.event)).not.toContain("pusher:error")
     }).pipe(Effect.provide(PusherTest.layer({ activityTimeoutSeconds: 1, pongTimeoutSeconds: 1 }))))
+  it.scopedLive("a 100 MB message is refused from its header (1009), not read: memory stays within 32 MB", () =>
+    Effect.gen(function*() {
+      const served = yield* NodePusherTest.serve()
+      const used = () => {
+        const memory = process.memoryUsage()
+        return memory.heapUsed + memory.arrayBuffers
+      }
+      const before = used()
+      let peak = before
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, used())
+      }, 5)
+      const outcome = yield* streamHugeMessage(served.port, served.pusherOptions.key, 100 * 1024 * 1024).pipe(
+        Effect.ensuring(Effect.sync(() => clearInterval(sampler)))
+      )
+      peak = Math.max(peak, used())
+      // RFC 6455 1009: message too big. The server stopped reading long before the 100 MB were sent.
+      expect(outcome.closeCode).toBe(1009)
+      expect(outcome.written).toBeLessThan(100 * 1024 * 1024)
+      expect((peak - before) / 1_048_576).toBeLessThan(32)
+      // The server still serves.
+      const session = yield* rawSession(`ws://127.0.0.1:${served.port}/app/${served.pusherOptions.key}?protocol=7`)
+      yield* waitFor("connection_established", () => (session.frames.length > 0 ? true : undefined))
+      expect(session.frames[0]?.event).toBe("pusher:connection_established")
+    }).pipe(Effect.provide(PusherTest.layer())))
 })

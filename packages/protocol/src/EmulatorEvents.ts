@@ -70,6 +70,10 @@ export const webhookEvent = (change: Change, settings: Settings): WebhookEvent |
         : undefined
     case "CacheMiss":
       return { name: "cache_miss", channel: change.channel }
+    case "UserOnline":
+    case "UserOffline":
+      // Watchlist events reach the watchers' sockets only: Channels has no webhook for them.
+      return undefined
     case "ClientEvent": {
       const event = {
         name: "client_event",

@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import type * as EmulatorRest from "./EmulatorRest.js"
-import type * as EmulatorState from "./EmulatorState.js"
+import * as EmulatorState from "./EmulatorState.js"
 import * as Json from "./Json.js"
 import * as Limits from "./Limits.js"
 import * as Names from "./Names.js"
@@ -90,6 +90,15 @@ export const clientEventsPerSecond = 10
  * @category constants
  */
 export const maxFrameLength = 65_536
+
+/**
+ * The largest message, in bytes, a server should read: UTF-8 takes at most 3 bytes per UTF-16 code unit,
+ * so a longer message cannot fit {@link maxFrameLength} and is refused before it is read whole.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxFrameBytes = maxFrameLength * 3
 
 /**
  * A protocol error: sent as `pusher:error`, and, when the socket must close, its close code.
@@ -239,12 +248,16 @@ export const admit = (
 }
 
 /**
- * What checking auth needs: the app key, the signer of its secret and a constant-time compare.
+ * What checking auth needs: the app key, the signer of its secret and a constant-time compare; the cache's
+ * time to live and the watchlist limit.
  *
  * @since 0.1.0
  * @category models
  */
-export type App = Pick<EmulatorRest.App, "key" | "sign" | "timingSafeEqual" | "cacheTtlSeconds">
+export type App = Pick<EmulatorRest.App, "key" | "sign" | "timingSafeEqual" | "cacheTtlSeconds"> & {
+  /** User ids a sign-in's `watchlist` may hold; {@link Limits.maxWatchlistSize} when absent. */
+  readonly maxWatchlistSize?: number | undefined
+}
 
 /**
  * The answer to one frame: the next state, the frames for the sender, the changes to report (and deliver
@@ -293,9 +306,20 @@ const memberFrames = (
 }
 
 /**
+ * The `pusher_internal:watchlist_events` frame: `{"events": [{"name": "online" | "offline", "user_ids": [...]}]}`,
+ * what pusher-js's `user.watchlist` emits each event of (with `name` and `user_ids`).
+ *
+ * @since 0.1.0
+ * @category frames
+ */
+export const watchlistEvents = (name: "online" | "offline", userIds: ReadonlyArray<string>): string =>
+  frame("pusher_internal:watchlist_events", { events: [{ name, user_ids: userIds }] })
+
+/**
  * The frames other sockets receive after a transition, in order: published events to their recipients,
  * presence members added or removed to the channel's other members, client events to the channel's other
- * subscribers. `state` is the state after the transition.
+ * subscribers, a user online or offline to the connections watching that user. `state` is the state after
+ * the transition.
  *
  * @since 0.1.0
  * @category delivery
@@ -327,6 +351,10 @@ export const deliveries = (
         ? JSON.stringify({ event: change.event, channel: change.channel, data: change.data, user_id: change.userId })
         : frame(change.event, change.data, change.channel)
       if (recipients.length > 0) out.push({ recipients, frame: message })
+    } else if (change._tag === "UserOnline" || change._tag === "UserOffline") {
+      const recipients = EmulatorState.watchersOf(state, change.userId)
+      const name = change._tag === "UserOnline" ? "online" : "offline"
+      if (recipients.length > 0) out.push({ recipients, frame: watchlistEvents(name, [change.userId]) })
     } else memberFrames(state, change, out)
   }
   return out

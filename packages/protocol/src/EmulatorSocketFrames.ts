@@ -138,11 +138,22 @@ const signin = (
     return unauthorized("Invalid signature: the sign-in is not signed with the app secret")
   }
   const user = Json.parseOrUndefined(userData)
-  const id = Json.isRecord(user) ? user.id : undefined
-  if (typeof id !== "string") return unauthorized("user_data must be a JSON object with a string id")
-  const result = EmulatorState.signIn(state, socketId, id)
+  if (!Json.isRecord(user) || typeof user.id !== "string") {
+    return unauthorized("user_data must be a JSON object with a string id")
+  }
+  const watchlist: unknown = user.watchlist
+  if (watchlist !== undefined && !Array.isArray(watchlist)) {
+    return unauthorized("Invalid user_data.watchlist: must be an array of user ids")
+  }
+  const result = EmulatorState.signIn(state, socketId, user.id, watchlist, app.maxWatchlistSize)
   if (!result.ok) return unauthorized(`Invalid ${result.error.field}: ${result.error.rule}`)
-  return answer(result.value.state, rate, [EmulatorSocket.frame("pusher:signin_success", { user_data: userData })])
+  const next = result.value.state
+  const replies = [EmulatorSocket.frame("pusher:signin_success", { user_data: userData })]
+  // The watched users already online, told at once; those who come or go later arrive as deliveries.
+  const watched = next.connections.get(socketId)?.watchlist
+  const online = watched === undefined ? [] : EmulatorState.onlineOf(next, watched)
+  if (online.length > 0) replies.push(EmulatorSocket.watchlistEvents("online", online))
+  return answer(next, rate, replies, result.value.changes)
 }
 
 const clientEvent = (

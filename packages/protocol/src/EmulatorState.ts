@@ -11,6 +11,7 @@
  * @since 0.1.0
  */
 import { err, fail, type Failure, ok, reject, type Result } from "./Failure.js"
+import * as Limits from "./Limits.js"
 import * as Names from "./Names.js"
 import * as Users from "./Users.js"
 
@@ -48,6 +49,8 @@ export interface Connection {
   /** The signed-in user, who receives `#server-to-user-` events. */
   readonly userId: string | undefined
   readonly channels: ReadonlySet<string>
+  /** The users whose `online` and `offline` this connection is told (the signed-in user's `watchlist`). */
+  readonly watchlist?: ReadonlyArray<string> | undefined
 }
 
 /**
@@ -91,6 +94,10 @@ export type Change =
   | { readonly _tag: "MemberRemoved"; readonly channel: string; readonly userId: string }
   | { readonly _tag: "SubscriptionCount"; readonly channel: string; readonly count: number }
   | { readonly _tag: "CacheMiss"; readonly channel: string }
+  /** A user's first connection signed in (watchlist `online`). */
+  | { readonly _tag: "UserOnline"; readonly userId: string }
+  /** A user's last signed-in connection closed (watchlist `offline`). */
+  | { readonly _tag: "UserOffline"; readonly userId: string }
   | {
     readonly _tag: "ClientEvent"
     readonly channel: string
@@ -202,15 +209,18 @@ export const connect = (
   const failure: Failure | undefined = (socketId === undefined ? undefined : Names.checkSocketId("socketId", socketId))
     ?? (userId === undefined ? undefined : Names.checkUserId("userId", userId))
   if (failure !== undefined) return err(failure)
+  // A connection opened as a user is signed in: its user's first connection brings the user online.
+  const online = (): ReadonlyArray<Change> =>
+    userId === undefined || isOnline(state, userId) ? [] : [{ _tag: "UserOnline", userId }]
   if (socketId === undefined) {
     const [id, nextSocket] = freshSocketId(state)
     const connections = setEntry(state.connections, id, { userId, channels: new Set<string>() })
-    return ok(settled({ ...state, connections, nextSocket }, id))
+    return ok(settled({ ...state, connections, nextSocket }, id, online()))
   }
   const existing = state.connections.get(socketId)
   if (existing === undefined) {
     const connections = setEntry(state.connections, socketId, { userId, channels: new Set<string>() })
-    return ok(settled({ ...state, connections }, socketId))
+    return ok(settled({ ...state, connections }, socketId, online()))
   }
   if (userId !== undefined && existing.userId !== userId) {
     return reject("socketId", `is already connected${existing.userId === undefined ? "" : ` as ${existing.userId}`}`)
@@ -218,25 +228,92 @@ export const connect = (
   return ok(settled(state, socketId))
 }
 
+const readWatchlist = (watchlist: ReadonlyArray<unknown>, maxSize: number): Result<ReadonlyArray<string>> => {
+  if (watchlist.length > maxSize) {
+    return reject("watchlist", `must hold at most ${maxSize} user ids, got ${watchlist.length}`)
+  }
+  const ids: Array<string> = []
+  for (let i = 0; i < watchlist.length; i++) {
+    const id = watchlist[i]
+    const failure = Names.checkUserId(`watchlist[${i}]`, id)
+    if (failure !== undefined) return err(failure)
+    if (typeof id === "string") ids.push(id)
+  }
+  return ok(ids)
+}
+
+/**
+ * Whether a user has a signed-in connection.
+ *
+ * @since 0.1.0
+ * @category queries
+ */
+export const isOnline = (state: State, userId: string): boolean => {
+  for (const connection of state.connections.values()) if (connection.userId === userId) return true
+  return false
+}
+
+/**
+ * The users of a watchlist that have a signed-in connection, in the watchlist's order.
+ *
+ * @since 0.1.0
+ * @category queries
+ */
+export const onlineOf = (state: State, watchlist: ReadonlyArray<string>): ReadonlyArray<string> => {
+  if (watchlist.length === 0) return []
+  const online = new Set<string>()
+  for (const connection of state.connections.values()) {
+    if (connection.userId !== undefined) online.add(connection.userId)
+  }
+  return watchlist.filter((userId) => online.has(userId))
+}
+
+/**
+ * The connections whose watchlist holds a user: who is told when that user comes online or goes offline.
+ *
+ * @since 0.1.0
+ * @category queries
+ */
+export const watchersOf = (state: State, userId: string): ReadonlyArray<string> => {
+  const watchers: Array<string> = []
+  for (const [id, connection] of state.connections) {
+    if (connection.watchlist !== undefined && connection.watchlist.includes(userId)) watchers.push(id)
+  }
+  return watchers
+}
+
 /**
  * Signs a connection in as a user (pusher-js `signin`): from then on it receives the user's
- * `#server-to-user-` events and `terminate` closes it. Signing in again as another user is refused.
+ * `#server-to-user-` events and `terminate` closes it. Signing in again as another user is refused. A
+ * `watchlist` (user ids, at most `maxWatchlistSize`, default {@link Limits.maxWatchlistSize}) is kept
+ * for the watchlist events. The user's first signed-in connection reports `UserOnline`.
  *
  * @since 0.1.0
  * @category transitions
  */
-export const signIn = (state: State, socketId: string, userId: string): Result<Transition<void>> => {
+export const signIn = (
+  state: State,
+  socketId: string,
+  userId: string,
+  watchlist?: ReadonlyArray<unknown> | undefined,
+  maxWatchlistSize: number = Limits.maxWatchlistSize
+): Result<Transition<void>> => {
   const failure = Names.checkUserId("user id", userId)
   if (failure !== undefined) return err(failure)
+  const watched = watchlist === undefined ? undefined : readWatchlist(watchlist, maxWatchlistSize)
+  if (watched !== undefined && !watched.ok) return watched
   const connection = state.connections.get(socketId)
   if (connection === undefined) return reject("socketId", "is not connected")
   if (connection.userId !== undefined && connection.userId !== userId) {
     return reject("socketId", `is already signed in as ${connection.userId}`)
   }
-  return ok(settled(
-    { ...state, connections: setEntry(state.connections, socketId, { ...connection, userId }) },
-    undefined
-  ))
+  const changes: ReadonlyArray<Change> = connection.userId === undefined && !isOnline(state, userId)
+    ? [{ _tag: "UserOnline", userId }]
+    : []
+  const signedIn: Connection = watched === undefined
+    ? { ...connection, userId }
+    : { ...connection, userId, watchlist: watched.value }
+  return ok(settled({ ...state, connections: setEntry(state.connections, socketId, signedIn) }, undefined, changes))
 }
 
 /**
@@ -336,7 +413,10 @@ const close = (state: State, socketId: string, changes: Array<Change>): State =>
   if (connection === undefined) return state
   let next = state
   for (const channel of connection.channels) next = leave(next, channel, socketId, changes)
-  return { ...next, connections: deleteEntry(next.connections, socketId) }
+  next = { ...next, connections: deleteEntry(next.connections, socketId) }
+  const userId = connection.userId
+  if (userId !== undefined && !isOnline(next, userId)) changes.push({ _tag: "UserOffline", userId })
+  return next
 }
 
 /**

@@ -219,6 +219,86 @@ describe("EmulatorSocket", () => {
     expect(refused.state).toBe(state)
   })
 
+  it("watchlist: the watched users online at signin, then online on a first connection and offline on the last", () => {
+    const signin = (state: EmulatorState.State, socketId: string, user: Record<string, unknown>) => {
+      const { auth, user_data } = official.authenticateUser(socketId, user as { id: string })
+      return send(state, socketId, { event: "pusher:signin", data: { auth, user_data } })
+    }
+    const watchlistFrames = (deliveries: ReadonlyArray<EmulatorSocket.Delivery>) =>
+      deliveries.map((delivery) => ({ recipients: delivery.recipients, ...JSON.parse(delivery.frame) }))
+    // bob is online before ann signs in watching bob and carl.
+    const bobSocket = connected()
+    const bob = signin(bobSocket.state, bobSocket.value, { id: "bob" })
+    expect(bob.changes).toEqual([{ _tag: "UserOnline", userId: "bob" }])
+    const annSocket = connected(bob.state)
+    const ann = signin(annSocket.state, annSocket.value, { id: "ann", watchlist: ["bob", "carl"] })
+    expect(parsed(ann.value.replies)).toEqual([
+      {
+        event: "pusher:signin_success",
+        data: JSON.stringify({ user_data: JSON.stringify({ id: "ann", watchlist: ["bob", "carl"] }) })
+      },
+      {
+        event: "pusher_internal:watchlist_events",
+        data: JSON.stringify({ events: [{ name: "online", user_ids: ["bob"] }] })
+      }
+    ])
+    // carl's first connection: ann is told carl is online; his second connection tells no one.
+    const carl1 = connected(ann.state)
+    const carlIn = signin(carl1.state, carl1.value, { id: "carl" })
+    expect(watchlistFrames(EmulatorSocket.deliveries(carlIn.state, [], carlIn.changes))).toEqual([
+      {
+        recipients: [annSocket.value],
+        event: "pusher_internal:watchlist_events",
+        data: JSON.stringify({ events: [{ name: "online", user_ids: ["carl"] }] })
+      }
+    ])
+    const carl2 = connected(carlIn.state)
+    const carlAgain = signin(carl2.state, carl2.value, { id: "carl" })
+    expect(carlAgain.changes).toEqual([])
+    // carl's first connection closes: still online; the last one: ann is told carl is offline.
+    const oneLeft = EmulatorState.disconnect(carlAgain.state, carl1.value)
+    expect(oneLeft.changes).toEqual([])
+    const gone = EmulatorState.disconnect(oneLeft.state, carl2.value)
+    expect(watchlistFrames(EmulatorSocket.deliveries(gone.state, [], gone.changes))).toEqual([
+      {
+        recipients: [annSocket.value],
+        event: "pusher_internal:watchlist_events",
+        data: JSON.stringify({ events: [{ name: "offline", user_ids: ["carl"] }] })
+      }
+    ])
+    // terminate_connections takes bob offline too; watchlist events send no webhook.
+    const terminated = EmulatorState.terminate(gone.state, "bob")
+    expect(terminated.ok && terminated.value.changes).toEqual([{ _tag: "UserOffline", userId: "bob" }])
+    expect(EmulatorEvents.webhookEvents(gone.changes, { subscriptionCountWebhooks: true })).toEqual([])
+  })
+
+  it("watchlist: at most maxWatchlistSize valid user ids, else the sign-in is refused with 4009", () => {
+    const { state, value: socketId } = connected()
+    const tooMany = Array.from({ length: 101 }, (_, i) => `u${i}`)
+    for (const watchlist of [tooMany, ["ok", "bad id!"], "bob", [42], [""]]) {
+      const user_data = JSON.stringify({ id: "ann", watchlist })
+      const auth = `app-key:${app.sign(`${socketId}::user::${user_data}`)}`
+      const refused = send(state, socketId, { event: "pusher:signin", data: { auth, user_data } })
+      expect(refused.value.close?.code, user_data.slice(0, 40)).toBe(EmulatorSocket.ErrorCode.Unauthorized)
+      expect(refused.value.close?.message).toMatch(/watchlist/)
+      expect(refused.state).toBe(state)
+    }
+    const { auth, user_data } = official.authenticateUser(socketId, { id: "ann", watchlist: tooMany.slice(0, 100) })
+    const accepted = send(state, socketId, { event: "pusher:signin", data: { auth, user_data } })
+    expect(accepted.value.close).toBeUndefined()
+    expect(accepted.state.connections.get(socketId)?.watchlist).toHaveLength(100)
+    // An app whose plan allows fewer refuses more than that.
+    const small = EmulatorSocketFrames.receive(
+      state,
+      { ...app, maxWatchlistSize: 2 },
+      socketId,
+      JSON.stringify({ event: "pusher:signin", data: { auth, user_data } }),
+      0,
+      EmulatorSocket.freshWindow
+    )
+    expect(small.value.close?.message).toMatch(/at most 2 user ids, got 100/)
+  })
+
   it("client events: private or presence, subscribed, prefixed; the 11th in a second is refused with 4301", () => {
     const { state, value: socketId } = connected()
     const { auth } = official.authorizeChannel(socketId, "private-chat")

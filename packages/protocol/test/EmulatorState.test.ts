@@ -102,7 +102,11 @@ describe("EmulatorState", () => {
     const closed = value(EmulatorState.terminate(state, "alice"))
     expect(closed.value).toEqual(["1.1", "2.2"])
     expect(Array.from(closed.state.connections.keys())).toEqual(["3.3"])
-    expect(closed.changes).toEqual([{ _tag: "SubscriptionCount", channel: "news", count: 1 }])
+    // alice's last connection closing takes her offline (watchlist events), once.
+    expect(closed.changes).toEqual([
+      { _tag: "SubscriptionCount", channel: "news", count: 1 },
+      { _tag: "UserOffline", userId: "alice" }
+    ])
     expect(failure(EmulatorState.terminate(state, "..")).field).toBe("user id")
   })
 

@@ -20,6 +20,8 @@ export type AuthMode = "allow" | "deny" | "wrong-secret"
 /** Headers the pusher-js clients send to the auth endpoints. */
 export const userHeader = "x-e2e-user"
 export const modeHeader = "x-e2e-mode"
+/** The signed-in user's watchlist, comma-separated user ids. */
+export const watchlistHeader = "x-e2e-watchlist"
 
 export interface AuthRecord {
   readonly path: string
@@ -43,7 +45,8 @@ const serve = (
   Effect.gen(function*() {
     const identity = Effect.map(HttpServerRequest.HttpServerRequest, (request) => ({
       userId: request.headers[userHeader] ?? "anonymous",
-      mode: request.headers[modeHeader] ?? "allow"
+      mode: request.headers[modeHeader] ?? "allow",
+      watchlist: request.headers[watchlistHeader]?.split(",")
     }))
     const router = PusherEndpoints.router({
       authorizeChannel: (request) =>
@@ -55,11 +58,12 @@ const serve = (
             : PusherEndpoints.allow
         }),
       authenticateUser: (request) =>
-        Effect.map(identity, ({ mode, userId }) => {
+        Effect.map(identity, ({ mode, userId, watchlist }) => {
           requests.push({ path: "/pusher/user-auth", socketId: request.socketId, mode })
-          return mode === "deny"
-            ? PusherEndpoints.deny("denied by the test's authenticator")
-            : { id: userId, user_info: userInfo(userId) }
+          if (mode === "deny") return PusherEndpoints.deny("denied by the test's authenticator")
+          return watchlist === undefined
+            ? { id: userId, user_info: userInfo(userId) }
+            : { id: userId, user_info: userInfo(userId), watchlist }
         })
     })
     const handler = yield* NodePusherEndpoints.makeHandler(router).pipe(

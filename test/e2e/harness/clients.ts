@@ -7,7 +7,7 @@ import type * as Scope from "effect/Scope"
 import { createRequire } from "node:module"
 import type * as PusherJsModule from "pusher-js"
 import type { Channel, Options, PresenceChannel } from "pusher-js"
-import { type AuthMode, modeHeader, userHeader } from "./authEndpoints.js"
+import { type AuthMode, modeHeader, userHeader, watchlistHeader } from "./authEndpoints.js"
 import { defaultTimeoutMs, WaitTimeout, waitUntil } from "./wait.js"
 
 // pusher-js is CommonJS whose `module.exports` is the class, while its types declare a default export.
@@ -27,6 +27,8 @@ export interface ClientOptions {
   readonly userId?: string
   /** How the test's authorizer answers; `wrong-secret` uses the endpoints that sign with a wrong secret. */
   readonly authMode?: AuthMode
+  /** The user ids the signed-in user watches (the user-auth endpoint signs them as `watchlist`). */
+  readonly watchlist?: ReadonlyArray<string>
 }
 
 /** Everything one event name delivered on one channel (or to the signed-in user), in order. */
@@ -57,6 +59,8 @@ export interface Client {
   /** Signs in through the user-auth endpoint; waits for success and for the server-to-user channel. */
   readonly signin: Effect.Effect<void, WaitTimeout>
   readonly recordUser: (event: string) => Recorder
+  /** The watchlist events (`online` / `offline`) pusher-js's `user.watchlist` emitted, in order. */
+  readonly recordWatchlist: Recorder
   readonly state: () => string
   readonly waitForState: (predicate: (state: string) => boolean, what: string) => Effect.Effect<string, WaitTimeout>
 }
@@ -82,6 +86,7 @@ export const connect = (
     const mode = options.authMode ?? "allow"
     const headers = {
       ...(options.userId !== undefined ? { [userHeader]: options.userId } : {}),
+      ...(options.watchlist !== undefined ? { [watchlistHeader]: options.watchlist.join(",") } : {}),
       [modeHeader]: mode
     }
     const endpoints = settings.endpointsFor(mode)
@@ -155,6 +160,10 @@ export const connect = (
       recordUser: (event) =>
         recorder((callback) =>
           pusher.user.bind(event, callback), `user event ${event} for ${socketId}`),
+      recordWatchlist: recorder((callback) => {
+        pusher.user.watchlist.bind("online", callback)
+        pusher.user.watchlist.bind("offline", callback)
+      }, `watchlist events for ${socketId}`),
       state: () => connection.state,
       waitForState: (predicate, what) =>
         waitUntil(what, () => (predicate(connection.state) ? connection.state : undefined))

@@ -29,6 +29,8 @@ export interface Profile {
    * asked on `/channels` (soketi always lists subscription counts there).
    */
   readonly answersInfo: boolean
+  /** Whether the server sends watchlist events (`pusher_internal:watchlist_events`); soketi 1.6.1 does not. */
+  readonly watchlistEvents: boolean
   /** What the server says when it refuses. */
   readonly bodies: {
     readonly tooManyChannels: RegExp
@@ -43,6 +45,7 @@ export const profile: Profile = kind === "soketi"
     refusalStatus: () => 200, // soketi 1.6.1 sends its refusals with status 200
     limits: soketiLimits,
     answersInfo: false,
+    watchlistEvents: false,
     bodies: {
       tooManyChannels: new RegExp(`more than ${soketiLimits.channels} channels`),
       payloadTooLarge: new RegExp(`less than ${payloadKb} KB`),
@@ -54,6 +57,7 @@ export const profile: Profile = kind === "soketi"
     refusalStatus: (status) => status,
     limits: { channels: undefined, eventNameLength: undefined, payloadKb },
     answersInfo: true,
+    watchlistEvents: true,
     bodies: {
       tooManyChannels: /at most 100 channels/,
       payloadTooLarge: new RegExp(`at most ${payloadKb * 1024} bytes`),

@@ -43,7 +43,7 @@ export interface Outlet {
  */
 export interface Emulator {
   readonly config: PusherConfig.Service
-  readonly app: EmulatorRest.App
+  readonly app: EmulatorRest.App & EmulatorSocket.App
   readonly settings: Settings
   readonly sign: (message: string) => string
   readonly state: SynchronizedRef.SynchronizedRef<EmulatorState.State>
@@ -77,7 +77,8 @@ export const make = (
           appId: config.appId,
           maxPayloadBytes: config.maxPayloadBytes,
           maxEventsPerBatch: config.maxEventsPerBatch,
-          cacheTtlSeconds: settings.cacheTtlSeconds
+          cacheTtlSeconds: settings.cacheTtlSeconds,
+          maxWatchlistSize: config.maxWatchlistSize
         },
         settings,
         sign: signer.sign,
