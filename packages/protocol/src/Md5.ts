@@ -3,9 +3,8 @@
  *
  * MD5 is broken as a signature, and the protocol does not use it as one: the body's MD5 is one of the signed
  * query parameters, so the HMAC-SHA256 signature covers the body through it. The portable crypto service
- * hashed with `@noble/hashes`' `md5`; this module takes its place for 0.8 KB less gzipped in a Worker
- * (`pnpm check:size`: +18.8 → +18.0 KB loaded), with no object per call for bodies up to
- * {@link scratchBytes}. Hashes per CPU-second against `@noble/hashes` (`pnpm bench:fastpaths MD5`, Node 20,
+ * hashed with `@noble/hashes`' `md5`; this module takes its place for 1.3 KB less gzipped in the trigger and
+ * authorize Worker of `pnpm check:size`, with no object per call for bodies up to {@link scratchBytes}. Hashes per CPU-second against `@noble/hashes` (`pnpm bench:fastpaths MD5`, Node 20,
  * median of 5, load 16 on 2 CPUs): 100 B 2.9×, 1 KB 2.0×, 10 KB 2.0×; node:crypto's `hash` is 7.6-8.5×, so
  * `NodePusherCrypto` keeps it.
  *
@@ -22,19 +21,11 @@ import * as Encoding from "./Encoding.js"
  */
 export const scratchBytes = 65536
 
-// RFC 1321 §3.4: K[i] is the integer part of 2^32 × |sin(i + 1)|, written out (the last bits of Math.sin
-// are not specified, so it is not computed).
-// dprint-ignore
-const K = new Int32Array([
-  0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
-  0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
-  0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
-  0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
-  0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
-  0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
-  0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
-  0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391
-])
+// RFC 1321 §3.4: K[i] is the integer part of 2^32 × |sin(i + 1)|, computed as the RFC defines it rather than
+// written out (64 constants are 0.35 KB gzipped). Math.sin is only approximated by the language, but every
+// 2^32 × |sin(i + 1)| is at least 0.0154 from an integer, so an engine would have to miss by about 2^15 ulps to
+// change one; the known answers in the tests would show it, on every runtime `test:runtimes` signs on.
+const K = Int32Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 0x100000000))
 
 // RFC 1321 §3.4: the left rotations, four per round.
 const S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21]
