@@ -58,7 +58,7 @@ const mark = <E, R>(
 export const withDeadline: {
   (deadline: Duration.DurationInput): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E, R>
   <E, R>(self: HttpClient.HttpClient.With<E, R>, deadline: Duration.DurationInput): HttpClient.HttpClient.With<E, R>
-} = dual(
+} = /* @__PURE__ */ dual(
   2,
   <E, R>(
     self: HttpClient.HttpClient.With<E, R>,
@@ -129,7 +129,7 @@ export class ResponseTooLarge extends Data.TaggedError("ResponseTooLarge")<{
 export const withMaxResponseBytes: {
   (bytes: number): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E, R>
   <E, R>(self: HttpClient.HttpClient.With<E, R>, bytes: number): HttpClient.HttpClient.With<E, R>
-} = dual(
+} = /* @__PURE__ */ dual(
   2,
   <E, R>(self: HttpClient.HttpClient.With<E, R>, bytes: number): HttpClient.HttpClient.With<E, R> =>
     mark(self, { maxResponseBytes: Option.some(bytes) })

@@ -123,7 +123,7 @@ export const layer = (policy: Policy): Layer.Layer<PusherRetry, ValidationError>
 export const withPolicy: {
   (policy: Policy): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | ValidationError, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, policy: Policy): Effect.Effect<A, E | ValidationError, R>
-} = dual(
+} = /* @__PURE__ */ dual( // pure: a program that never calls it drops it and the check it holds
   2,
   <A, E, R>(self: Effect.Effect<A, E, R>, policy: Policy): Effect.Effect<A, E | ValidationError, R> =>
     Effect.suspend((): Effect.Effect<A, E | ValidationError, R> =>
