@@ -8,6 +8,8 @@
  *   `HmacSha256`), longer ones as two one-shot `crypto.hash` calls over the padded key, against `createHmac`
  *   per message (with a prepared `KeyObject`, and with the key string); and the portable service's
  *   (`@noble/hashes`) against the same with `HmacSha256` in front;
+ * - the protocol's `Md5` (the portable service's `md5Hex`, the `body_md5` of every signed request with a
+ *   body), against `@noble/hashes`' `md5`, which it replaced, and node:crypto's one-shot `hash`;
  * - `PusherCrypto.pooledRandomBytes`: 24-byte nonces cut from a 4 KiB block, against one system call per
  *   nonce (node's `randomFillSync`, and Web Crypto's `getRandomValues` for the portable service);
  * - `internal/operation.ts`: no span under Effect's built-in tracer, against the span it would make
@@ -22,10 +24,12 @@
  */
 import { Pusher, PusherConfig, PusherCrypto, Webhook } from "@effect-pusher/core"
 import { NodePusherCrypto, NodePusherHttpClient } from "@effect-pusher/platform-node"
+import * as Md5 from "@effect-pusher/protocol/Md5"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { hmac } from "@noble/hashes/hmac.js"
+import { md5 } from "@noble/hashes/legacy.js"
 import { sha256 } from "@noble/hashes/sha2.js"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
@@ -123,6 +127,34 @@ const hmacOperationCases: ReadonlyArray<Case> = [{
     ["ours (NodePusherCrypto)", authorizations(fastHmacRuntime)]
   ]
 }]
+
+// ---- MD5 ----------------------------------------------------------------------------------------------
+
+// Trigger bodies of about 100 B, 1 KB and 10 KB (the default payload limit), as `body_md5` hashes them.
+const md5Bodies = Object.fromEntries([100, 1_000, 10_000].map((size) => {
+  const head = JSON.stringify({ name: "bench-event", channels: ["bench-channel"], data: "" })
+  return [
+    `${size} B`,
+    JSON.stringify({ name: "bench-event", channels: ["bench-channel"], data: "x".repeat(size - head.length) })
+  ]
+}))
+const utf8 = new TextEncoder()
+
+const md5Cases: ReadonlyArray<Case> = Object.entries(md5Bodies).map(([label, body]) => ({
+  name: `MD5 hex, ${label} (ops/s)`,
+  iterations: label === "10000 B" ? 10_000 : 100_000,
+  variants: [
+    ["@noble/hashes md5", (n) => {
+      for (let i = 0; i < n; i++) sink += Buffer.from(md5(utf8.encode(body))).toString("hex").length
+    }],
+    ["node:crypto hash", (n) => {
+      for (let i = 0; i < n; i++) sink += NodeCrypto.hash("md5", body, "hex").length
+    }],
+    ["ours (Md5.md5Hex)", (n) => {
+      for (let i = 0; i < n; i++) sink += Md5.md5Hex(body).length
+    }]
+  ]
+}))
 
 // ---- random --------------------------------------------------------------------------------------------
 
@@ -274,6 +306,7 @@ const main = async () => {
     ...hmacCases,
     ...portableHmacCases,
     ...hmacOperationCases,
+    ...md5Cases,
     ...randomCases,
     ...spanCases,
     ...requestCases,

@@ -198,7 +198,7 @@ export const layer = (
  */
 export const stats: Effect.Effect<Stats> = /* @__PURE__ */ Effect.map(
   PusherBatching,
-  Option.match({
+  /* @__PURE__ */ Option.match({
     onNone: () => ({ requests: 0, events: 0, isolated: 0 }),
     onSome: (service) => {
       const batcher = Batching.batcherOf(service)

@@ -36,7 +36,7 @@ import * as ConfigRules from "./internal/configRules.js"
 export const withDeadline: {
   (deadline: Duration.DurationInput): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E, R>
   <E, R>(self: HttpClient.HttpClient.With<E, R>, deadline: Duration.DurationInput): HttpClient.HttpClient.With<E, R>
-} = dual(
+} = /* @__PURE__ */ dual(
   2,
   <E, R>(
     self: HttpClient.HttpClient.With<E, R>,
@@ -111,7 +111,7 @@ export class ResponseTooLarge extends Data.TaggedError("ResponseTooLarge")<{
 export const withMaxResponseBytes: {
   (bytes: number): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E, R>
   <E, R>(self: HttpClient.HttpClient.With<E, R>, bytes: number): HttpClient.HttpClient.With<E, R>
-} = dual(
+} = /* @__PURE__ */ dual(
   2,
   <E, R>(self: HttpClient.HttpClient.With<E, R>, bytes: number): HttpClient.HttpClient.With<E, R> =>
     ClientMarks.mark(self, { maxResponseBytes: Option.some(bytes) })

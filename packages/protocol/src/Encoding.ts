@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 const encoder = new TextEncoder()
-const decoder = new TextDecoder("utf-8", { fatal: true })
+const decoder = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true })
 
 /**
  * Encodes a string as UTF-8 bytes.

@@ -120,6 +120,13 @@ export * as Json from "./Json.js"
 export * as Limits from "./Limits.js"
 
 /**
+ * MD5 in plain JavaScript, for the `body_md5` of a signed request.
+ *
+ * @since 0.1.0
+ */
+export * as Md5 from "./Md5.js"
+
+/**
  * The rules for channel, event, socket and user names, and what a channel's name says about it.
  *
  * @since 0.1.0

@@ -9,8 +9,8 @@ import { xsalsa20poly1305 } from "@noble/ciphers/salsa.js"
 // protocol's seal and open moved here, the split one grew by 0.7 KB, its shared chunk getting them).
 
 /**
- * @internal NaCl's secretbox (XSalsa20-Poly1305) from `@noble/ciphers`: ESM and audited, like the
- * `@noble/hashes` already used; its output is byte for byte tweetnacl's `secretbox`, which pusher-js and
+ * @internal NaCl's secretbox (XSalsa20-Poly1305) from `@noble/ciphers`: ESM and audited; its output is
+ * byte for byte tweetnacl's `secretbox`, which pusher-js and
  * pusher-http-node use (Encryption.cipher.test.ts, on many random inputs).
  */
 export const cipher: Encryption.Cipher = {

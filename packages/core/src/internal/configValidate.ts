@@ -147,11 +147,17 @@ const fromUrlOnly: ReadonlyArray<Rules.Key> = [
   "encrypted"
 ]
 
-/** @internal */
-export const urlOptionKeys: Json.KeyTable<Rules.Key> = {
+const urlKeys = (): Json.KeyTable<Rules.Key> => ({
   accepted: Rules.optionKeys.accepted.filter((key) => !fromUrlOnly.includes(key)),
   replacements: {
     ...Rules.optionKeys.replacements,
     ...Object.fromEntries(fromUrlOnly.map((key) => [key, "the URL, which sets it"]))
   }
-}
+})
+
+/**
+ * Built by a call marked pure, so that a program that never uses `layerFromUrl` does not build it.
+ *
+ * @internal
+ */
+export const urlOptionKeys: Json.KeyTable<Rules.Key> = /* @__PURE__ */ urlKeys()

@@ -3,19 +3,30 @@ import * as Schema from "effect/Schema"
 import * as Client from "./client.js"
 
 // Every answer schema of the REST API, and the decoders compiled from them; `Pusher.ts` publishes the schemas.
+// Every call is marked pure, the inner ones too: a bundler drops an unused pure call only if its arguments
+// are free of side effects, so a Worker that only triggers keeps `TriggerResult` and drops the others
+// (`pnpm check:size`: +19.5 → +18.8 KB gzipped loaded).
+
+// The fields of `ChannelAttributes`, also fields of `ChannelResult`: named once each, since a spread of
+// `ChannelAttributes.fields` reads properties, which a bundler cannot prove free of side effects.
+const subscriptionCount = /* @__PURE__ */ Schema.optional(Schema.NonNegativeInt).pipe(
+  /* @__PURE__ */ Schema.fromKey("subscription_count")
+)
+const userCount = /* @__PURE__ */ Schema.optional(Schema.NonNegativeInt).pipe(
+  /* @__PURE__ */ Schema.fromKey("user_count")
+)
 
 /** @internal */
-export const ChannelAttributes = /* @__PURE__ */ Schema.Struct({
-  subscriptionCount: Schema.optional(Schema.NonNegativeInt).pipe(Schema.fromKey("subscription_count")),
-  userCount: Schema.optional(Schema.NonNegativeInt).pipe(Schema.fromKey("user_count"))
-})
+export const ChannelAttributes = /* @__PURE__ */ Schema.Struct({ subscriptionCount, userCount })
 
 /** @internal Per-channel attributes, as decoded. */
 export type ChannelAttributes = Schema.Schema.Type<typeof ChannelAttributes>
 
 /** @internal */
 export const TriggerResult = /* @__PURE__ */ Schema.Struct({
-  channels: Schema.optional(Schema.Record({ key: Schema.String, value: ChannelAttributes }))
+  channels: /* @__PURE__ */ Schema.optional(
+    /* @__PURE__ */ Schema.Record({ key: Schema.String, value: ChannelAttributes })
+  )
 })
 
 /** @internal */
@@ -23,7 +34,7 @@ export type TriggerResult = Schema.Schema.Type<typeof TriggerResult>
 
 /** @internal */
 export const TriggerBatchResult = /* @__PURE__ */ Schema.Struct({
-  batch: Schema.optional(Schema.Array(ChannelAttributes))
+  batch: /* @__PURE__ */ Schema.optional(/* @__PURE__ */ Schema.Array(ChannelAttributes))
 })
 
 /** @internal */
@@ -31,7 +42,7 @@ export type TriggerBatchResult = Schema.Schema.Type<typeof TriggerBatchResult>
 
 /** @internal */
 export const ChannelsResult = /* @__PURE__ */ Schema.Struct({
-  channels: Schema.Record({ key: Schema.String, value: ChannelAttributes })
+  channels: /* @__PURE__ */ Schema.Record({ key: Schema.String, value: ChannelAttributes })
 })
 
 /**
@@ -42,15 +53,21 @@ export const ChannelsResult = /* @__PURE__ */ Schema.Struct({
  */
 export const ChannelResult = /* @__PURE__ */ Schema.Struct({
   occupied: Schema.Boolean,
-  ...ChannelAttributes.fields,
-  cache: Schema.optionalWith(Schema.Struct({ data: Schema.String, ttl: Schema.Number }), { nullable: true })
+  subscriptionCount,
+  userCount,
+  cache: /* @__PURE__ */ Schema.optionalWith(
+    /* @__PURE__ */ Schema.Struct({ data: Schema.String, ttl: Schema.Number }),
+    {
+      nullable: true
+    }
+  )
 })
 
 /** @internal */
 export const User = /* @__PURE__ */ Schema.Struct({ id: Schema.String })
 
 /** @internal */
-export const UsersResult = /* @__PURE__ */ Schema.Struct({ users: Schema.Array(User) })
+export const UsersResult = /* @__PURE__ */ Schema.Struct({ users: /* @__PURE__ */ Schema.Array(User) })
 
 /** @internal */
 export const decodeTrigger = /* @__PURE__ */ Client.decoder(TriggerResult)
