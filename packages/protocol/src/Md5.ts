@@ -4,9 +4,10 @@
  * MD5 is broken as a signature, and the protocol does not use it as one: the body's MD5 is one of the signed
  * query parameters, so the HMAC-SHA256 signature covers the body through it. The portable crypto service
  * hashed with `@noble/hashes`' `md5`; this module takes its place for 1.3 KB less gzipped in the trigger and
- * authorize Worker of `pnpm check:size`, with no object per call for bodies up to {@link scratchBytes}. Hashes per CPU-second against `@noble/hashes` (`pnpm bench:fastpaths MD5`, Node 20,
- * median of 5, load 16 on 2 CPUs): 100 B 2.9×, 1 KB 2.0×, 10 KB 2.0×; node:crypto's `hash` is 7.6-8.5×, so
- * `NodePusherCrypto` keeps it.
+ * authorize Worker of `pnpm check:size`, with no object per call for bodies up to {@link scratchBytes}.
+ * Hashes per CPU-second against `@noble/hashes` (`pnpm bench:fastpaths MD5`, Node 20, medians of 5, two runs
+ * at load 16-19 on 2 CPUs): 100 B 2.8-2.9×, 1 KB 2.0-2.1×, 10 KB 1.9-2.0×; node:crypto's `hash` is
+ * 7.0-8.5×, so `NodePusherCrypto` keeps it.
  *
  * @since 0.1.0
  */

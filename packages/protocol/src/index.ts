@@ -94,13 +94,15 @@ export * as Failure from "./Failure.js"
 export * as Headers from "./Headers.js"
 
 /**
- * What an HTTP status of the Channels API means.
+ * HMAC-SHA256 in plain JavaScript, with the key's inner and outer pads hashed once.
  *
  * @since 0.1.0
  */
 export * as HmacSha256 from "./HmacSha256.js"
 
 /**
+ * What an HTTP status of the Channels API means.
+ *
  * @since 0.1.0
  */
 export * as HttpStatus from "./HttpStatus.js"
