@@ -2,13 +2,16 @@
  * HMAC-SHA256 (RFC 2104, FIPS 180-4) in plain JavaScript, with the key's inner and outer pads hashed once.
  *
  * Signing is on every hot path (channel authorization, request signing, webhook verification) and most of
- * what is signed is short: `socket_id:channel` is 20-60 bytes. Native implementations pay a fixed cost per
- * call (an object, a trip into C++, a `Buffer`) that dwarfs hashing two blocks, and they re-hash the key's
- * pads on every message. Here a message of up to {@link shortMessageBytes} UTF-8 bytes costs two or three
- * compressions of the prepared state and nothing else. Measured on Node 20 (CPU time per call, median of 5,
- * a shared 2-CPU machine), this → `createHmac` with a prepared `KeyObject`: 24 B 0.95-1.05 µs → 1.76-2.2 µs,
- * 78 B 1.4-1.55 µs → 1.75-2.3 µs, 123 B 1.8-1.9 µs → 1.8-2.3 µs (even), 300 B 2.9-3.0 µs → 1.9-2.3 µs (slower),
- * 2,000 B 26 µs → 3.6 µs: so longer messages go to the caller's own implementation.
+ * what is signed is short: `socket_id:channel` is 20-60 bytes, a presence authorization 60-150, a request
+ * signature about 170. Native implementations pay a fixed cost per call (an object, a trip into C++, a
+ * `Buffer`) that dwarfs hashing a few blocks, and they re-hash the key's pads on every message. Here a message
+ * of up to {@link shortMessageBytes} UTF-8 bytes costs two to four compressions of the prepared state and
+ * nothing else. Measured on Node 20 (CPU µs per call, median of 21 interleaved rounds, a shared 2-CPU machine
+ * at load 17-19), this against node's two one-shot `crypto.hash` calls over the prepared pads (what
+ * `NodePusherCrypto` uses for longer messages) and `createHmac` with a prepared `KeyObject`: 24 B 1.12 against
+ * 1.99 and 1.93 (1.78× the hashes), 78 B 1.49 against 2.35 and 2.09 (1.55×), 170 B 2.31 against 2.60 and 2.89
+ * (1.22×), 183 B 1.19×; 184-247 B (four compressions) 1.05×, even within the noise; 300 B 0.95×: so longer
+ * messages go to the caller's own implementation.
  *
  * @since 0.1.0
  */
@@ -16,12 +19,13 @@ import * as Encoding from "./Encoding.js"
 
 /**
  * The longest message, in UTF-8 bytes, signed here rather than by the caller's implementation for long
- * messages: two blocks of message after the key's pad, where this is clearly ahead (see the module's figures).
+ * messages: three blocks of message after the key's pad (64 × 3 − 9 bytes of padding), where this is clearly
+ * ahead (see the module's figures).
  *
  * @since 0.1.0
  * @category constants
  */
-export const shortMessageBytes = 119
+export const shortMessageBytes = 183
 
 // FIPS 180-4 §4.2.2: the first 32 bits of the fractional parts of the cube roots of the first 64 primes.
 // dprint-ignore
