@@ -190,16 +190,31 @@ const finish = (state: Int32Array, bytes: Uint8Array, length: number, prefixByte
   }
 }
 
-const hexTable: ReadonlyArray<string> = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
+const hexDigits = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102])
 
+const digit = (word: number, shift: number): number => hexDigits[(word >>> shift) & 15]!
+
+/**
+ * The state as 64 lowercase hex digits, made as one string by one call: concatenating 32 two-digit strings
+ * from a table (the way before) made 31 intermediate strings. HMAC of 24 / 78 / 150 B, before → after, CPU
+ * time, median of 31 interleaved rounds: 1,050 → 963 ns, 1,835 → 1,437 ns, 2,255 → 1,951 ns; the hex alone
+ * 270-330 → 100-140 ns. A byte buffer decoded by `TextDecoder` was 200-270 ns, `String.fromCharCode` per
+ * word then 7 concatenations 170-230 ns.
+ */
+// dprint-ignore
 const hexOf = (state: Int32Array): string => {
-  let out = ""
-  for (let i = 0; i < 8; i++) {
-    const word = state[i]!
-    out += hexTable[word >>> 24]! + hexTable[(word >>> 16) & 255]! + hexTable[(word >>> 8) & 255]! +
-      hexTable[word & 255]!
-  }
-  return out
+  const a = state[0]!, b = state[1]!, c = state[2]!, d = state[3]!, e = state[4]!, f = state[5]!, g = state[6]!
+  const h = state[7]!
+  return String.fromCharCode(
+    digit(a, 28), digit(a, 24), digit(a, 20), digit(a, 16), digit(a, 12), digit(a, 8), digit(a, 4), digit(a, 0),
+    digit(b, 28), digit(b, 24), digit(b, 20), digit(b, 16), digit(b, 12), digit(b, 8), digit(b, 4), digit(b, 0),
+    digit(c, 28), digit(c, 24), digit(c, 20), digit(c, 16), digit(c, 12), digit(c, 8), digit(c, 4), digit(c, 0),
+    digit(d, 28), digit(d, 24), digit(d, 20), digit(d, 16), digit(d, 12), digit(d, 8), digit(d, 4), digit(d, 0),
+    digit(e, 28), digit(e, 24), digit(e, 20), digit(e, 16), digit(e, 12), digit(e, 8), digit(e, 4), digit(e, 0),
+    digit(f, 28), digit(f, 24), digit(f, 20), digit(f, 16), digit(f, 12), digit(f, 8), digit(f, 4), digit(f, 0),
+    digit(g, 28), digit(g, 24), digit(g, 20), digit(g, 16), digit(g, 12), digit(g, 8), digit(g, 4), digit(g, 0),
+    digit(h, 28), digit(h, 24), digit(h, 20), digit(h, 16), digit(h, 12), digit(h, 8), digit(h, 4), digit(h, 0)
+  )
 }
 
 /**
