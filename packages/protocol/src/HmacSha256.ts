@@ -7,11 +7,11 @@
  * `Buffer`) that dwarfs hashing a few blocks, and they re-hash the key's pads on every message. Here a message
  * of up to {@link shortMessageBytes} UTF-8 bytes costs two to four compressions of the prepared state and
  * nothing else. Measured on Node 20 (CPU µs per call, median of 21 interleaved rounds, a shared 2-CPU machine
- * at load 17-19), this against node's two one-shot `crypto.hash` calls over the prepared pads (what
- * `NodePusherCrypto` uses for longer messages) and `createHmac` with a prepared `KeyObject`: 24 B 1.12 against
- * 1.99 and 1.93 (1.78× the hashes), 78 B 1.49 against 2.35 and 2.09 (1.55×), 170 B 2.31 against 2.60 and 2.89
- * (1.22×), 183 B 1.19×; 184-247 B (four compressions) 1.05×, even within the noise; 300 B 0.95×: so longer
- * messages go to the caller's own implementation.
+ * at load 4-5), this against node's two one-shot `crypto.hash` calls over the prepared pads (what
+ * `NodePusherCrypto` uses for longer messages) and `createHmac` with a prepared `KeyObject`: 24 B 1.18 against
+ * 2.76 and 2.73 (2.33× the hashes), 78 B 1.71 against 2.68 and 2.88 (1.61×), 170 B 1.73 against 2.70 and 2.40
+ * (1.42×), 183 B 1.54×; 184-247 B (four compressions) 1.14-1.17×; 300 B 1.00×: so longer messages go to the
+ * caller's own implementation.
  *
  * @since 0.1.0
  */
