@@ -50,7 +50,7 @@ const nativeSigner = (key: string): (message: string) => string => {
  * @category constructors
  */
 export const service: PusherCrypto.Service = {
-  hmacSha256Hex: (key) => HmacSha256.prepare(key, nativeSigner(key)),
+  hmacSha256Hex: (key) => HmacSha256.prepareUnrolled(key, nativeSigner(key)),
   // One-shot hashes: no Hash object per call.
   md5Hex: (message) => NodeCrypto.hash("md5", message, "hex"),
   sha256: (data) => {

@@ -110,3 +110,33 @@ describe("HmacSha256 without a long path", () => {
     }
   })
 })
+
+describe("HmacSha256.prepareUnrolled", () => {
+  it("matches node at every length, on keys of any length, short messages signed here", () => {
+    for (const key of ["", "k", "bench-secret", "x".repeat(64), "y".repeat(65)]) {
+      const calls: Array<string> = []
+      const sign = HmacSha256.prepareUnrolled(key, (message) => {
+        calls.push(message)
+        return reference(key)(message)
+      })
+      for (let length = 0; length <= 260; length++) {
+        const message = ascii(length, length)
+        expect(sign(message), `key ${key.length}, length ${length}`).toBe(reference(key)(message))
+      }
+      expect(calls.length).toBe(260 - HmacSha256.shortMessageBytes)
+    }
+  })
+
+  it("matches node on any key and message", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 100 }),
+        fc.string({ unit: "binary", maxLength: 260 }),
+        (key, message) => {
+          expect(HmacSha256.prepareUnrolled(key, reference(key))(message)).toBe(reference(key)(message))
+        }
+      ),
+      { numRuns: 1000 }
+    )
+  })
+})
