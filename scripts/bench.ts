@@ -5,23 +5,30 @@
  * - trigger throughput, sequential and at concurrency 50 and 200 (plain and with PusherBatching), against a local node:http server on 127.0.0.1
  *   (a child process answering `{}`); each round of each client runs in its own child process, so CPU
  *   per request and heap belong to that client alone;
- * - `authorizeChannel` (private and presence) and webhook verify + decode, in this process.
+ * - `authorizeChannel` (private and presence) and webhook verify + decode, in this process, in CPU time:
+ *   `BENCH_PURE_ROUNDS` (default 41) short rounds, each side once per round in alternating order, a minor GC
+ *   before each measurement; the ratio is the median of the rounds' own ratios, with its interquartile range.
  *
- * Rounds alternate which library goes first; every figure is the median of the rounds. Absolute rates
+ * Trigger rounds alternate which library goes first; every figure is the median of the rounds. Absolute rates
  * move with the machine's load: compare the ratios. `BENCH_ROUNDS` (default 3) and `BENCH_EVENTS`
- * (default 10,000) override the sizes.
+ * (default 10,000) override the sizes; `pnpm bench pure` runs the in-process rows only.
  */
 import { Pusher, Webhook } from "@effect-pusher/core"
 import { NodePusher } from "@effect-pusher/platform-node"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { type ChildProcess, fork } from "node:child_process"
+import * as Os from "node:os"
 import { fileURLToPath } from "node:url"
+import * as V8 from "node:v8"
+import * as Vm from "node:vm"
 import OfficialPusher from "pusher"
 import { signedWebhookHeaders } from "../packages/core/test/utils/signedWebhook.js"
 import type { Phase, Settings, TriggerRound } from "./bench-trigger.js"
 import { loop, median } from "./lib/measure.js"
 
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 3)
+const pureRounds = Number(process.env["BENCH_PURE_ROUNDS"] ?? 41)
+const pureOnly = process.argv[2] === "pure"
 const events = Number(process.env["BENCH_EVENTS"] ?? 10_000)
 const concurrencies = [50, 200]
 const sequentialEvents = Math.max(100, Math.round(events / 5))
@@ -113,24 +120,24 @@ interface PureCase {
 
 const pureCases: ReadonlyArray<PureCase> = [
   {
-    name: "authorizeChannel private (ops/s)",
-    iterations: 30_000,
+    name: "authorizeChannel private (ops per CPU-second)",
+    iterations: 5_000,
     official: (n) => {
       for (let i = 0; i < n; i++) official.authorizeChannel(socketId, "private-orders")
     },
     ours: (n) => pure.runPromise(loop(n, () => Pusher.authorizeChannel(socketId, "private-orders")))
   },
   {
-    name: "authorizeChannel presence (ops/s)",
-    iterations: 20_000,
+    name: "authorizeChannel presence (ops per CPU-second)",
+    iterations: 4_000,
     official: (n) => {
       for (let i = 0; i < n; i++) official.authorizeChannel(socketId, "presence-lobby", presence)
     },
     ours: (n) => pure.runPromise(loop(n, () => Pusher.authorizeChannel(socketId, "presence-lobby", presence)))
   },
   {
-    name: "webhook verify + decode (ops/s)",
-    iterations: 20_000,
+    name: "webhook verify + decode (ops per CPU-second)",
+    iterations: 3_000,
     official: (n) => {
       for (let i = 0; i < n; i++) {
         const webhook = official.webhook({ headers: webhookHeaders, rawBody: webhookBody })
@@ -142,10 +149,71 @@ const pureCases: ReadonlyArray<PureCase> = [
   }
 ]
 
-const opsPerSecond = async (n: number, run: (n: number) => void | Promise<void>): Promise<number> => {
-  const start = performance.now()
+// A minor GC before each measurement: each side then pays for its own garbage, not for the other's. (A full
+// GC would leave concurrent sweeping on other threads, which `process.cpuUsage` counts in the next round.)
+V8.setFlagsFromString("--expose-gc")
+const collectGarbage: (options: { readonly type: "minor" }) => void = Vm.runInNewContext("gc")
+
+/**
+ * Operations per CPU-second (user + system, all threads of this process): unlike wall time, not moved by other
+ * processes waiting for the same 2 CPUs, which made the ratio swing 0.9-1.3× from run to run.
+ */
+const opsPerCpuSecond = async (n: number, run: (n: number) => void | Promise<void>): Promise<number> => {
+  collectGarbage({ type: "minor" })
+  const start = process.cpuUsage()
   await run(n)
-  return n / ((performance.now() - start) / 1000)
+  const used = process.cpuUsage(start)
+  return n / ((used.user + used.system) / 1e6)
+}
+
+interface PureResult {
+  readonly official: Array<number>
+  readonly ours: Array<number>
+}
+
+const runPureCases = async (): Promise<ReadonlyArray<PureResult>> => {
+  // Warm both sides up before the measured rounds.
+  for (const c of pureCases) {
+    c.official(5_000)
+    await c.ours(5_000)
+  }
+  const results = pureCases.map((): PureResult => ({ official: [], ours: [] }))
+  for (let r = 0; r < pureRounds; r++) {
+    for (let i = 0; i < pureCases.length; i++) {
+      const c = pureCases[i]!
+      if (r % 2 === 0) {
+        results[i]!.official.push(await opsPerCpuSecond(c.iterations, c.official))
+        results[i]!.ours.push(await opsPerCpuSecond(c.iterations, c.ours))
+      } else {
+        results[i]!.ours.push(await opsPerCpuSecond(c.iterations, c.ours))
+        results[i]!.official.push(await opsPerCpuSecond(c.iterations, c.official))
+      }
+    }
+  }
+  await pure.dispose()
+  return results
+}
+
+const quantile = (values: ReadonlyArray<number>, q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+}
+
+const pureTable = (results: ReadonlyArray<PureResult>): Array<string> => {
+  const lines = [
+    `| measure (median of ${pureRounds} interleaved rounds) | pusher@5.3.4 | effect-pusher | ratio (interquartile range) |`,
+    "|---|---:|---:|---|"
+  ]
+  pureCases.forEach((c, i) => {
+    const { official, ours } = results[i]!
+    // Each round's own ratio: the two sides of a round ran back to back, under the same load.
+    const ratios = ours.map((o, r) => o / official[r]!)
+    lines.push(
+      `| ${c.name} | ${int(median(official))} | ${int(median(ours))} | **${median(ratios).toFixed(2)}×** ` +
+        `(${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)}) |`
+    )
+  })
+  return lines
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -157,9 +225,18 @@ const cpuPerEvent = (phase: Phase) => phase.cpuMicros / phase.events
 const int = (n: number) => Math.round(n).toLocaleString("en-US")
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`
 const ratio = (ours: number, theirs: number) => `**${(ours / theirs).toFixed(2)}×**`
+const loadAverage = () => Os.loadavg().map((n) => n.toFixed(1)).join(" ")
 
 const main = async () => {
   const started = performance.now()
+  if (pureOnly) {
+    console.error(`effect-pusher bench, in-process rows: ${pureRounds} rounds`)
+    console.log(pureTable(await runPureCases()).join("\n"))
+    console.error(
+      `\nNode ${process.version}, ${((performance.now() - started) / 1000).toFixed(0)} s, load ${loadAverage()}.`
+    )
+    return
+  }
   console.error(`effect-pusher bench: ${rounds} rounds, ${events} events at concurrency ${concurrencies.join(" and ")}`)
   const server = await startServer()
   const trigger: Record<string, Array<TriggerResult>> = Object.fromEntries(triggerVariants.map((v) => [v, []]))
@@ -177,26 +254,7 @@ const main = async () => {
   }
   server.server.disconnect()
 
-  // Warm both sides up before the measured rounds.
-  for (const c of pureCases) {
-    c.official(2_000)
-    await c.ours(2_000)
-  }
-  const pureResults = pureCases.map(() => ({ official: [] as Array<number>, ours: [] as Array<number> }))
-  for (let r = 0; r < Math.max(rounds, 5); r++) {
-    for (let i = 0; i < pureCases.length; i++) {
-      const c = pureCases[i]!
-      const results = pureResults[i]!
-      if (r % 2 === 0) {
-        results.official.push(await opsPerSecond(c.iterations, c.official))
-        results.ours.push(await opsPerSecond(c.iterations, c.ours))
-      } else {
-        results.ours.push(await opsPerSecond(c.iterations, c.ours))
-        results.official.push(await opsPerSecond(c.iterations, c.official))
-      }
-    }
-  }
-  await pure.dispose()
+  const pureResults = await runPureCases()
 
   const baseline = trigger[triggerVariants[0]!]!
   const med = (results: ReadonlyArray<TriggerResult>, f: (r: TriggerResult) => number) => median(results.map(f))
@@ -231,16 +289,11 @@ const main = async () => {
   row("heap used after the run", (r) => r.heapAfterRun, mb, false)
   row("heap retained after GC", (r) => r.heapRetained, mb, false)
   lines.push("")
-  lines.push(`| measure (median of ${Math.max(rounds, 5)} rounds) | pusher@5.3.4 | effect-pusher | ratio |`)
-  lines.push("|---|---:|---:|---|")
-  pureCases.forEach((c, i) => {
-    const theirs = median(pureResults[i]!.official)
-    const ours = median(pureResults[i]!.ours)
-    lines.push(`| ${c.name} | ${int(theirs)} | ${int(ours)} | ${ratio(ours, theirs)} |`)
-  })
+  lines.push(...pureTable(pureResults))
   console.log(lines.join("\n"))
   console.error(
-    `\nNode ${process.version}, ${baseline.length} rounds, ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
+    `\nNode ${process.version}, ${baseline.length} rounds, ${((performance.now() - started) / 1000).toFixed(0)} s, ` +
+      `load ${loadAverage()}. ` +
       "Ratios are effect-pusher ÷ pusher@5.3.4 (for CPU and heap, lower is better)."
   )
 }

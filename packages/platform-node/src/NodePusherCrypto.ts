@@ -9,9 +9,9 @@ import * as HmacSha256 from "@effect-pusher/protocol/HmacSha256"
 import type * as Layer from "effect/Layer"
 import * as NodeCrypto from "node:crypto"
 
-// HMAC-SHA256 (RFC 2104): messages of up to `HmacSha256.shortMessageBytes` (socket_id:channel, most request
-// signatures) are signed in JavaScript from the key's prepared pads (figures in the protocol's HmacSha256),
-// longer ones (webhook bodies, presence data) as two one-shot `crypto.hash` calls over the padded key
+// HMAC-SHA256 (RFC 2104): messages of up to `HmacSha256.shortMessageBytes` (socket_id:channel, presence
+// authorizations, request signatures) are signed in JavaScript from the key's prepared pads (figures in the
+// protocol's HmacSha256), longer ones (webhook bodies, large presence data) as two one-shot `crypto.hash` calls over the padded key
 // prepared once, instead of an `Hmac` object per message. Measured with `pnpm bench:fastpaths HMAC` (ops per
 // CPU-second, Node 20, a shared 2-CPU machine, so noisy): `createHmac` with a prepared `KeyObject` → the two
 // hashes, 0.95–1.02× on a bare 24-170 B message but 1.03–1.18× through a whole `authorizeChannel` (fewer
@@ -50,7 +50,7 @@ const nativeSigner = (key: string): (message: string) => string => {
  * @category constructors
  */
 export const service: PusherCrypto.Service = {
-  hmacSha256Hex: (key) => HmacSha256.prepare(key, nativeSigner(key)),
+  hmacSha256Hex: (key) => HmacSha256.prepareUnrolled(key, nativeSigner(key)),
   // One-shot hashes: no Hash object per call.
   md5Hex: (message) => NodeCrypto.hash("md5", message, "hex"),
   sha256: (data) => {

@@ -32,22 +32,23 @@ describe("HmacSha256", () => {
   it("matches node at every length around the block boundaries, short ones signed here", () => {
     const { calls, sign } = counted("bench-secret")
     const expected = reference("bench-secret")
-    for (let length = 0; length <= 200; length++) {
+    for (let length = 0; length <= 260; length++) {
       const message = ascii(length, length)
       expect(sign(message), `length ${length}`).toBe(expected(message))
     }
-    // 0..119 bytes here, 120..200 handed to the long path.
-    expect(calls.map((message) => message.length)).toEqual(Array.from({ length: 81 }, (_, i) => 120 + i))
+    // 0..183 bytes (three blocks after the key's pad) here, 184..260 handed to the long path.
+    expect(HmacSha256.shortMessageBytes).toBe(183)
+    expect(calls.map((message) => message.length)).toEqual(Array.from({ length: 77 }, (_, i) => 184 + i))
   })
 
   it("measures the limit in UTF-8 bytes, not UTF-16 units", () => {
     const { calls, sign } = counted("k")
     const expected = reference("k")
-    // 40 × "€" is 40 units but 120 bytes: one byte over.
-    for (const message of ["€".repeat(39), "€".repeat(40), "é".repeat(59), "é".repeat(60), "😀".repeat(29)]) {
+    // 62 × "€" is 62 units but 186 bytes: over; 61 are 183 bytes, the limit.
+    for (const message of ["€".repeat(61), "€".repeat(62), "é".repeat(91), "é".repeat(92), "😀".repeat(45)]) {
       expect(sign(message)).toBe(expected(message))
     }
-    expect(calls).toEqual(["€".repeat(40), "é".repeat(60)])
+    expect(calls).toEqual(["€".repeat(62), "é".repeat(92)])
   })
 
   it("encodes a lone surrogate as U+FFFD, as node does", () => {
@@ -60,7 +61,7 @@ describe("HmacSha256", () => {
   it("takes keys of any length (longer than a block: hashed first)", () => {
     for (const key of ["", "k", "x".repeat(63), "x".repeat(64), "y".repeat(65), "k€y".repeat(30)]) {
       const sign = HmacSha256.prepare(key, reference(key))
-      for (const message of ["", "a", ascii(55), ascii(56), ascii(64), ascii(119), ascii(1000)]) {
+      for (const message of ["", "a", ascii(55), ascii(56), ascii(64), ascii(119), ascii(183), ascii(1000)]) {
         expect(sign(message), `key ${key.length}, message ${message.length}`).toBe(reference(key)(message))
       }
     }
@@ -70,7 +71,7 @@ describe("HmacSha256", () => {
     fc.assert(
       fc.property(
         fc.string({ unit: "binary", maxLength: 100 }),
-        fc.string({ unit: "binary", maxLength: 160 }),
+        fc.string({ unit: "binary", maxLength: 260 }),
         (key, message) => {
           expect(HmacSha256.prepare(key, reference(key))(message)).toBe(reference(key)(message))
         }
@@ -107,5 +108,35 @@ describe("HmacSha256 without a long path", () => {
       }
       expect(sign("€".repeat(500))).toBe(reference(key)("€".repeat(500)))
     }
+  })
+})
+
+describe("HmacSha256.prepareUnrolled", () => {
+  it("matches node at every length, on keys of any length, short messages signed here", () => {
+    for (const key of ["", "k", "bench-secret", "x".repeat(64), "y".repeat(65)]) {
+      const calls: Array<string> = []
+      const sign = HmacSha256.prepareUnrolled(key, (message) => {
+        calls.push(message)
+        return reference(key)(message)
+      })
+      for (let length = 0; length <= 260; length++) {
+        const message = ascii(length, length)
+        expect(sign(message), `key ${key.length}, length ${length}`).toBe(reference(key)(message))
+      }
+      expect(calls.length).toBe(260 - HmacSha256.shortMessageBytes)
+    }
+  })
+
+  it("matches node on any key and message", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 100 }),
+        fc.string({ unit: "binary", maxLength: 260 }),
+        (key, message) => {
+          expect(HmacSha256.prepareUnrolled(key, reference(key))(message)).toBe(reference(key)(message))
+        }
+      ),
+      { numRuns: 1000 }
+    )
   })
 })

@@ -152,36 +152,38 @@ export const authorize = (
   crypto: PusherCrypto.Service,
   input: ChannelInput
 ): Either.Either<ChannelAuthorization, ValidationError | EncryptionError> => {
-  const socketId = toEither(Events.checkSocketId("socketId", input.socketId))
-  if (Either.isLeft(socketId)) return Either.left(socketId.left)
-  const checked = toEither(Events.checkChannel("channel", input.channel))
-  if (Either.isLeft(checked)) return Either.left(checked.left)
-  const channel = checked.right
-  const presence = Names.isPresence(channel)
+  // The protocol's results are read in place rather than lifted into `Either`s and chained: this runs on every
+  // subscription. Before → after, ratio to pusher@5.3.4 (CPU time, 151 interleaved rounds, two runs): private
+  // 1.35× → 1.41× and 1.38× → 1.44×, presence even (1.10× → 1.13× and 1.10× → 1.09×).
+  const socketId = Events.checkSocketId("socketId", input.socketId)
+  if (!socketId.ok) return Either.left(toError(socketId.error))
+  const checked = Events.checkChannel("channel", input.channel)
+  if (!checked.ok) return Either.left(toError(checked.error))
+  const channel = checked.value
   if (!Names.isPrivateOrPresence(channel)) {
     return fail("channel", "is public: only private- and presence- channels need authorization")
   }
-  const signer = Signing.signer(config, crypto)
+  const sign = Signing.signer(config, crypto)
   // A presence channel without presence data is signed as pusher@5.3.4 signs it (`socket_id:channel`): the
   // member is then the user signed in with `authenticateUser`.
   if (input.presenceData === undefined) {
-    const auth = ProtocolSigning.channelAuth(config.key, signer, socketId.right, channel, undefined)
+    const auth = ProtocolSigning.channelAuth(config.key, sign, socketId.value, channel, undefined)
     if (!Names.isEncrypted(channel)) return Either.right({ auth })
     return Either.map(Encryption.masterKeyFor(config, channel), (masterKey) => ({
       auth,
       shared_secret: Encoding.base64Encode(Encryption.channelKey(crypto, masterKey, channel))
     }))
   }
-  if (!presence) return fail("presenceData", "is only for presence- channels")
+  if (!Names.isPresence(channel)) return fail("presenceData", "is only for presence- channels")
   const error = presenceDataError(input.presenceData)
   if (error !== undefined) return Either.left(error)
-  return Either.flatMap(toEither(Json.toJson("presenceData", input.presenceData)), (channelData) => {
-    const tooLarge = Users.checkPresenceDataSize("presenceData", channelData)
-    if (tooLarge !== undefined) return Either.left(toError(tooLarge))
-    return Either.right({
-      auth: ProtocolSigning.channelAuth(config.key, signer, socketId.right, channel, channelData),
-      channel_data: channelData
-    })
+  const channelData = Json.toJson("presenceData", input.presenceData)
+  if (!channelData.ok) return Either.left(toError(channelData.error))
+  const tooLarge = Users.checkPresenceDataSize("presenceData", channelData.value)
+  if (tooLarge !== undefined) return Either.left(toError(tooLarge))
+  return Either.right({
+    auth: ProtocolSigning.channelAuth(config.key, sign, socketId.value, channel, channelData.value),
+    channel_data: channelData.value
   })
 }
 
