@@ -35,18 +35,19 @@ export const PresenceData = Schema.Struct({
   user_info: Schema.optional(Schema.Unknown)
 }, anyOtherKey)
 
+// Pure (its inner calls too): a Worker that authorizes channels but never authenticates users drops it.
 /** @internal */
-export const UserData = Schema.Struct({
-  id: Schema.String.pipe(Schema.minLength(1)),
-  user_info: Schema.optional(Schema.Unknown),
-  watchlist: Schema.optional(
-    Schema.Array(Schema.String.pipe(Schema.minLength(1)))
+export const UserData = /* @__PURE__ */ Schema.Struct({
+  id: /* @__PURE__ */ Schema.String.pipe(/* @__PURE__ */ Schema.minLength(1)),
+  user_info: /* @__PURE__ */ Schema.optional(Schema.Unknown),
+  watchlist: /* @__PURE__ */ Schema.optional(
+    /* @__PURE__ */ Schema.Array(/* @__PURE__ */ Schema.String.pipe(/* @__PURE__ */ Schema.minLength(1)))
   )
 }, anyOtherKey)
 
 const strictOptions = { onExcessProperty: "error", errors: "first" } as const
 const validatePresenceData = ParseResult.validateEither(PresenceData, strictOptions)
-const validateUserData = ParseResult.validateEither(UserData, strictOptions)
+const validateUserData = /* @__PURE__ */ ParseResult.validateEither(UserData, strictOptions)
 
 const isPlainRecord = (u: unknown): u is Record<string, unknown> => {
   if (typeof u !== "object" || u === null) return false
