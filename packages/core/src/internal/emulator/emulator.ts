@@ -102,14 +102,16 @@ const decodeData = (raw: string): unknown => {
 
 /** What a transition or a request changed, to record. */
 interface Effects {
+  /** The state after the transition. */
+  readonly state: EmulatorState.State
   readonly changes: ReadonlyArray<EmulatorState.Change>
   readonly published?: ReadonlyArray<EmulatorRest.Published> | undefined
   readonly terminated?: EmulatorRest.Outcome["terminated"]
 }
 
 /** Queues what other real sockets receive, and closes the sockets a termination closed. */
-const deliver = (emulator: Emulator, effects: Effects, state: EmulatorState.State): void => {
-  for (const delivery of EmulatorSocket.deliveries(state, effects.published ?? [], effects.changes)) {
+const deliver = (emulator: Emulator, effects: Effects): void => {
+  for (const delivery of EmulatorSocket.deliveries(effects.state, effects.published ?? [], effects.changes)) {
     for (const socketId of delivery.recipients) emulator.outlets.get(socketId)?.send(delivery.frame)
   }
   for (const socketId of effects.terminated?.socketIds ?? []) {
@@ -121,8 +123,8 @@ const deliver = (emulator: Emulator, effects: Effects, state: EmulatorState.Stat
 }
 
 /** Records published events, a termination and the webhook the changes send (one request for them all). */
-const record = (emulator: Emulator, effects: Effects, nowMillis: number, state: EmulatorState.State): void => {
-  if (emulator.outlets.size > 0) deliver(emulator, effects, state)
+const record = (emulator: Emulator, effects: Effects, nowMillis: number): void => {
+  if (emulator.outlets.size > 0) deliver(emulator, effects)
   for (const event of effects.published ?? []) {
     emulator.events.append({
       sequence: event.sequence,
@@ -156,7 +158,7 @@ const commit = <A>(
   nowMillis: number
 ): Effect.Effect<readonly [A, EmulatorState.State]> =>
   Effect.sync(() => {
-    record(emulator, transition, nowMillis, transition.state)
+    record(emulator, transition, nowMillis)
     return [transition.value, transition.state] as const
   })
 
@@ -237,7 +239,7 @@ export const respond = (
     SynchronizedRef.modifyEffect(emulator.state, (state) =>
       Effect.sync(() => {
         const outcome = EmulatorRest.respond(state, emulator.app, request, nowMillis)
-        record(emulator, outcome, nowMillis, outcome.state)
+        record(emulator, outcome, nowMillis)
         logRequest(emulator, request, outcome.reply.status, nowMillis)
         return [outcome.reply, outcome.state] as const
       }))
