@@ -13,6 +13,7 @@
  */
 import type * as EmulatorRest from "./EmulatorRest.js"
 import * as EmulatorState from "./EmulatorState.js"
+import { err, ok, type Result } from "./Failure.js"
 import * as Json from "./Json.js"
 import * as Limits from "./Limits.js"
 import * as Names from "./Names.js"
@@ -190,28 +191,32 @@ export interface Incoming {
 }
 
 /**
- * Parses a client frame: at most {@link maxFrameLength}, JSON, an object with a string `event`.
+ * The error a client frame longer than `maxLength` characters gets, before anything in it is read.
  *
  * @since 0.1.0
- * @category parsing
+ * @category errors
  */
-export const parseFrame = (raw: string, maxLength: number = maxFrameLength): Incoming | SocketError => {
-  if (raw.length > maxLength) return { code: null, message: `Frame too large: at most ${maxLength} characters` }
-  const json = Json.parseOrUndefined(raw)
-  if (!Json.isRecord(json) || typeof json.event !== "string") {
-    return { code: null, message: "Invalid frame: expected a JSON object with a string event" }
-  }
-  const channel = typeof json.channel === "string" ? json.channel : undefined
-  return { event: json.event, channel, data: json.data }
-}
+export const frameTooLarge = (maxLength: number = maxFrameLength): SocketError => ({
+  code: null,
+  message: `Frame too large: at most ${maxLength} characters`
+})
 
 /**
- * Whether {@link parseFrame} refused the frame.
+ * Parses a client frame: at most {@link maxFrameLength}, JSON, an object with a string `event`; the error to
+ * send back otherwise.
  *
  * @since 0.1.0
  * @category parsing
  */
-export const isError = (value: Incoming | SocketError): value is SocketError => !("event" in value)
+export const parseFrame = (raw: string, maxLength: number = maxFrameLength): Result<Incoming, SocketError> => {
+  if (raw.length > maxLength) return err(frameTooLarge(maxLength))
+  const json = Json.parseOrUndefined(raw)
+  if (!Json.isRecord(json) || typeof json.event !== "string") {
+    return err({ code: null, message: "Invalid frame: expected a JSON object with a string event" })
+  }
+  const channel = typeof json.channel === "string" ? json.channel : undefined
+  return ok({ event: json.event, channel, data: json.data })
+}
 
 /**
  * The client-event rate limit of one connection: a one-second window and the events sent in it.

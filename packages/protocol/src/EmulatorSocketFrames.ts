@@ -194,8 +194,9 @@ export const receive = (
   nowMillis: number,
   rate: EmulatorSocket.RateWindow
 ): Transition => {
-  const incoming = EmulatorSocket.parseFrame(raw)
-  if (EmulatorSocket.isError(incoming)) return answer(state, rate, [EmulatorSocket.errorFrame(incoming)])
+  const parsed = EmulatorSocket.parseFrame(raw)
+  if (!parsed.ok) return answer(state, rate, [EmulatorSocket.errorFrame(parsed.error)])
+  const incoming = parsed.value
   if (incoming.event.startsWith(Limits.clientEventPrefix)) {
     return clientEvent(state, socketId, incoming, nowMillis, rate)
   }

@@ -43,10 +43,7 @@ const overCapacity: EmulatorSocket.SocketError = {
   message: "Over capacity: the socket does not read the frames sent to it"
 }
 
-const tooLarge: EmulatorSocket.SocketError = {
-  code: null,
-  message: `Frame too large: at most ${EmulatorSocket.maxFrameLength} characters`
-}
+const tooLarge = EmulatorSocket.frameTooLarge()
 
 const closeWith = (
   write: (chunk: string | Socket.CloseEvent) => Effect.Effect<void, Socket.SocketError>,
