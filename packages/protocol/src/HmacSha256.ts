@@ -75,6 +75,21 @@ const compress: Compress = (state) => {
     b = a
     a = (t1 + t2) | 0
   }
+  addInto(state, a, b, c, d, e, f, g, h)
+}
+
+// The last step of a compression: the working variables added into the state (small enough to be inlined).
+const addInto = (
+  state: Int32Array,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  e: number,
+  f: number,
+  g: number,
+  h: number
+): void => {
   state[0] = (state[0]! + a) | 0
   state[1] = (state[1]! + b) | 0
   state[2] = (state[2]! + c) | 0
@@ -186,14 +201,7 @@ const compressUnrolled: Compress = (state) => {
     w15 = w15 + ((w0 >>> 7 | w0 << 25) ^ (w0 >>> 18 | w0 << 14) ^ w0 >>> 3) + w8 | 0
     w15 = w15 + ((w13 >>> 17 | w13 << 15) ^ (w13 >>> 19 | w13 << 13) ^ w13 >>> 10) | 0
   }
-  state[0] = (state[0]! + a) | 0
-  state[1] = (state[1]! + b) | 0
-  state[2] = (state[2]! + c) | 0
-  state[3] = (state[3]! + d) | 0
-  state[4] = (state[4]! + e) | 0
-  state[5] = (state[5]! + f) | 0
-  state[6] = (state[6]! + g) | 0
-  state[7] = (state[7]! + h) | 0
+  addInto(state, a, b, c, d, e, f, g, h)
 }
 
 /**
