@@ -31,6 +31,7 @@ import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
+import * as RetryLoop from "./internal/retryLoop.js"
 import { invalid, toEither } from "./internal/validation.js"
 import type { PusherError, ValidationError } from "./PusherError.js"
 
@@ -74,13 +75,23 @@ export const transient: Policy = {
 export const none: Policy = { schedule: Schedule.stop }
 
 /**
- * The retry policy of the current context, if any (none by default).
+ * A policy turned on, as seen from outside: opaque. Only {@link layer} and {@link withPolicy} make one, after
+ * checking the policy, so that a value in the {@link PusherRetry} reference has always been checked.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Installed extends RetryLoop.Installed {}
+
+/**
+ * The retry policy of the current context, if any (none by default). Set it with {@link layer} or
+ * {@link withPolicy}.
  *
  * @since 0.1.0
  * @category tags
  */
 export class PusherRetry extends Context.Reference<PusherRetry>()("@effect-pusher/core/PusherRetry", {
-  defaultValue: (): Option.Option<Policy> => Option.none()
+  defaultValue: (): Option.Option<Installed> => Option.none()
 }) {}
 
 const keys: Json.KeyTable<"schedule" | "writes"> = {
@@ -92,7 +103,7 @@ const keys: Json.KeyTable<"schedule" | "writes"> = {
  * The policy, each field read once (only that read is guarded: a getter or a proxy may throw), and checked:
  * its static type is what a typed caller passed, and untyped callers are caught at run time.
  */
-const check = (policy: Policy): Either.Either<Policy, ValidationError> => {
+const check = (policy: Policy): Either.Either<Installed, ValidationError> => {
   if (typeof policy !== "object" || policy === null) return invalid("policy", "must be an object")
   const read = Json.readOptions("policy", policy, keys)
   if (!read.ok) return toEither(read)
@@ -100,7 +111,9 @@ const check = (policy: Policy): Either.Either<Policy, ValidationError> => {
   if (!Schedule.isSchedule(schedule)) return invalid("policy.schedule", "must be a Schedule")
   if (writes !== undefined && typeof writes !== "boolean") return invalid("policy.writes", "must be a boolean")
   // What a Schedule takes and fails with cannot be seen at run time: the caller's static type stands for it.
-  return Either.right({ schedule: schedule as Policy["schedule"], writes: writes === true })
+  // The loop that runs the policy comes with it: only a checked policy reaches the request path, which thus
+  // never imports the loop (see internal/retryLoop.ts).
+  return Either.right(RetryLoop.install({ schedule: schedule as Policy["schedule"], writes: writes === true }))
 }
 
 /**

@@ -106,6 +106,23 @@ describe("HttpError.retryAfter", () => {
 })
 
 describe("PusherRetry", () => {
+  it.effect("a policy is only turned on through its check: a policy put in the reference by hand does not type-check", () =>
+    Effect.gen(function*() {
+      const server = makeServer([{ status: 503 }])
+      // @ts-expect-error the reference holds a PusherRetry.Installed, which only `layer` and `withPolicy` make
+      const forged: PusherRetry.Installed = fixed("100 millis")
+      // Had it type-checked, it would be ignored rather than break requests: no retry, the 503 is the answer.
+      const result = yield* settle(
+        run(Pusher.channels(), server).pipe(Effect.provideService(PusherRetry.PusherRetry, Option.some(forged)))
+      )
+      expect(errorOf(result)).toMatchObject({ _tag: "HttpError", status: 503 })
+      expect(server.requests).toHaveLength(1)
+      // The same policy through the check is retried.
+      const checked = makeServer([{ status: 503 }])
+      expect(yield* settle(run(Pusher.channels(), checked, fixed("100 millis")))).toMatchObject({ _tag: "Right" })
+      expect(checked.requests).toHaveLength(2)
+    }))
+
   it.effect("reads retry 500, 502, 503, 429, resets and timed-out attempts, then succeed", () =>
     Effect.gen(function*() {
       const server = makeServer([

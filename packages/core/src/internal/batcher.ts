@@ -33,7 +33,7 @@ interface Entry {
   readonly deadline: number
   readonly timeout: Duration.Duration
   /** Its call's retry policy, when that policy retries writes. */
-  readonly policy: PusherRetry.Policy | undefined
+  readonly policy: PusherRetry.Installed | undefined
 }
 
 /** @internal `unordered`: batches in flight at once for any channel; `perChannel`: one per channel. */
@@ -58,7 +58,7 @@ export interface Batcher {
   readonly submit: (
     event: Events.WireEvent,
     timeout: Duration.Duration,
-    policy?: PusherRetry.Policy | undefined
+    policy?: PusherRetry.Installed | undefined
   ) => Effect.Effect<Attributes | undefined, PusherError>
   /** Counts of what was sent, for tests and benchmarks. */
   readonly stats: { requests: number; events: number; isolated: number }
@@ -358,7 +358,7 @@ export const make = (
     // `onInterrupt`, which costs about as much as the rest of the wait: a bare `forEach` (concurrency 200)
     // over waits resumed ten at a time, with a canceler → without, 7.6–14.0 → 5.3–8.2 µs of CPU per event
     // (Node 20, shared 2-CPU machine at load 15–19).
-    const enqueue = (event: Events.WireEvent, timeout: Duration.Duration, policy: PusherRetry.Policy | undefined) =>
+    const enqueue = (event: Events.WireEvent, timeout: Duration.Duration, policy: PusherRetry.Installed | undefined) =>
       Effect.withFiberRuntime<Attributes | undefined, PusherError>((caller) =>
         Effect.async((resume) => {
           const entry: Entry = {
@@ -382,7 +382,7 @@ export const make = (
     const submit = (
       event: Events.WireEvent,
       timeout: Duration.Duration,
-      policy?: PusherRetry.Policy | undefined
+      policy?: PusherRetry.Installed | undefined
     ): Effect.Effect<Attributes | undefined, PusherError> =>
       state === "closed" ? Effect.fail(closedError) : enqueue(event, timeout, policy)
 
