@@ -9,6 +9,7 @@ import * as FiberSet from "effect/FiberSet"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
+import type { Ordering } from "../PusherBatching.js"
 import { type PusherError, TransportError } from "../PusherError.js"
 import type * as PusherRetry from "../PusherRetry.js"
 import * as Client from "./client.js"
@@ -35,9 +36,6 @@ interface Entry {
   /** Its call's retry policy, when that policy retries writes. */
   readonly policy: PusherRetry.Installed | undefined
 }
-
-/** @internal `unordered`: batches in flight at once for any channel; `perChannel`: one per channel. */
-export type Ordering = "unordered" | "perChannel"
 
 /** @internal */
 export interface Options {
