@@ -365,18 +365,30 @@ export interface Options extends Partial<PusherConfig.Options> {
   readonly activityTimeoutSeconds?: number | undefined
   /** Real sockets: how long the server waits for `pusher:pong` before closing with 4201, default 30 seconds. */
   readonly pongTimeoutSeconds?: number | undefined
+  /**
+   * How many entries each recording keeps (events, webhooks, terminations, requests), the oldest leaving as
+   * new ones come; by default every one until `reset`, as a test wants. A long-running server sets one
+   * (`effect-pusher-emulator` keeps 10,000), so its memory does not grow with its traffic.
+   */
+  readonly maxRecorded?: number | undefined
 }
 
 // The app's config keys and the emulator's own settings, read once together.
 const optionKeys: Json.KeyTable<
-  ConfigRules.Key | "subscriptionCountWebhooks" | "cacheTtlSeconds" | "activityTimeoutSeconds" | "pongTimeoutSeconds"
+  | ConfigRules.Key
+  | "subscriptionCountWebhooks"
+  | "cacheTtlSeconds"
+  | "activityTimeoutSeconds"
+  | "pongTimeoutSeconds"
+  | "maxRecorded"
 > = {
   accepted: [
     ...ConfigRules.optionKeys.accepted,
     "subscriptionCountWebhooks",
     "cacheTtlSeconds",
     "activityTimeoutSeconds",
-    "pongTimeoutSeconds"
+    "pongTimeoutSeconds",
+    "maxRecorded"
   ],
   replacements: ConfigRules.optionKeys.replacements
 }
@@ -387,6 +399,7 @@ const settings = (
     readonly cacheTtlSeconds?: unknown
     readonly activityTimeoutSeconds?: unknown
     readonly pongTimeoutSeconds?: unknown
+    readonly maxRecorded?: unknown
   }
 ): Either.Either<Parameters<typeof EmulatorService.make>[2], ConfigError.ConfigError> => {
   const subscriptionCountWebhooks = read.subscriptionCountWebhooks ?? false
@@ -401,7 +414,10 @@ const settings = (
       "activityTimeoutSeconds",
       read.activityTimeoutSeconds ?? EmulatorSocket.activityTimeoutSeconds
     ),
-    pongTimeoutSeconds: seconds("pongTimeoutSeconds", read.pongTimeoutSeconds ?? EmulatorSocket.pongTimeoutSeconds)
+    pongTimeoutSeconds: seconds("pongTimeoutSeconds", read.pongTimeoutSeconds ?? EmulatorSocket.pongTimeoutSeconds),
+    maxRecorded: read.maxRecorded === undefined
+      ? Either.right(undefined)
+      : ConfigValidate.named("maxRecorded", ConfigRules.positiveInteger(read.maxRecorded))
   })
 }
 
@@ -414,9 +430,22 @@ const settings = (
 export const make = (options?: Options): Effect.Effect<Service, ConfigError.ConfigError> =>
   Effect.suspend(() =>
     Either.flatMap(ConfigValidate.readBag("", options, optionKeys), (read) => {
-      const { activityTimeoutSeconds, cacheTtlSeconds, pongTimeoutSeconds, subscriptionCountWebhooks, ...app } = read
+      const {
+        activityTimeoutSeconds,
+        cacheTtlSeconds,
+        maxRecorded,
+        pongTimeoutSeconds,
+        subscriptionCountWebhooks,
+        ...app
+      } = read
       return Either.flatMap(
-        settings({ activityTimeoutSeconds, cacheTtlSeconds, pongTimeoutSeconds, subscriptionCountWebhooks }),
+        settings({
+          activityTimeoutSeconds,
+          cacheTtlSeconds,
+          maxRecorded,
+          pongTimeoutSeconds,
+          subscriptionCountWebhooks
+        }),
         (emulator) => Either.map(ConfigValidate.validate({ ...defaultApp, ...app }), (config) => ({ config, emulator }))
       )
     })

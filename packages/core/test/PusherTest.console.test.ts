@@ -16,7 +16,8 @@ const makeEmulator = Effect.gen(function*() {
     subscriptionCountWebhooks: false,
     cacheTtlSeconds: 1800,
     activityTimeoutSeconds: 120,
-    pongTimeoutSeconds: 30
+    pongTimeoutSeconds: 30,
+    maxRecorded: undefined
   })
 })
 

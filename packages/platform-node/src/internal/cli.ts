@@ -261,13 +261,18 @@ const serveMessage = (error: HttpServerError.ServeError, settings: Settings): st
     : `cannot listen on ${where}${code === undefined ? "" : ` (${code})`}`
 }
 
+/** How many of each recording (events, webhooks, requests) the command keeps: what its console shows. */
+export const maxRecorded = 10_000
+
 /** Serves until interrupted, printing the banner, then each event and webhook as it happens. */
 const serve = (settings: Settings): Effect.Effect<void, UsageError> =>
   Effect.scoped(Effect.gen(function*() {
     const emulator = yield* PusherTest.make({
       appId: settings.appId,
       key: settings.key,
-      secret: Redacted.value(settings.secret)
+      secret: Redacted.value(settings.secret),
+      // A server left running for hours: its recordings keep the newest entries, not all of them.
+      maxRecorded
     }).pipe(Effect.mapError((error) => new UsageError({ message: configMessage(error) })))
     const served = yield* NodePusherTest.serveService(emulator, {
       port: settings.port,

@@ -23,6 +23,8 @@ export interface Settings extends EmulatorEvents.Settings {
   /** Real sockets: the activity timeout announced and the wait for `pusher:pong` (seconds). */
   readonly activityTimeoutSeconds: number
   readonly pongTimeoutSeconds: number
+  /** How many entries each recording keeps (the newest), or every one until `reset`. */
+  readonly maxRecorded: number | undefined
 }
 
 /**
@@ -84,10 +86,10 @@ export const make = (
         sign: signer.sign,
         state,
         faults,
-        events: new Log(),
-        webhooks: new Log(),
-        terminations: new Log(),
-        requests: new Log(),
+        events: new Log(settings.maxRecorded),
+        webhooks: new Log(settings.maxRecorded),
+        terminations: new Log(settings.maxRecorded),
+        requests: new Log(settings.maxRecorded),
         outlets: new Map(),
         changed: new Signal()
       }

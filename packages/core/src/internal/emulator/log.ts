@@ -15,24 +15,29 @@ export interface Batch<A> {
 /**
  * An append-only record that fibers can wait on: `take` hands each entry to one taker, `stream` replays
  * the entries since the last `clear` and then follows new ones. Waiting is callback based, so nothing is
- * missed between reading the record and starting to wait (the runtime runs one fiber at a time).
+ * missed between reading the record and starting to wait (the runtime runs one fiber at a time). With a
+ * `limit`, only the newest `limit` entries are kept: older ones leave as new ones come, as `clear` drops them.
  *
  * @internal
  */
 export class Log<A> {
   private entries: Array<A> = []
   private taken: Array<boolean> = []
-  /** Absolute position of `entries[0]`: `clear` moves it forward so running streams skip what was dropped. */
+  /** Index in `entries` of the oldest entry kept: the ones before it are dropped, removed in bulk later. */
+  private head = 0
+  /** Absolute position of `entries[head]`: dropping moves it forward so running streams skip what went. */
   private base = 0
   private readonly waiters = new Set<() => boolean>()
 
+  constructor(private readonly limit: number = Number.POSITIVE_INFINITY) {}
+
   get all(): ReadonlyArray<A> {
-    return this.entries.slice()
+    return this.entries.slice(this.head)
   }
 
   /** The last `count` entries (fewer if there are fewer), oldest first. */
   last(count: number): ReadonlyArray<A> {
-    return this.entries.slice(Math.max(0, this.entries.length - count))
+    return this.entries.slice(Math.max(this.head, this.entries.length - count))
   }
 
   /** How many fibers are waiting for an entry (a closed console must leave none behind). */
@@ -43,19 +48,34 @@ export class Log<A> {
   append(entry: A): void {
     this.entries.push(entry)
     this.taken.push(false)
+    if (this.entries.length - this.head > this.limit) this.dropOldest()
     for (const waiter of Array.from(this.waiters)) {
       if (waiter()) this.waiters.delete(waiter)
     }
   }
 
+  // One entry leaves; the array is cut once half of it is dropped entries, so appending stays O(1) amortized
+  // and a log holds at most twice its limit (plus 1,024) in memory.
+  private dropOldest(): void {
+    this.head++
+    this.base++
+    if (this.head >= 1024 && this.head * 2 >= this.entries.length) {
+      this.entries.splice(0, this.head)
+      this.taken.splice(0, this.head)
+      this.head = 0
+    }
+  }
+
   clear(): void {
-    this.base += this.entries.length
+    this.base = this.end
     this.entries = []
     this.taken = []
+    this.head = 0
   }
 
   private takeNow(predicate: (a: A) => boolean): Option.Option<A> {
-    for (const [i, entry] of this.entries.entries()) {
+    for (let i = this.head; i < this.entries.length; i++) {
+      const entry = this.entries[i]!
       if (!this.taken[i] && predicate(entry)) {
         this.taken[i] = true
         return Option.some(entry)
@@ -90,8 +110,8 @@ export class Log<A> {
     return Effect.async<readonly [A, number]>((resume) => {
       const ready = (): boolean => {
         const from = Math.max(position, this.base)
-        const entry = this.entries[from - this.base]
-        if (entry === undefined) return false
+        if (from >= this.end) return false
+        const entry = this.entries[this.head + from - this.base]!
         resume(Effect.succeed([entry, from + 1] as const))
         return true
       }
@@ -116,7 +136,7 @@ export class Log<A> {
           const from = Math.max(at, this.base)
           if (from >= end) return false
           const start = Math.max(from, end - keep)
-          const entries = this.entries.slice(start - this.base)
+          const entries = this.entries.slice(this.head + start - this.base)
           resume(Effect.succeed(Option.some([{ skipped: start - from, entries }, end] as const)))
           return true
         }
@@ -130,7 +150,7 @@ export class Log<A> {
 
   /** The absolute position the next entry will have. */
   get end(): number {
-    return this.base + this.entries.length
+    return this.base + this.entries.length - this.head
   }
 
   /** The entries from an absolute position on (skipping what `clear` dropped), without end. */
