@@ -32,13 +32,11 @@ export const readBag = <K extends string>(
 }
 
 /** Two spellings of one setting given together fail, naming both; never one silently preferred. */
-const sameSettingError = (options: Snapshot): Either.Either<void, ConfigError.ConfigError> => {
+const sameSettingError = (options: Snapshot): ConfigError.ConfigError | undefined => {
   for (const [first, second, rule] of Rules.sameSetting) {
-    if (options[first] !== undefined && options[second] !== undefined) {
-      return Either.left(invalid(first, `and ${second} ${rule}`))
-    }
+    if (options[first] !== undefined && options[second] !== undefined) return invalid(first, `and ${second} ${rule}`)
   }
-  return Either.void
+  return undefined
 }
 
 /** The scheme, from whichever of `scheme`, `useTLS` or `encrypted` was given (at most one, see `sameSettingError`). */
@@ -85,7 +83,7 @@ export const validate = (input: unknown): Either.Either<Service, ConfigError.Con
   if (Either.isLeft(read)) return Either.left(read.left)
   const options = read.right
   const same = sameSettingError(options)
-  if (Either.isLeft(same)) return Either.left(same.left)
+  if (same !== undefined) return Either.left(same)
   const appId = named("appId", Rules.appId(options.appId))
   if (Either.isLeft(appId)) return Either.left(appId.left)
   const key = named("key", Rules.key(options.key))
