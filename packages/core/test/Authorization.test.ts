@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Layer from "effect/Layer"
 import * as ParseResult from "effect/ParseResult"
+import * as SchemaAST from "effect/SchemaAST"
 import * as fc from "fast-check"
 import PusherNode from "pusher"
 import { channelSignature } from "./utils/channelSignature.js"
@@ -84,6 +85,11 @@ describe("authorizeChannel", () => {
   it("needs a master key for an encrypted channel", () => {
     const result = run(Pusher.authorizeChannel("1.2", "private-encrypted-a"))
     expect(Either.isLeft(result) && result.left._tag).toBe("EncryptionError")
+  })
+
+  it("checks presence and user data by decoding, which validates: both schemas are their own type side", () => {
+    expect(SchemaAST.typeAST(Pusher.PresenceData.ast)).toBe(Pusher.PresenceData.ast)
+    expect(SchemaAST.typeAST(Pusher.UserData.ast)).toBe(Pusher.UserData.ast)
   })
 
   it("accepts exactly the presence data that the PresenceData schema accepts, within 1 KB of JSON", () => {

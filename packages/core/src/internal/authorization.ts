@@ -46,8 +46,11 @@ export const UserData = /* @__PURE__ */ Schema.Struct({
 }, anyOtherKey)
 
 const strictOptions = { onExcessProperty: "error", errors: "first" } as const
-const validatePresenceData = ParseResult.validateEither(PresenceData, strictOptions)
-const validateUserData = /* @__PURE__ */ ParseResult.validateEither(UserData, strictOptions)
+// Both schemas are their own type side (no transformation: `SchemaAST.typeAST` returns the same AST), so
+// decoding is validating; `decodeUnknownEither` is the parser the Worker loads anyway (check:size +15 169 →
+// +15 157 bytes gzipped over the baseline, with `validateEither` no longer loaded).
+const validatePresenceData = ParseResult.decodeUnknownEither(PresenceData, strictOptions)
+const validateUserData = /* @__PURE__ */ ParseResult.decodeUnknownEither(UserData, strictOptions)
 
 const isPlainRecord = (u: unknown): u is Record<string, unknown> => {
   if (typeof u !== "object" || u === null) return false

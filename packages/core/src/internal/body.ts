@@ -6,6 +6,8 @@
 import * as Headers from "@effect-pusher/protocol/Headers"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as Channel from "effect/Channel"
+import type * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -85,17 +87,22 @@ export const collect = <E, R>(
   stream: Stream.Stream<Uint8Array, E, R>,
   limit: number
 ): Effect.Effect<Collected, E, R> => {
-  const initial: Collected = { chunks: [], size: 0 }
-  return Stream.runFoldWhile(
-    stream,
-    initial,
-    (collected) => collected.size <= limit,
-    (collected, chunk) => {
-      collected.chunks.push(chunk)
-      collected.size += chunk.length
-      return collected
-    }
-  )
+  const collected: Collected = { chunks: [], size: 0 }
+  // A reader of our own instead of `Stream.runFoldWhile`, whose Sink (folding a chunk, handing back its
+  // leftovers) a Worker would load for this one use: check:size +15 470 → +15 410 bytes gzipped over the baseline.
+  const reader: Channel.Channel<never, Chunk.Chunk<Uint8Array>, E, E, Collected, unknown> = Channel.readWithCause({
+    onInput: (input: Chunk.Chunk<Uint8Array>) => {
+      for (const chunk of input) {
+        collected.chunks.push(chunk)
+        collected.size += chunk.length
+        if (collected.size > limit) return Channel.succeed(collected)
+      }
+      return reader
+    },
+    onFailure: Channel.failCause,
+    onDone: () => Channel.succeed(collected)
+  })
+  return Channel.runDrain(Channel.pipeTo(Stream.toChannel(stream), reader))
 }
 
 /**

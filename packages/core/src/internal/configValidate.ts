@@ -32,13 +32,11 @@ export const readBag = <K extends string>(
 }
 
 /** Two spellings of one setting given together fail, naming both; never one silently preferred. */
-const sameSettingError = (options: Snapshot): Either.Either<void, ConfigError.ConfigError> => {
+const sameSettingError = (options: Snapshot): ConfigError.ConfigError | undefined => {
   for (const [first, second, rule] of Rules.sameSetting) {
-    if (options[first] !== undefined && options[second] !== undefined) {
-      return Either.left(invalid(first, `and ${second} ${rule}`))
-    }
+    if (options[first] !== undefined && options[second] !== undefined) return invalid(first, `and ${second} ${rule}`)
   }
-  return Either.void
+  return undefined
 }
 
 /** The scheme, from whichever of `scheme`, `useTLS` or `encrypted` was given (at most one, see `sameSettingError`). */
@@ -60,79 +58,107 @@ const readTokens = (value: unknown): Either.Either<ReadonlyArray<Token>, ConfigE
   } catch {
     return Either.left(invalid("webhookTokens", "could not be read (it threw while being read)"))
   }
-  return Either.all(entries.map((entry, i) => {
+  const tokens: Array<Token> = []
+  for (let i = 0; i < entries.length; i++) {
     const field = `webhookTokens[${i}]`
-    return Either.flatMap(readBag(field, entry, Rules.tokenKeys), (token) =>
-      Either.all({
-        key: named(`${field}.key`, Rules.key(token.key)),
-        secret: named(`${field}.secret`, Rules.secret(token.secret))
-      }))
-  }))
+    const token = readBag(field, entries[i], Rules.tokenKeys)
+    if (Either.isLeft(token)) return Either.left(token.left)
+    const key = named(`${field}.key`, Rules.key(token.right.key))
+    if (Either.isLeft(key)) return Either.left(key.left)
+    const secret = named(`${field}.secret`, Rules.secret(token.right.secret))
+    if (Either.isLeft(secret)) return Either.left(secret.left)
+    tokens.push({ key: key.right, secret: secret.right })
+  }
+  return Either.right(tokens)
 }
 
-/** @internal Untyped callers may pass anything: the bag is read once, every rule then works on that snapshot. */
-/** @internal */
-export const validate = (input: unknown): Either.Either<Service, ConfigError.ConfigError> =>
-  Either.gen(function*() {
-    const options = yield* readBag("", input, Rules.optionKeys)
-    yield* sameSettingError(options)
-    const appId = yield* named("appId", Rules.appId(options.appId))
-    const key = yield* named("key", Rules.key(options.key))
-    const secret = yield* named("secret", Rules.secret(options.secret))
-    if (options.host !== undefined && options.cluster !== undefined) {
-      return yield* Either.left(invalid("host", `and cluster ${Rules.hostAndCluster}`))
-    }
-    const place = options.cluster !== undefined
-      ? { host: `api-${yield* named("cluster", Rules.cluster(options.cluster))}.pusher.com`, port: undefined }
-      : options.host !== undefined
-      ? yield* named("host", Rules.hostParts(options.host))
-      : { host: Rules.defaultHost, port: undefined }
-    const host = place.host
-    const scheme = yield* schemeOf(options)
-    const defaultPort = scheme === "https" ? 443 : 80
-    const given = options.port === undefined ? undefined : yield* named("port", Rules.port(options.port))
-    if (given !== undefined && place.port !== undefined && given !== place.port) {
-      return yield* Either.left(
-        invalid("port", `${given} and the port in host (${place.port}) differ: give the port once`)
-      )
-    }
-    const port = given ?? place.port ?? defaultPort
-    const timeout = yield* named("timeout", Rules.timeout(options.timeout ?? Rules.defaultTimeout))
-    const maxPayloadBytes = yield* named(
-      "maxPayloadBytes",
-      Rules.maxPayloadBytes(options.maxPayloadBytes ?? Rules.defaultMaxPayloadBytes)
+/**
+ * @internal Untyped callers may pass anything: the bag is read once, every rule then works on that snapshot.
+ * Each field in turn, the first failure returned: plain early returns rather than `Either.gen` and
+ * `Either.all`, which every Worker would load for this one function (check:size +15 410 → +15 335 bytes
+ * gzipped over the baseline).
+ */
+export const validate = (input: unknown): Either.Either<Service, ConfigError.ConfigError> => {
+  const read = readBag("", input, Rules.optionKeys)
+  if (Either.isLeft(read)) return Either.left(read.left)
+  const options = read.right
+  const same = sameSettingError(options)
+  if (same !== undefined) return Either.left(same)
+  const appId = named("appId", Rules.appId(options.appId))
+  if (Either.isLeft(appId)) return Either.left(appId.left)
+  const key = named("key", Rules.key(options.key))
+  if (Either.isLeft(key)) return Either.left(key.left)
+  const secret = named("secret", Rules.secret(options.secret))
+  if (Either.isLeft(secret)) return Either.left(secret.left)
+  if (options.host !== undefined && options.cluster !== undefined) {
+    return Either.left(invalid("host", `and cluster ${Rules.hostAndCluster}`))
+  }
+  const place = options.cluster !== undefined
+    ? Either.map(named("cluster", Rules.cluster(options.cluster)), (cluster) => ({
+      host: `api-${cluster}.pusher.com`,
+      port: undefined
+    }))
+    : options.host !== undefined
+    ? named("host", Rules.hostParts(options.host))
+    : Either.right({ host: Rules.defaultHost, port: undefined })
+  if (Either.isLeft(place)) return Either.left(place.left)
+  const host = place.right.host
+  const scheme = schemeOf(options)
+  if (Either.isLeft(scheme)) return Either.left(scheme.left)
+  const defaultPort = scheme.right === "https" ? 443 : 80
+  const given = options.port === undefined ? Either.right(undefined) : named("port", Rules.port(options.port))
+  if (Either.isLeft(given)) return Either.left(given.left)
+  if (given.right !== undefined && place.right.port !== undefined && given.right !== place.right.port) {
+    return Either.left(
+      invalid("port", `${given.right} and the port in host (${place.right.port}) differ: give the port once`)
     )
-    const maxEventsPerBatch = yield* named(
-      "maxEventsPerBatch",
-      Rules.positiveInteger(options.maxEventsPerBatch ?? Rules.defaultMaxEventsPerBatch)
-    )
-    const maxWatchlistSize = yield* named(
-      "maxWatchlistSize",
-      Rules.positiveInteger(options.maxWatchlistSize ?? Rules.defaultMaxWatchlistSize)
-    )
-    const encryptionMasterKey = options.encryptionMasterKeyBase64 !== undefined
-      ? Option.some(yield* named("encryptionMasterKeyBase64", Rules.masterKey(options.encryptionMasterKeyBase64)))
-      : options.encryptionMasterKey !== undefined
-      ? Option.some(yield* named("encryptionMasterKey", Rules.rawMasterKey(options.encryptionMasterKey)))
-      : Option.none()
-    const webhookTokens = options.webhookTokens === undefined ? [] : yield* readTokens(options.webhookTokens)
-    return {
-      appId,
-      key,
-      secret,
-      scheme,
+  }
+  const port = given.right ?? place.right.port ?? defaultPort
+  const timeout = named("timeout", Rules.timeout(options.timeout ?? Rules.defaultTimeout))
+  if (Either.isLeft(timeout)) return Either.left(timeout.left)
+  const maxPayloadBytes = named(
+    "maxPayloadBytes",
+    Rules.maxPayloadBytes(options.maxPayloadBytes ?? Rules.defaultMaxPayloadBytes)
+  )
+  if (Either.isLeft(maxPayloadBytes)) return Either.left(maxPayloadBytes.left)
+  const maxEventsPerBatch = named(
+    "maxEventsPerBatch",
+    Rules.positiveInteger(options.maxEventsPerBatch ?? Rules.defaultMaxEventsPerBatch)
+  )
+  if (Either.isLeft(maxEventsPerBatch)) return Either.left(maxEventsPerBatch.left)
+  const maxWatchlistSize = named(
+    "maxWatchlistSize",
+    Rules.positiveInteger(options.maxWatchlistSize ?? Rules.defaultMaxWatchlistSize)
+  )
+  if (Either.isLeft(maxWatchlistSize)) return Either.left(maxWatchlistSize.left)
+  const encryptionMasterKey = options.encryptionMasterKeyBase64 !== undefined
+    ? Either.map(named("encryptionMasterKeyBase64", Rules.masterKey(options.encryptionMasterKeyBase64)), Option.some)
+    : options.encryptionMasterKey !== undefined
+    ? Either.map(named("encryptionMasterKey", Rules.rawMasterKey(options.encryptionMasterKey)), Option.some)
+    : Either.right(Option.none())
+  if (Either.isLeft(encryptionMasterKey)) return Either.left(encryptionMasterKey.left)
+  const webhookTokens = options.webhookTokens === undefined ? Either.right([]) : readTokens(options.webhookTokens)
+  if (Either.isLeft(webhookTokens)) return Either.left(webhookTokens.left)
+  const base = `${scheme.right}://${host}`
+  return Either.right(
+    {
+      appId: appId.right,
+      key: key.right,
+      secret: secret.right,
+      scheme: scheme.right,
       host,
       port,
-      baseUrl: port === defaultPort ? `${scheme}://${host}` : `${scheme}://${host}:${port}`,
-      pathPrefix: `/apps/${appId}`,
-      timeout,
-      encryptionMasterKey,
-      maxPayloadBytes,
-      maxEventsPerBatch,
-      maxWatchlistSize,
-      webhookTokens
+      baseUrl: port === defaultPort ? base : `${base}:${port}`,
+      pathPrefix: `/apps/${appId.right}`,
+      timeout: timeout.right,
+      encryptionMasterKey: encryptionMasterKey.right,
+      maxPayloadBytes: maxPayloadBytes.right,
+      maxEventsPerBatch: maxEventsPerBatch.right,
+      maxWatchlistSize: maxWatchlistSize.right,
+      webhookTokens: webhookTokens.right
     } satisfies Service
-  })
+  )
+}
 
 // What the URL sets cannot be given beside it.
 const fromUrlOnly: ReadonlyArray<Rules.Key> = [
