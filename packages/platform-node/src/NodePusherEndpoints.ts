@@ -18,6 +18,7 @@ import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
@@ -138,10 +139,12 @@ export const toHandler = <E, R, LE>(
   const runtime = ManagedRuntime.make(layer)
   let ready: Promise<Handler | undefined> | undefined
   const handler: Handler = (request, response) => {
-    ready ??= runtime.runPromise(makeHandler(app, options)).catch((cause: unknown) => {
-      // The layer failed to build (a configuration error, ...): say why, and try again on the next request.
+    ready ??= runtime.runPromiseExit(makeHandler(app, options)).then((exit) => {
+      if (Exit.isSuccess(exit)) return exit.value
+      // The layer failed to build (a configuration error, ...): say why, and try again on the next request. The
+      // cause goes to the logger as a cause (its message, readable), not as a FiberFailure dumped as JSON.
       ready = undefined
-      Effect.runFork(Effect.logError("NodePusherEndpoints: the layer could not be built", cause))
+      Effect.runFork(Effect.logError("NodePusherEndpoints: the layer could not be built", exit.cause))
       return undefined
     })
     ready.then((handle) => {

@@ -96,7 +96,11 @@ describe("NodePusherEndpoints.toHandler on node:http", () => {
     await broken.dispose()
     const lines = log.mock.calls.map((args) => args.map(String).join(" "))
     log.mockRestore()
-    expect(lines.filter((line) => line.includes("level=ERROR") && line.includes("the layer could not be built")))
-      .toHaveLength(1)
+    const errors = lines.filter((line) => line.includes("level=ERROR") && line.includes("the layer could not be built"))
+    expect(errors).toHaveLength(1)
+    // One readable line naming the option, not a FiberFailure dumped as JSON.
+    expect(errors[0]).toContain("secret")
+    expect(errors[0]).not.toContain("FiberFailure")
+    expect(errors[0]!.split("\n")).toHaveLength(1)
   })
 })
