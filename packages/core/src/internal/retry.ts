@@ -21,17 +21,17 @@ export const policyOf = (context: Context.Context<never>): PusherRetry.Installed
   return installed?.[TypeId] === TypeId ? installed : undefined
 }
 
-/** @internal The policy under which a write may be retried: only one that opted in for writes. */
-export const writePolicyOf = (context: Context.Context<never>): PusherRetry.Installed | undefined => {
-  const installed = policyOf(context)
-  return installed?.policy.writes === true ? installed : undefined
-}
-
 /** Whether `installed` retries a call: there is one, and the call is a read or the policy opted in for writes. */
 const retries = (
   installed: PusherRetry.Installed | undefined,
   write: boolean
 ): installed is PusherRetry.Installed => installed !== undefined && (!write || installed.policy.writes === true)
+
+/** @internal The policy under which a write may be retried: only one that opted in for writes. */
+export const writePolicyOf = (context: Context.Context<never>): PusherRetry.Installed | undefined => {
+  const installed = policyOf(context)
+  return retries(installed, true) ? installed : undefined
+}
 
 /**
  * Runs `attempt` under `installed` (once when there is none, or when it is a write and the policy did not opt
@@ -85,14 +85,8 @@ export const send = <A>(
   if (!retries(policy, write)) {
     return Client.send(requestContext, method, path, params, body, decode)
   }
-  // `retrying`'s timer bounds every attempt, none of which can outlast it: no timer per attempt.
+  // The loop's timer bounds every attempt, none of which can outlast it: no timer per attempt.
   const attempt = Client.send(requestContext, method, path, params, body, decode, false)
   const timeout = requestContext.config.timeout
-  return retrying(
-    policy,
-    write,
-    timeout,
-    (attempts) => timeoutError(method, path, timeout, attempts),
-    attempt
-  )
+  return policy.run(timeout, (attempts) => timeoutError(method, path, timeout, attempts), attempt)
 }
