@@ -1,0 +1,355 @@
+/**
+ * Decoding what pusher-js posts to a channel authorization or user authentication endpoint, so that an
+ * endpoint is one line: `AuthRequest.authorizeChannel({ headers, body })`.
+ *
+ * pusher-js posts `application/x-www-form-urlencoded` bodies (`socket_id=…&channel_name=…`, or only
+ * `socket_id` for user sign-in); custom authorizers often post the same fields as JSON. Both are accepted,
+ * as is a body a framework has already parsed into an object. A missing, repeated or malformed field is a
+ * `ValidationError` naming it; nothing throws.
+ *
+ * @since 0.1.0
+ */
+import * as Encoding from "@effect-pusher/protocol/Encoding"
+import type * as Failure from "@effect-pusher/protocol/Failure"
+import * as Headers from "@effect-pusher/protocol/Headers"
+import * as Json from "@effect-pusher/protocol/Json"
+import * as Limits from "@effect-pusher/protocol/Limits"
+import * as Names from "@effect-pusher/protocol/Names"
+import * as HttpServerRequest from "effect/http/HttpServerRequest"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+import * as Body from "./internal/body.js"
+import * as Issue from "./internal/issue.js"
+import * as Operation from "./internal/operation.js"
+import { invalid } from "./internal/validation.js"
+import * as Pusher from "./Pusher.js"
+import type * as PusherConfig from "./PusherConfig.js"
+import type { EncryptionError } from "./PusherError.js"
+import { ValidationError } from "./PusherError.js"
+
+// A Schema filter answers `true` or the message; the rule of a protocol failure is that message.
+const ruleOf = (failure: Failure.Failure | undefined): true | string => failure === undefined ? true : failure.rule
+
+/**
+ * A socket id as Channels issues it: `1234.5678`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SocketId = Schema.String.pipe(
+  Schema.filter((s) => ruleOf(Names.checkSocketId("socket_id", s))),
+  Schema.annotations({ identifier: "SocketId" })
+)
+
+/**
+ * A channel name: 1-200 characters of `A-Z a-z 0-9 _ - = @ , . ;`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChannelName = Schema.String.pipe(
+  Schema.filter((s) => ruleOf(Names.checkChannel("channel_name", s))),
+  Schema.annotations({ identifier: "ChannelName" })
+)
+
+/**
+ * The fields of a channel authorization request: `socket_id` and `channel_name` on the wire.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChannelAuthRequest = Schema.Struct({
+  socketId: Schema.propertySignature(SocketId).pipe(Schema.fromKey("socket_id")),
+  channelName: Schema.propertySignature(ChannelName).pipe(Schema.fromKey("channel_name"))
+})
+
+/**
+ * A decoded channel authorization request: the `socketId` and `channelName` that pusher-js posted.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChannelAuthRequest extends Schema.Schema.Type<typeof ChannelAuthRequest> {}
+
+/**
+ * The fields of a user authentication (sign-in) request: `socket_id` on the wire.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const UserAuthRequest = Schema.Struct({
+  socketId: Schema.propertySignature(SocketId).pipe(Schema.fromKey("socket_id"))
+})
+
+/**
+ * A decoded user authentication (sign-in) request: the `socketId` that pusher-js posted.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface UserAuthRequest extends Schema.Schema.Type<typeof UserAuthRequest> {}
+
+/**
+ * A request as an endpoint sees it. `body` is the raw body (text or bytes), or what a framework has already
+ * parsed it into (`URLSearchParams` or a plain object); `headers` (any case) give the `Content-Type` of a
+ * raw body, and may be omitted, in which case the body's form is recognized from its first character.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthHttpRequest {
+  readonly headers?:
+    | globalThis.Headers
+    | Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
+    | undefined
+  readonly body: string | Uint8Array | URLSearchParams | Readonly<Record<string, unknown>>
+}
+
+const contentTypeOf = (headers: AuthHttpRequest["headers"]): string | undefined => {
+  if (headers === undefined) return undefined
+  const value = Headers.lookup(headers, "content-type")
+  return typeof value === "string" ? value : value?.[0]
+}
+
+/**
+ * What the caller passed, each part read once: a form's fields as pairs, a parsed body's own fields copied,
+ * and the `Content-Type` only for a raw body, the only kind it says anything about.
+ */
+type Snapshot =
+  | { readonly _tag: "NotARequest" }
+  | { readonly _tag: "Raw"; readonly body: string | Uint8Array; readonly contentType: string | undefined }
+  | { readonly _tag: "Form"; readonly pairs: ReadonlyArray<readonly [string, string]> }
+  | { readonly _tag: "Parsed"; readonly body: unknown }
+
+const read = (request: AuthHttpRequest): Snapshot => {
+  if (typeof request !== "object" || request === null) return { _tag: "NotARequest" }
+  const body: unknown = request.body
+  if (body instanceof URLSearchParams) return { _tag: "Form", pairs: Array.from(body) }
+  if (typeof body === "string" || body instanceof Uint8Array) {
+    return { _tag: "Raw", body, contentType: contentTypeOf(request.headers) }
+  }
+  return { _tag: "Parsed", body: Json.isRecord(body) ? { ...body } : body }
+}
+
+const fromPairs = (
+  pairs: Iterable<readonly [string, string]>
+): Either.Either<Record<string, unknown>, ValidationError> => {
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of pairs) {
+    // The name is the caller's: a 10 MB one must not come back whole in the error.
+    if (Object.prototype.hasOwnProperty.call(out, name)) return invalid(Limits.excerpt(name), "must be given once")
+    out[name] = value
+  }
+  return Either.right(out)
+}
+
+/** A raw body's fields, as its `Content-Type` (or, without one, its first character) says. */
+const fromRaw = (raw: string | Uint8Array, contentType: string | undefined) => {
+  const body = typeof raw === "string" ? raw : Encoding.utf8DecodeStrict(raw)
+  if (body === undefined) return invalid("body", "must be UTF-8")
+  const mediaType = contentType === undefined ? undefined : Headers.mediaType(contentType)
+  const json = mediaType === undefined || mediaType === ""
+    ? body.trimStart().startsWith("{")
+    : mediaType === "application/json"
+    ? true
+    : mediaType === "application/x-www-form-urlencoded"
+    ? false
+    : undefined
+  if (json === undefined) {
+    return invalid("Content-Type", "must be application/x-www-form-urlencoded or application/json")
+  }
+  if (!json) return fromPairs(new URLSearchParams(body))
+  const parsed = Json.parseOrUndefined(body)
+  if (parsed === undefined) return invalid("body", "must be a JSON object (it is not JSON)")
+  return Json.isRecord(parsed) ? Either.right(parsed) : invalid("body", "must be a JSON object with socket_id")
+}
+
+/** The body's fields, from whichever form it came in. */
+const fieldsOf = (snapshot: Snapshot): Either.Either<Record<string, unknown>, ValidationError> => {
+  switch (snapshot._tag) {
+    case "NotARequest":
+      return invalid("request", "must be { headers, body }")
+    case "Form":
+      return fromPairs(snapshot.pairs)
+    case "Raw":
+      return fromRaw(snapshot.body, snapshot.contentType)
+    case "Parsed":
+      return Json.isRecord(snapshot.body)
+        ? Either.right(snapshot.body)
+        : invalid("body", "must be a form or JSON object with socket_id")
+  }
+}
+
+const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
+  const decode = ParseResult.decodeUnknownEither(schema, { errors: "first" })
+  return (snapshot: Snapshot): Either.Either<A, ValidationError> =>
+    Either.flatMap(fieldsOf(snapshot), (fields) =>
+      Either.mapLeft(decode(fields), (issue) => {
+        const leaf = Issue.firstLeaf(issue)
+        return new ValidationError({ field: leaf.path === "" ? "body" : leaf.path, rule: leaf.message })
+      }))
+}
+
+const decodeChannelEither = decoder(ChannelAuthRequest)
+const decodeUserEither = decoder(UserAuthRequest)
+
+/**
+ * Runs `body` on the decoded request: only reading the request is guarded (an untyped caller's getter or
+ * proxy can throw), decoding and what follows are ours.
+ */
+const withDecoded = <A, B, E, R>(
+  name: string,
+  request: AuthHttpRequest,
+  decode: (snapshot: Snapshot) => Either.Either<A, ValidationError>,
+  body: (decoded: A) => Effect.Effect<B, E, R>
+): Effect.Effect<B, E | ValidationError, R> =>
+  Operation.operation(
+    name,
+    () => read(request),
+    Operation.unreadableInput,
+    (snapshot): Effect.Effect<B, E | ValidationError, R> =>
+      Either.match(decode(snapshot), { onLeft: Effect.fail, onRight: body })
+  )
+
+/**
+ * Decodes a channel authorization request (`socket_id`, `channel_name`).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeChannel = (request: AuthHttpRequest): Effect.Effect<ChannelAuthRequest, ValidationError> =>
+  withDecoded("AuthRequest.decodeChannel", request, decodeChannelEither, Effect.succeed)
+
+/**
+ * Decodes a user authentication request (`socket_id`).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeUser = (request: AuthHttpRequest): Effect.Effect<UserAuthRequest, ValidationError> =>
+  withDecoded("AuthRequest.decodeUser", request, decodeUserEither, Effect.succeed)
+
+/**
+ * Decodes a channel authorization request and authorizes it. A presence channel takes `presenceData`: give
+ * it directly, or as a function of the decoded request (typically looking up the session's user); without
+ * it (or when the function answers `undefined`) the member is the user signed in with `authenticateUser`.
+ *
+ * @example
+ * ```ts
+ * import { AuthRequest, PusherConfig } from "@effect-pusher/core"
+ * import { Effect } from "effect"
+ *
+ * // What pusher-js posts to the authorization endpoint, as any HTTP framework hands it over.
+ * const request = {
+ *   headers: { "content-type": "application/x-www-form-urlencoded" },
+ *   body: "socket_id=1234.5678&channel_name=presence-room"
+ * }
+ *
+ * // On a presence channel, say who the member is (typically from the session).
+ * const program = AuthRequest.authorizeChannel(request, () => Effect.succeed({ user_id: "ada" }))
+ *
+ * Effect.runPromise(
+ *   Effect.provide(program, PusherConfig.layer({ appId: "123456", key: "app-key", secret: "app-secret" }))
+ * ).then((answer) => console.log(JSON.stringify(answer))) // the JSON body to answer pusher-js with
+ * ```
+ *
+ * @since 0.1.0
+ * @category authorization
+ */
+export const authorizeChannel = <E = never, R = never>(
+  request: AuthHttpRequest,
+  presenceData?:
+    | Pusher.PresenceData
+    | ((request: ChannelAuthRequest) => Effect.Effect<Pusher.PresenceData | undefined, E, R>)
+): Effect.Effect<
+  Pusher.ChannelAuthorization,
+  ValidationError | EncryptionError | E,
+  PusherConfig.PusherConfig | R
+> =>
+  withDecoded("AuthRequest.authorizeChannel", request, decodeChannelEither, (decoded) => {
+    const { channelName, socketId } = decoded
+    if (typeof presenceData !== "function") return Pusher.authorizeChannel(socketId, channelName, presenceData)
+    // Only presence channels carry presence data; the lookup is skipped for the others.
+    if (!Names.isPresence(channelName)) return Pusher.authorizeChannel(socketId, channelName)
+    return Effect.flatMap(presenceData(decoded), (data) => Pusher.authorizeChannel(socketId, channelName, data))
+  })
+
+/**
+ * Decodes a user authentication request and signs the user in, given directly or as a function of the
+ * decoded request.
+ *
+ * @since 0.1.0
+ * @category authorization
+ */
+export const authenticateUser = <E = never, R = never>(
+  request: AuthHttpRequest,
+  user: Pusher.UserData | ((request: UserAuthRequest) => Effect.Effect<Pusher.UserData, E, R>)
+): Effect.Effect<Pusher.UserAuthentication, ValidationError | E, PusherConfig.PusherConfig | R> =>
+  withDecoded("AuthRequest.authenticateUser", request, decodeUserEither, (decoded) => {
+    if (typeof user !== "function") return Pusher.authenticateUser(decoded.socketId, user)
+    return Effect.flatMap(user(decoded), (data) => Pusher.authenticateUser(decoded.socketId, data))
+  })
+
+/**
+ * The current `@effect/platform` server request as an {@link AuthHttpRequest}; a body that cannot be read,
+ * or is over `Limits.defaultMaxAuthBodyBytes` (64 KiB, or the server's smaller `MaxBodySize`), is a
+ * `ValidationError` on `body`, and reading stops there.
+ *
+ * @example
+ * ```ts
+ * import { HttpApp, HttpRouter, HttpServerResponse } from "@effect/platform"
+ * import { AuthRequest, PusherConfig } from "@effect-pusher/core"
+ * import { Effect } from "effect"
+ *
+ * const app = HttpRouter.empty.pipe(
+ *   HttpRouter.post(
+ *     "/pusher/auth",
+ *     AuthRequest.fromServerRequest.pipe(
+ *       Effect.flatMap((request) => AuthRequest.authorizeChannel(request)),
+ *       Effect.flatMap((answer) => HttpServerResponse.json(answer)),
+ *       Effect.catchTag("ValidationError", (error) => HttpServerResponse.text(error.message, { status: 400 }))
+ *     )
+ *   )
+ * )
+ *
+ * // Serve `app` with any `@effect/platform` server; here it answers one request in memory.
+ * const { dispose, handler } = HttpApp.toWebHandlerLayer(
+ *   app,
+ *   PusherConfig.layer({ appId: "123456", key: "app-key", secret: "app-secret" })
+ * )
+ * handler(
+ *   new Request("http://localhost/pusher/auth", {
+ *     method: "POST",
+ *     headers: { "content-type": "application/x-www-form-urlencoded" },
+ *     body: "socket_id=1234.5678&channel_name=private-orders"
+ *   })
+ * )
+ *   .then((response) => response.json())
+ *   .then((body) => console.log(body)) // { auth: "app-key:…" }
+ *   .finally(dispose)
+ * ```
+ *
+ * @since 0.1.0
+ * @category platform
+ */
+export const fromServerRequest: Effect.Effect<AuthHttpRequest, ValidationError, HttpServerRequest.HttpServerRequest> =
+  Effect.flatMap(
+    HttpServerRequest.HttpServerRequest,
+    (request) =>
+      Body.underServerLimit(Limits.defaultMaxAuthBodyBytes).pipe(
+        Effect.flatMap((limit) => Body.read(request, limit)),
+        Effect.mapBoth({
+          onFailure: (error) =>
+            new ValidationError({
+              field: "body",
+              rule: Predicate.isTagged(error, "BodyTooLarge")
+                ? `must be at most ${error.limit} bytes`
+                : "could not be read"
+            }),
+          onSuccess: (body): AuthHttpRequest => ({ headers: request.headers, body })
+        })
+      )
+  )

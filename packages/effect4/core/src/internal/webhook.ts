@@ -1,0 +1,197 @@
+import type * as Failure from "@effect-pusher/protocol/Failure"
+import * as Json from "@effect-pusher/protocol/Json"
+import * as Names from "@effect-pusher/protocol/Names"
+import * as Protocol from "@effect-pusher/protocol/Webhook"
+import * as WebhookEvents from "@effect-pusher/protocol/WebhookEvents"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as PusherConfig from "../PusherConfig.js"
+import * as PusherCrypto from "../PusherCrypto.js"
+import { type ValidationError, WebhookError } from "../PusherError.js"
+import type {
+  ClientEvent,
+  InvalidPolicy,
+  VerifyOptions,
+  WebhookEvent,
+  WebhookPayload,
+  WebhookRequest
+} from "../Webhook.js"
+import { cipher } from "./cipher.js"
+import { decodeDuration } from "./duration.js"
+import * as Encryption from "./encryption.js"
+import * as Operation from "./operation.js"
+import * as Signing from "./signing.js"
+import { fail, toEither as toValidation } from "./validation.js"
+
+/** @internal */
+export const reject = (reason: WebhookError["reason"], description: string): WebhookError =>
+  new WebhookError({ reason, description })
+
+const toEither = <A>(result: Failure.Result<A, Protocol.WebhookFailure>): Either.Either<A, WebhookError> =>
+  result.ok ? Either.right(result.value) : Either.left(new WebhookError(result.error))
+
+/**
+ * Decodes a parsed body like `Webhook.WebhookPayload`, by the protocol's hand-rolled decoder. Only the
+ * envelope can fail (an event that does not match its kind is an `UnknownEvent`), and the protocol's
+ * failure names the field (`events[0].name: must be a string`).
+ *
+ * @internal
+ */
+export const decodePayload = (u: unknown): Either.Either<WebhookPayload, string> => {
+  const decoded = WebhookEvents.decodePayload(u)
+  return decoded.ok ? Either.right(decoded.value) : Either.left(`${decoded.error.field}: ${decoded.error.rule}`)
+}
+
+const isEncryptedClientEvent = (event: WebhookEvent): event is ClientEvent =>
+  event._tag === "ClientEvent" && Names.isEncrypted(event.channel)
+
+// The cipher is imported statically here, not on first use as for triggers (`Encryption.withEncryption`):
+// `Webhook.verify` stays synchronous, so `Effect.runSync` can run it.
+// Client events of encrypted channels carry `{nonce, ciphertext}`: their data is the plaintext, or they
+// become `UndecryptableClientEvent`s saying why.
+const decryptEvents = (
+  config: PusherConfig.Service,
+  crypto: PusherCrypto.Service,
+  events: ReadonlyArray<WebhookEvent>
+): ReadonlyArray<WebhookEvent> =>
+  events.some(isEncryptedClientEvent)
+    ? events.map((event): WebhookEvent => {
+      if (!isEncryptedClientEvent(event)) return event
+      const opened = Either.flatMap(
+        Encryption.masterKeyFor(config, event.channel),
+        (masterKey) => Encryption.open(cipher, crypto, masterKey, event.channel, event.data)
+      )
+      return Either.isRight(opened)
+        ? { ...event, data: opened.right }
+        : { ...event, _tag: "UndecryptableClientEvent", error: opened.left }
+    })
+    : events
+
+/** Everything of `verify` but the freshness check, on the snapshot. */
+const verifySync = (
+  config: PusherConfig.Service,
+  crypto: PusherCrypto.Service,
+  request: Protocol.RequestSnapshot
+): Either.Either<WebhookPayload, WebhookError> => {
+  const verifier = Signing.webhookVerifier(config, crypto)
+  return toEither(Protocol.authenticate(verifier, request)).pipe(
+    Either.flatMap((body) => toEither(Protocol.parseBody(body))),
+    Either.flatMap((json) => Either.mapLeft(decodePayload(json), (issue) => reject("InvalidBody", issue))),
+    Either.map((payload) => {
+      const events = decryptEvents(config, crypto, payload.events)
+      return events === payload.events ? payload : { ...payload, events }
+    })
+  )
+}
+
+/** @internal The keys of `Webhook.verify`'s options (and of the endpoints' verification). */
+export const verifyKeys: Json.KeyTable<"maxAge"> = {
+  accepted: ["maxAge"],
+  replacements: { maxAgeMs: "maxAge (a Duration: 300000 or \"5 minutes\")", tolerance: "maxAge" }
+}
+
+const receiveKeys: Json.KeyTable<"maxAge" | "onInvalid"> = {
+  accepted: ["maxAge", "onInvalid"],
+  replacements: verifyKeys.replacements
+}
+
+/** @internal `maxAge`, checked: a positive finite duration, or `undefined` when not set. */
+export const checkMaxAge = (value: unknown): Either.Either<Duration.Duration | undefined, ValidationError> => {
+  if (value === undefined) return Either.right(undefined)
+  const decoded = decodeDuration(value)
+  return Option.isSome(decoded) && Duration.isFinite(decoded.value) &&
+      Duration.greaterThan(decoded.value, Duration.zero)
+    ? Either.right(decoded.value)
+    : Either.left(fail("maxAge", "must be a positive finite duration (a number of milliseconds or \"5 minutes\")"))
+}
+
+/** @internal The checked options of `verify`, read once from the caller's bag. */
+export const readVerifyOptions = (options: unknown): Either.Either<Duration.Duration | undefined, ValidationError> =>
+  Either.flatMap(toValidation(Json.readOptions("options", options, verifyKeys)), (read) => checkMaxAge(read.maxAge))
+
+/** @internal The checked options of `receive`, read once from the caller's bag. */
+export interface ReceiveSnapshot {
+  readonly maxAge: Duration.Duration | undefined
+  readonly onInvalid: InvalidPolicy
+}
+
+/** @internal */
+export const readReceiveOptions = (options: unknown): Either.Either<ReceiveSnapshot, ValidationError> =>
+  Either.flatMap(
+    toValidation(Json.readOptions("options", options, receiveKeys)),
+    (read) =>
+      Either.flatMap(
+        checkMaxAge(read.maxAge),
+        (maxAge) => Either.map(checkInvalidPolicy(read.onInvalid, "fail"), (onInvalid) => ({ maxAge, onInvalid }))
+      )
+  )
+
+/** @internal `onInvalid`, checked: `"fail"` or `"drop"`, `fallback` when not set. */
+export const checkInvalidPolicy = (
+  value: unknown,
+  fallback: InvalidPolicy
+): Either.Either<InvalidPolicy, ValidationError> => {
+  const policy = value ?? fallback
+  return policy === "fail" || policy === "drop"
+    ? Either.right(policy)
+    : Either.left(fail("onInvalid", "must be \"fail\" or \"drop\""))
+}
+
+// The protocol's freshness rule against the `Clock`: too old, or dated too far ahead.
+const fresh = (payload: WebhookPayload, maxAge: Duration.Duration) =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const failure = Protocol.checkFresh(payload.timeMs, now, Duration.toMillis(maxAge))
+    return failure === undefined ? Effect.succeed(payload) : Effect.fail(new WebhookError(failure))
+  })
+
+// One operation for both entry points: the request (its three headers and body) is read once, and only
+// that reading can turn a throw into a `WebhookError`; options arrive read and checked.
+const run = <E>(
+  read: () => {
+    readonly request: Protocol.RequestSnapshot
+    readonly maxAge: Either.Either<Duration.Duration | undefined, E>
+  }
+): Effect.Effect<WebhookPayload, WebhookError | E, PusherConfig.PusherConfig> =>
+  Operation.operation(
+    "Webhook.verify",
+    read,
+    () => reject("InvalidBody", "the request could not be read"),
+    (snapshot, context): Effect.Effect<WebhookPayload, WebhookError | E> => {
+      if (Either.isLeft(snapshot.maxAge)) return Effect.fail(snapshot.maxAge.left)
+      const maxAge = snapshot.maxAge.right
+      const verified = verifySync(
+        Context.unsafeGet(context, PusherConfig.PusherConfig),
+        Context.get(context, PusherCrypto.PusherCrypto),
+        snapshot.request
+      )
+      if (Either.isLeft(verified)) return Effect.fail(verified.left)
+      return maxAge === undefined ? Effect.succeed(verified.right) : fresh(verified.right, maxAge)
+    }
+  )
+
+/**
+ * Verification with options already read and checked (`receive`, the endpoints).
+ *
+ * @internal
+ */
+export const verifyChecked = (
+  request: WebhookRequest,
+  maxAge: Duration.Duration | undefined
+): Effect.Effect<WebhookPayload, WebhookError, PusherConfig.PusherConfig> =>
+  run<never>(() => ({ request: Protocol.readRequest(request), maxAge: Either.right(maxAge) }))
+
+/**
+ * `Webhook.verify`: the options are read and checked once (a `ValidationError` naming the option), the
+ * request as in {@link verifyChecked}.
+ *
+ * @internal
+ */
+export const verify = (
+  request: WebhookRequest,
+  options?: VerifyOptions
+): Effect.Effect<WebhookPayload, WebhookError | ValidationError, PusherConfig.PusherConfig> =>
+  run(() => ({ request: Protocol.readRequest(request), maxAge: readVerifyOptions(options) }))
