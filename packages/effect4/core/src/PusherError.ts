@@ -30,14 +30,17 @@ export const TypeId: unique symbol = Symbol.for("@effect-pusher/core/PusherError
 export type TypeId = typeof TypeId
 
 /**
- * Marks an error of the family and gives it a one-line `stack` (its name and message). The JS stack of a
- * typed failure shows only this library's internals and the fiber runtime, never the caller's line (with a
- * tracer, `Cause.pretty` appends the spans for that), so `NodeRuntime.runMain` reports a failure in the
- * message's own lines: a ValidationError 12 lines → 2 (a TransportError 27 → 2, as internal/client.ts no
- * longer attaches the platform's error as its cause). Lazy, and not enumerable, so JSON and `inspect` show
- * the same fields as before.
+ * Marks an error of the family, names it after its tag and gives it a one-line `stack` (its name and
+ * message). Effect 4 names a Schema error class after its identifier, which stays namespaced
+ * (`@effect-pusher/core/ValidationError`) because a Schema class also recognizes as its own any value that
+ * carries its identifier's mark: a bare `ValidationError` would take another library's for ours. The name
+ * printed is the tag, as on the Effect 3 line. The JS stack of a typed failure shows only this library's
+ * internals and the fiber runtime, never the caller's line (with a tracer, `Cause.pretty` appends the spans
+ * for that), so `NodeRuntime.runMain` reports a failure in the message's own lines: a ValidationError 12
+ * lines → 2. Not enumerable, so JSON and `inspect` show the fields only.
  */
-const typed = (error: Error): TypeId => {
+const typed = (error: Error & { readonly _tag: string }): TypeId => {
+  Object.defineProperty(error, "name", { value: error._tag, configurable: true, writable: true, enumerable: false })
   Object.defineProperty(error, "stack", {
     get: () => `${error.name}: ${error.message}`,
     configurable: true,
