@@ -2,8 +2,8 @@
  * What effect-pusher's operations know about the `HttpClient` they run with.
  *
  * Every operation bounds a request by `PusherConfig.timeout`. A client that enforces a per-request deadline
- * by itself, and fails an expired request with a `RequestError` whose cause is a `TimeoutException`, can
- * say so with {@link withDeadline}: when that deadline equals the configured timeout, the operations start
+ * by itself, and fails an expired request with an `HttpClientError` whose reason is a `TransportError` caused
+ * by a `Cause.TimeoutError`, can say so with {@link withDeadline}: when that deadline equals the configured timeout, the operations start
  * no timer of their own. A deadline that breaks the timeout's rule (positive, at most 24 days) marks nothing
  * true: every operation run with that client fails with a `ValidationError` naming
  * `PusherHttpClient.withDeadline`, before any request. A client derived from a marked one with a combinator
@@ -78,8 +78,8 @@ export const defaultMaxResponseBytes: number = Limits.defaultMaxResponseBytes
 export const maxErrorBodyBytes: number = Limits.maxErrorBodyBytes
 
 /**
- * The cause of the `ResponseError` (reason `Decode`) of a client that stopped reading an answer longer than
- * its limit. The error's `response` keeps the status, the headers and at most the first
+ * The cause of the `HttpClientError` (reason `DecodeError`) of a client that stopped reading an answer
+ * longer than its limit. The `DecodeError`'s `response` keeps the status, the headers and at most the first
  * {@link maxErrorBodyBytes} of the body. Operations report it as a `TransportError` of reason
  * `ResponseTooLarge` for a success status, and as the `HttpError` of the status otherwise.
  *
@@ -101,7 +101,7 @@ export class ResponseTooLarge extends Data.TaggedError("ResponseTooLarge")<{
 
 /**
  * A copy of the client marked as refusing, by itself, every answer longer than `bytes` (failing with a
- * `ResponseError` whose cause is a {@link ResponseTooLarge}) and as following no redirect: operations then
+ * `HttpClientError` whose reason is a `DecodeError` caused by a {@link ResponseTooLarge}) and as following no redirect: operations then
  * read its answers as they come, without a bound of their own, and do not tell it (as they tell fetch)
  * not to follow redirects. The copy sends exactly as the original does.
  *

@@ -448,7 +448,7 @@ describe("PusherConfig.fromEnv", () => {
       const missing = yield* Effect.flip(readEnv({ PUSHER_APP_ID: "1" }))
       expect(pathOf(missing)).toStrictEqual(["PUSHER_KEY"])
       expect(String(missing)).toContain("PUSHER_URL")
-      expect(String(missing)).toContain("missing: PUSHER_KEY, PUSHER_SECRET")
+      expect(String(missing)).toContain("not set: PUSHER_KEY, PUSHER_SECRET")
       const invalid = yield* Effect.flip(
         readEnv({ PUSHER_URL: `https://k:${secret}@h/apps/1`, PUSHER_TIMEOUT: "0 seconds" })
       )

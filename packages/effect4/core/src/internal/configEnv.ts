@@ -63,7 +63,7 @@ const fromParts: Config.Config<Options> = Config.all({
     return Effect.fail(
       Rules.configError(
         missing[0] ?? "PUSHER_URL",
-        `is missing: set PUSHER_URL, or PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET (missing: ${missing.join(", ")})`
+        `not set: ${missing.join(", ")} (set PUSHER_URL, or PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET)`
       )
     )
   })
