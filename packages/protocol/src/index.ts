@@ -14,6 +14,13 @@
 export * as Batch from "./Batch.js"
 
 /**
+ * The keys an app's configuration accepts and the rule of each plain field.
+ *
+ * @since 0.1.0
+ */
+export * as ConfigOptions from "./ConfigOptions.js"
+
+/**
  * Parsing the `PUSHER_URL` form of an app's configuration.
  *
  * @since 0.1.0

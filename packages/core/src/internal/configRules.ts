@@ -5,9 +5,10 @@
  *
  * @internal
  */
+import * as ConfigOptions from "@effect-pusher/protocol/ConfigOptions"
 import * as ConfigUrl from "@effect-pusher/protocol/ConfigUrl"
-import * as Encoding from "@effect-pusher/protocol/Encoding"
 import * as Encryption from "@effect-pusher/protocol/encryption"
+import type * as Failure from "@effect-pusher/protocol/Failure"
 import type * as Json from "@effect-pusher/protocol/Json"
 import * as Limits from "@effect-pusher/protocol/Limits"
 import * as ProtocolOptions from "@effect-pusher/protocol/Options"
@@ -20,13 +21,6 @@ import { decodeDuration } from "./duration.js"
 /** @internal A field's value, or the rule it broke. */
 export type Checked<A> = Either.Either<A, string>
 
-const appIdPattern = /^[A-Za-z0-9_\-.]{1,100}$/
-const keyPattern = /^[A-Za-z0-9_\-.]{1,200}$/
-const clusterPattern = /^[a-z0-9-]{1,63}$/
-// A host name or bracketed IPv6 address, optionally followed by `:port` (the official library accepts both).
-const hostPattern = /^([A-Za-z0-9_\-.]{1,253}|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?$/
-const portPattern = /^[0-9]{1,5}$/
-
 // A caller's value with a `Redacted` opened. Looking at it is reading the caller's object: one that throws
 // (a Proxy, a forged Redacted) reads as nothing, and then fails its rule.
 const reveal = (value: unknown): unknown => {
@@ -38,7 +32,7 @@ const reveal = (value: unknown): unknown => {
 }
 
 /** @internal */
-export const defaultHost = "api-mt1.pusher.com"
+export const defaultHost: string = ConfigOptions.defaultHost
 
 /** @internal */
 export const defaultMaxPayloadBytes: number = Limits.defaultMaxPayloadBytes
@@ -53,107 +47,29 @@ export const defaultMaxEventsPerBatch: number = Limits.maxEventsPerBatch
 export const defaultMaxWatchlistSize: number = Limits.maxWatchlistSize
 
 /** @internal Every key of `PusherConfig.Options`, including the official library's spellings. */
-export type Key =
-  | "appId"
-  | "key"
-  | "secret"
-  | "cluster"
-  | "host"
-  | "port"
-  | "scheme"
-  | "useTLS"
-  | "encrypted"
-  | "timeout"
-  | "encryptionMasterKey"
-  | "encryptionMasterKeyBase64"
-  | "maxPayloadBytes"
-  | "maxEventsPerBatch"
-  | "maxWatchlistSize"
-  | "webhookTokens"
+export type Key = ConfigOptions.Key
 
-/**
- * @internal The one table of the keys `PusherConfig` options accept (a later option joins it and
- * `PusherConfig.Options`), with what to use instead of the keys of pusher-http-node (`agent`),
- * pusher-http-python (snake case, `ssl`, `backend`, ...) and common slips, so no key is silently ignored.
- */
-export const optionKeys: Json.KeyTable<Key> = {
-  accepted: [
-    "appId",
-    "key",
-    "secret",
-    "cluster",
-    "host",
-    "port",
-    "scheme",
-    "useTLS",
-    "encrypted",
-    "timeout",
-    "encryptionMasterKey",
-    "encryptionMasterKeyBase64",
-    "maxPayloadBytes",
-    "maxEventsPerBatch",
-    "maxWatchlistSize",
-    "webhookTokens"
-  ],
-  replacements: {
-    agent: "NodePusher.layer's HttpClient options (NodePusherHttpClient.Options), or provide your own HttpClient",
-    proxy: "an HttpClient that goes through the proxy",
-    keepAlive: "NodePusher.layer's HttpClient options (NodePusherHttpClient.Options)",
-    backend: "an HttpClient layer",
-    json_encoder: "no option: event data is serialized with JSON.stringify",
-    json_decoder: "no option: answers are decoded with effect/Schema",
-    app_id: "appId",
-    appKey: "key",
-    app_key: "key",
-    appSecret: "secret",
-    app_secret: "secret",
-    ssl: "useTLS (or scheme)",
-    tls: "useTLS (or scheme)",
-    encryption_master_key: "encryptionMasterKey (the raw 32-byte string)",
-    encryption_master_key_base64: "encryptionMasterKeyBase64",
-    url: "PusherConfig.layerFromUrl",
-    hostname: "host"
-  }
-}
+/** @internal The one table of the keys `PusherConfig` options accept (the protocol's). */
+export const optionKeys: Json.KeyTable<Key> = ConfigOptions.optionKeys
 
 /** @internal The keys of one `webhookTokens` entry. */
-export const tokenKeys: Json.KeyTable<"key" | "secret"> = {
-  accepted: ["key", "secret"],
-  replacements: { appKey: "key", app_key: "key", appSecret: "secret", app_secret: "secret" }
-}
+export const tokenKeys: Json.KeyTable<"key" | "secret"> = ConfigOptions.tokenKeys
 
 /** @internal More webhook tokens than an app can have is a mistake (and a bound on reading a hostile array). */
-export const maxWebhookTokens = 100
+export const maxWebhookTokens: number = ConfigOptions.maxWebhookTokens
 
-/**
- * @internal Two spellings of one setting: given together they are a `ConfigError` naming both, never one
- * silently preferred.
- */
-export const sameSetting: ReadonlyArray<readonly [Key, Key, string]> = [
-  ["scheme", "useTLS", "both choose http or https: give only one"],
-  ["scheme", "encrypted", "both choose http or https: give only one (encrypted is the deprecated useTLS)"],
-  ["useTLS", "encrypted", "are the same setting (encrypted is its deprecated spelling): give only useTLS"],
-  [
-    "encryptionMasterKey",
-    "encryptionMasterKeyBase64",
-    "are the same key in two encodings: give only one (encryptionMasterKeyBase64 is preferred)"
-  ]
-]
+/** @internal Two spellings of one setting: given together they are a `ConfigError` naming both. */
+export const sameSetting: ReadonlyArray<readonly [Key, Key, string]> = ConfigOptions.sameSetting
+
+// A protocol rule's answer as this line's.
+const checked = <A>(result: Failure.Result<A, string>): Checked<A> =>
+  result.ok ? Either.right(result.value) : Either.left(result.error)
 
 /** @internal */
-export const appId = (value: unknown): Checked<string> => {
-  const text = typeof value === "number" ? (Number.isSafeInteger(value) && value >= 0 ? String(value) : "") : value
-  // "." and ".." would be resolved away in the URL, so requests would not reach the signed path.
-  return typeof text === "string" && appIdPattern.test(text) && text !== "." && text !== ".."
-    ? Either.right(text)
-    : Either.left("must be a non-negative integer or 1-100 characters of [A-Za-z0-9_-.]")
-}
-
-const matching = (pattern: RegExp, rule: string) => (value: unknown): Checked<string> =>
-  typeof value === "string" && pattern.test(value) ? Either.right(value) : Either.left(rule)
+export const appId = (value: unknown): Checked<string> => checked(ConfigOptions.appId(value))
 
 /** @internal */
-export const key = matching(keyPattern, "must be 1-200 characters of [A-Za-z0-9_-.]")
+export const key = (value: unknown): Checked<string> => checked(ConfigOptions.key(value))
 
 /** @internal A secret, plain or `Redacted`, held as `Redacted` from here on. */
 export const secret = (value: unknown): Checked<Redacted.Redacted<string>> => {
@@ -163,47 +79,28 @@ export const secret = (value: unknown): Checked<Redacted.Redacted<string>> => {
 }
 
 /** @internal */
-export const cluster = matching(clusterPattern, "must be a cluster name such as mt1 or eu")
-
-const hostRule = "must be a host name, optionally with :port (no scheme or path: use scheme or useTLS for that)"
+export const cluster = (value: unknown): Checked<string> => checked(ConfigOptions.cluster(value))
 
 /** @internal */
-export const host = matching(hostPattern, hostRule)
+export const host = (value: unknown): Checked<string> => checked(ConfigOptions.host(value))
 
 /** @internal A host split from the port it may carry (`localhost:6001`). */
-export interface HostParts {
-  readonly host: string
-  readonly port: number | undefined
-}
+export type HostParts = ConfigOptions.HostParts
 
 /** @internal */
-export const hostParts = (value: unknown): Checked<HostParts> => {
-  const match = typeof value === "string" ? hostPattern.exec(value) : null
-  if (match === null) return Either.left(hostRule)
-  const name = match[1] ?? ""
-  if (match[2] === undefined) return Either.right({ host: name, port: undefined })
-  return Either.map(Either.mapLeft(port(Number(match[2])), () => hostRule), (port) => ({ host: name, port }))
-}
+export const hostParts = (value: unknown): Checked<HostParts> => checked(ConfigOptions.hostParts(value))
 
 /** @internal What a host set beside a cluster breaks, after the names of both. */
-export const hostAndCluster =
-  "cannot both be set: the cluster only chooses the host api-{cluster}.pusher.com (drop cluster to talk to host, or drop host to use the cluster)"
+export const hostAndCluster: string = ConfigOptions.hostAndCluster
 
 /** @internal */
-export const useTLS = (value: unknown): Checked<boolean> =>
-  typeof value === "boolean" ? Either.right(value) : Either.left("must be a boolean")
+export const useTLS = (value: unknown): Checked<boolean> => checked(ConfigOptions.useTLS(value))
 
 /** @internal `http` or `https`, the official library's spelling of `useTLS`. */
-export const scheme = (value: unknown): Checked<"http" | "https"> =>
-  value === "http" || value === "https" ? Either.right(value) : Either.left(`must be "http" or "https"`)
+export const scheme = (value: unknown): Checked<"http" | "https"> => checked(ConfigOptions.scheme(value))
 
 /** @internal A port as a number or a numeric string (the server library spec allows a string). */
-export const port = (value: unknown): Checked<number> => {
-  const number = typeof value === "string" && portPattern.test(value) ? Number(value) : value
-  return typeof number === "number" && Number.isInteger(number) && number >= 1 && number <= 65535
-    ? Either.right(number)
-    : Either.left("must be an integer from 1 to 65535, as a number or a numeric string")
-}
+export const port = (value: unknown): Checked<number> => checked(ConfigOptions.port(value))
 
 /** @internal A timeout (the protocol's rule: positive, at most 24 days, which a timer can hold). */
 export const timeout = (value: unknown): Checked<Duration.Duration> => {
@@ -232,18 +129,9 @@ export const masterKey = (value: unknown): Checked<Redacted.Redacted<Uint8Array>
   return decoded.ok ? Either.right(Redacted.make(decoded.value)) : Either.left(decoded.error)
 }
 
-/**
- * @internal The official library's `encryptionMasterKey`: the raw key as a string of exactly 32 bytes (in
- * UTF-8, as `Buffer.from` reads it). The rule never shows the key.
- */
-export const rawMasterKey = (value: unknown): Checked<Redacted.Redacted<Uint8Array>> => {
-  const text = reveal(value)
-  if (typeof text !== "string") return Either.left("must be a string")
-  const bytes = Encoding.utf8Encode(text)
-  return bytes.length === 32
-    ? Either.right(Redacted.make(bytes))
-    : Either.left("must be exactly 32 bytes (32 ASCII characters); or give encryptionMasterKeyBase64 instead")
-}
+/** @internal The official library's `encryptionMasterKey`, the raw 32-byte string. The rule never shows the key. */
+export const rawMasterKey = (value: unknown): Checked<Redacted.Redacted<Uint8Array>> =>
+  Either.map(checked(ConfigOptions.rawMasterKey(reveal(value))), Redacted.make)
 
 /** @internal The parts of a `PUSHER_URL`, the secret already `Redacted`. The rule never shows the URL. */
 export interface UrlParts {
