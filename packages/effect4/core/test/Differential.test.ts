@@ -13,6 +13,7 @@ import * as fc from "fast-check"
 import PusherNode from "pusher"
 import { officialServer } from "./utils/officialServer.js"
 import { makeFailingClient, makeRecorder } from "./utils/recorder.js"
+import { stoppedAt } from "./utils/stoppedClock.js"
 
 const appId = "1234"
 const key = "differential-key"
@@ -280,17 +281,6 @@ const ours = (c: Case): Effect.Effect<unknown, unknown, Pusher.Requirements> => 
   }
 }
 
-/** A clock that reads `now` and never advances (no operation here sleeps). */
-const stoppedAt = (now: number): Clock.Clock => ({
-  currentTimeMillisUnsafe: () => now,
-  currentTimeMillis: Effect.succeed(now),
-  currentTimeNanosUnsafe: () => BigInt(now) * 1_000_000n,
-  currentTimeNanos: Effect.succeed(BigInt(now) * 1_000_000n),
-  monotonicTimeNanosUnsafe: () => BigInt(now) * 1_000_000n,
-  monotonicTimeNanos: Effect.succeed(BigInt(now) * 1_000_000n),
-  sleep: () => Effect.never
-})
-
 describe("differential against pusher@5.3.4", () => {
   it("sends the same path, query and body for every valid input", async () => {
     vi.useFakeTimers({ toFake: ["Date"] })
@@ -310,8 +300,6 @@ describe("differential against pusher@5.3.4", () => {
           seen.add(c.op)
           recorder.requests.length = 0
           received.length = 0
-          // A clock stopped at `now`: TestClock.setTime yields to the scheduler, which costs more than the
-          // whole operation.
           await runtime.runPromise(Effect.provideService(ours(c), Clock.Clock, stoppedAt(now)))
           vi.setSystemTime(now)
           await runOfficial(pusher, c)
