@@ -5,11 +5,11 @@
  */
 import * as Encoding from "@effect-pusher/protocol/Encoding"
 import * as Headers from "@effect-pusher/protocol/Headers"
-import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
-import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as Channel from "effect/Channel"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
+import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as Stream from "effect/Stream"
 
 /**
@@ -37,7 +37,10 @@ export class BodyUnreadable extends Data.TaggedError("BodyUnreadable")<{}> {}
  * @internal
  */
 export const underServerLimit = (fallback: number): Effect.Effect<number> =>
-  Effect.map(HttpIncomingMessage.MaxBodySize, (server) => server === undefined ? fallback : Math.min(fallback, Number(server)))
+  Effect.map(
+    HttpIncomingMessage.MaxBodySize,
+    (server) => server === undefined ? fallback : Math.min(fallback, Number(server))
+  )
 
 /** @internal The chunks read so far and their total size. */
 export interface Collected {
