@@ -12,7 +12,7 @@ import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
-import type * as SchemaIssue from "effect/SchemaIssue"
+import * as SchemaIssue from "effect/SchemaIssue"
 import * as SchemaParser from "effect/SchemaParser"
 import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
@@ -203,6 +203,15 @@ const retryAfter = (
 const tooLargeError = (method: string, path: string, description: string) =>
   new TransportError({ reason: "ResponseTooLarge", method, path, description })
 
+// Built on the first answer that does not decode: a program whose answers all decode never builds it.
+let formatter: SchemaIssue.Formatter<string> | undefined
+
+/** What was expected and where (`Expected string\n  at ["users"][0]["id"]`), without the value received. */
+const formatIssue = (issue: SchemaIssue.Issue): string => {
+  formatter ??= SchemaIssue.makeFormatterDefault()
+  return formatter(issue)
+}
+
 const interpret = <A>(
   method: string,
   path: string,
@@ -255,7 +264,7 @@ const interpret = <A>(
         path,
         status,
         ...Answer.errorBody(text, length),
-        issue: String(decoded.failure)
+        issue: formatIssue(decoded.failure)
       })
     )
 }
