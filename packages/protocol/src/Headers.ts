@@ -34,6 +34,18 @@ export const lookup = (headers: Input, lower: string): string | ReadonlyArray<st
 }
 
 /**
+ * A message's `Content-Length`, when it is one: digits only (at most 16), so `1e9`, `-1`, `0x10` or a
+ * repeated header are not lengths and the body's own length decides.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const contentLength = (headers: Input): number | undefined => {
+  const value = lookup(headers, "content-length")
+  return typeof value === "string" && /^\d{1,16}$/.test(value) ? Number(value) : undefined
+}
+
+/**
  * A header given more than once (a security header must have exactly one value).
  *
  * @since 0.1.0

@@ -178,3 +178,22 @@ describe("utf8", () => {
     }
   })
 })
+
+describe("concatBytes", () => {
+  it("joins the first `size` bytes of any split of a body (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 20 }), { maxLength: 8 }), fc.nat(200), (chunks, cut) => {
+        const whole = Uint8Array.from(chunks.flatMap((chunk) => [...chunk]))
+        const size = Math.min(cut, whole.length)
+        expect([...Encoding.concatBytes(chunks, size)]).toStrictEqual([...whole.subarray(0, size)])
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("hands back a single chunk of the whole size without copying it", () => {
+    const chunk = new Uint8Array([1, 2, 3])
+    expect(Encoding.concatBytes([chunk], 3)).toBe(chunk)
+    expect(Encoding.concatBytes([chunk], 2)).not.toBe(chunk)
+  })
+})

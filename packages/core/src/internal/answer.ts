@@ -84,7 +84,7 @@ const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effec
 // The `Content-Length` counts the body as it is read only when it is not encoded (fetch decompresses).
 const plainLength = (response: HttpClientResponse.HttpClientResponse): number | undefined => {
   const encoding = Headers.lookup(response.headers, "content-encoding")
-  return encoding === undefined || encoding === "identity" ? Body.declaredLength(response.headers) : undefined
+  return encoding === undefined || encoding === "identity" ? Headers.contentLength(response.headers) : undefined
 }
 
 const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
@@ -109,7 +109,7 @@ const bounded = (
   return Effect.map(Body.collect(response.stream, limit), (collected) =>
     collected.size > limit
       ? refused()
-      : body(response, decode(Body.concat(collected.chunks, collected.size)), collected.size, true))
+      : body(response, decode(Encoding.concatBytes(collected.chunks, collected.size)), collected.size, true))
 }
 
 /** An error answer: its first `Limits.maxErrorBodyBytes`, and then the rest is not read. */
@@ -123,8 +123,8 @@ const excerpt = (
   }
   return Effect.map(Body.collect(response.stream, max), (collected) =>
     collected.size > max
-      ? body(response, decodeStart(Body.concat(collected.chunks, max)), declared, false)
-      : body(response, decode(Body.concat(collected.chunks, collected.size)), collected.size, true))
+      ? body(response, decodeStart(Encoding.concatBytes(collected.chunks, max)), declared, false)
+      : body(response, decode(Encoding.concatBytes(collected.chunks, collected.size)), collected.size, true))
 }
 
 /** What a client that refused an answer for its size kept of it (see `PusherHttpClient.ResponseTooLarge`). */

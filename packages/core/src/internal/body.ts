@@ -3,6 +3,7 @@
  * is refused before a byte of it is read, one that streams past the limit as soon as it does, and the
  * chunks are kept in an array and joined once (linear in the body, not quadratic).
  */
+import * as Encoding from "@effect-pusher/protocol/Encoding"
 import * as Headers from "@effect-pusher/protocol/Headers"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -43,33 +44,6 @@ export const underServerLimit = (fallback: number): Effect.Effect<number> =>
       onNone: () => fallback,
       onSome: (size) => Math.min(fallback, Number(size))
     }))
-
-/**
- * The `Content-Length` of a message. Only digits: a `Content-Length` of `1e9` or `-1` is not one, and the
- * stream decides.
- *
- * @internal
- */
-export const declaredLength = (headers: HttpServerRequest.HttpServerRequest["headers"]): number | undefined => {
-  const value = Headers.lookup(headers, "content-length")
-  return typeof value === "string" && /^\d{1,16}$/.test(value) ? Number(value) : undefined
-}
-
-/** @internal The first `size` bytes of the chunks, joined (the chunk itself when there is one). */
-export const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
-  if (chunks.length === 1 && chunks[0] !== undefined && chunks[0].length === size) return chunks[0]
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    if (offset + chunk.length > size) {
-      out.set(chunk.subarray(0, size - offset), offset)
-      break
-    }
-    out.set(chunk, offset)
-    offset += chunk.length
-  }
-  return out
-}
 
 /** @internal The chunks read so far and their total size. */
 export interface Collected {
@@ -115,14 +89,14 @@ export const read = (
   request: HttpServerRequest.HttpServerRequest,
   limit: number
 ): Effect.Effect<Uint8Array, BodyTooLarge | BodyUnreadable> => {
-  const declared = declaredLength(request.headers)
+  const declared = Headers.contentLength(request.headers)
   if (declared !== undefined && declared > limit) return Effect.fail(new BodyTooLarge({ limit, declared }))
   return collect(request.stream, limit).pipe(
     Effect.mapError(() => new BodyUnreadable()),
     Effect.flatMap((collected) =>
       collected.size > limit
         ? Effect.fail(new BodyTooLarge({ limit, declared: undefined }))
-        : Effect.succeed(concat(collected.chunks, collected.size))
+        : Effect.succeed(Encoding.concatBytes(collected.chunks, collected.size))
     )
   )
 }

@@ -6,13 +6,13 @@
  */
 import { Pusher, PusherConfig, PusherError, PusherHttpClient } from "@effect-pusher/core"
 import * as Limits from "@effect-pusher/protocol/Limits"
+import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
-import { describe, expect, it } from "@effect/vitest"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 
@@ -142,11 +142,12 @@ describe("answers", () => {
         PusherHttpClient.withMaxResponseBytes(
           HttpClient.make((request) =>
             Effect.fail(
-              new HttpClientError.ResponseError({
-                request,
-                response: HttpClientResponse.fromWeb(request, new Response("partial", { status })),
-                reason: "Decode",
-                cause: new PusherHttpClient.ResponseTooLarge({ maxResponseBytes: 100, totalLength: 5000 })
+              new HttpClientError.HttpClientError({
+                reason: new HttpClientError.DecodeError({
+                  request,
+                  response: HttpClientResponse.fromWeb(request, new Response("partial", { status })),
+                  cause: new PusherHttpClient.ResponseTooLarge({ maxResponseBytes: 100, totalLength: 5000 })
+                })
               })
             )
           ),

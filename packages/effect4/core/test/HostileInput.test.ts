@@ -29,8 +29,8 @@ const untyped = (value: unknown): any => value
 
 const expectTypedFailure = (exit: Exit.Exit<unknown, { readonly _tag: string }>, tag: string, name = tag) => {
   assert(Exit.isFailure(exit), `${name}: expected a failure`)
-  expect(Cause.isDie(exit.cause), `${name}: a defect`).toBe(false)
-  const error = Cause.failureOption(exit.cause)
+  expect(Cause.hasDies(exit.cause), `${name}: a defect`).toBe(false)
+  const error = Cause.findErrorOption(exit.cause)
   assert(error._tag === "Some")
   expect(error.value._tag).toBe(tag)
 }

@@ -134,7 +134,7 @@ describe("snapshot", () => {
 })
 
 describe("a bug of ours stays a defect", () => {
-  const broken = (part: keyof PusherCrypto.Service): Layer.Layer<PusherCrypto.PusherCrypto> =>
+  const broken = (part: keyof PusherCrypto.Service): Layer.Layer<never> =>
     PusherCrypto.layer({
       ...PusherCrypto.portable,
       [part]: () => {
@@ -144,8 +144,8 @@ describe("a bug of ours stays a defect", () => {
 
   const expectDefect = (exit: Exit.Exit<unknown, unknown>, message: string) => {
     assert(Exit.isFailure(exit))
-    expect(Cause.isDie(exit.cause)).toBe(true)
-    expect(Cause.isFailType(exit.cause)).toBe(false)
+    expect(Cause.hasDies(exit.cause)).toBe(true)
+    expect(Cause.hasFails(exit.cause)).toBe(false)
     expect(Cause.pretty(exit.cause)).toContain(message)
   }
 

@@ -6,13 +6,13 @@ import * as Encoding from "@effect-pusher/protocol/Encoding"
 import * as Headers from "@effect-pusher/protocol/Headers"
 import * as HttpStatus from "@effect-pusher/protocol/HttpStatus"
 import * as Limits from "@effect-pusher/protocol/Limits"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import type * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
-import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as PusherHttpClient from "../PusherHttpClient.js"
 import * as Body from "./body.js"
@@ -70,7 +70,7 @@ const tooLarge = (
 const manual: RequestInit = { redirect: "manual" }
 
 const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.contextWithEffect((context: Context.Context<never>) =>
+  Effect.contextWith((context: Context.Context<never>) =>
     Effect.provideService(
       effect,
       FetchHttpClient.RequestInit,
@@ -84,7 +84,7 @@ const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effec
 // The `Content-Length` counts the body as it is read only when it is not encoded (fetch decompresses).
 const plainLength = (response: HttpClientResponse.HttpClientResponse): number | undefined => {
   const encoding = Headers.lookup(response.headers, "content-encoding")
-  return encoding === undefined || encoding === "identity" ? Body.declaredLength(response.headers) : undefined
+  return encoding === undefined || encoding === "identity" ? Headers.contentLength(response.headers) : undefined
 }
 
 const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
@@ -96,7 +96,7 @@ const decodeStart = (bytes: Uint8Array): string => new TextDecoder().decode(byte
 const bounded = (
   response: HttpClientResponse.HttpClientResponse,
   limit: number
-): Effect.Effect<Answer, HttpClientError.ResponseError> => {
+): Effect.Effect<Answer, HttpClientError.HttpClientError> => {
   const declared = plainLength(response)
   const refused = () =>
     tooLarge(response, new PusherHttpClient.ResponseTooLarge({ maxResponseBytes: limit, totalLength: declared }))
@@ -109,13 +109,13 @@ const bounded = (
   return Effect.map(Body.collect(response.stream, limit), (collected) =>
     collected.size > limit
       ? refused()
-      : body(response, decode(Body.concat(collected.chunks, collected.size)), collected.size, true))
+      : body(response, decode(Encoding.concatBytes(collected.chunks, collected.size)), collected.size, true))
 }
 
 /** An error answer: its first `Limits.maxErrorBodyBytes`, and then the rest is not read. */
 const excerpt = (
   response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<Answer, HttpClientError.ResponseError> => {
+): Effect.Effect<Answer, HttpClientError.HttpClientError> => {
   const max = Limits.maxErrorBodyBytes
   const declared = plainLength(response)
   if (declared !== undefined && declared <= max) {
@@ -123,24 +123,21 @@ const excerpt = (
   }
   return Effect.map(Body.collect(response.stream, max), (collected) =>
     collected.size > max
-      ? body(response, decodeStart(Body.concat(collected.chunks, max)), declared, false)
-      : body(response, decode(Body.concat(collected.chunks, collected.size)), collected.size, true))
+      ? body(response, decodeStart(Encoding.concatBytes(collected.chunks, max)), declared, false)
+      : body(response, decode(Encoding.concatBytes(collected.chunks, collected.size)), collected.size, true))
 }
 
 /** What a client that refused an answer for its size kept of it (see `PusherHttpClient.ResponseTooLarge`). */
 const refusedBySize = (
-  error: HttpClientError.ResponseError,
+  response: HttpClientResponse.HttpClientResponse,
   cause: PusherHttpClient.ResponseTooLarge
 ): Effect.Effect<Answer> =>
-  HttpStatus.isSuccess(error.response.status)
-    ? Effect.succeed(tooLarge(error.response, cause))
-    // `catchAll`, not `orElseSucceed`: the same "" for a failed read, without the `orElse` machinery
-    // (defects elected out of the cause), which a Worker loads for this use alone (check:size +15 335 →
-    // +15 173 bytes gzipped over the baseline). The one difference: a read that ends interrupted (not
-    // failed) stays interrupted instead of reading as "".
+  HttpStatus.isSuccess(response.status)
+    ? Effect.succeed(tooLarge(response, cause))
+    // A failed read of the excerpt reads as "": the error is about the size, and says so without it.
     : Effect.map(
-      Effect.catchAll(error.response.text, () => Effect.succeed("")),
-      (text) => body(error.response, text, cause.totalLength, false)
+      Effect.catch(response.text, () => Effect.succeed("")),
+      (text) => body(response, text, cause.totalLength, false)
     )
 
 /**
@@ -159,18 +156,20 @@ export const receive = (
   // about 10 µs per request (a fiber-local context; `provideService` → plain, 10.4–10.8 → 0.1–0.5 µs per
   // call, Node 20, loaded machine), a tenth of what a trigger costs the lean client: only other clients pay it.
   return (boundedByClient ? client.execute(request) : withoutRedirects(client.execute(request))).pipe(
-    Effect.flatMap((response): Effect.Effect<Answer, HttpClientError.ResponseError> =>
+    Effect.flatMap((response): Effect.Effect<Answer, HttpClientError.HttpClientError> =>
       boundedByClient
         ? Effect.map(response.text, (text) => body(response, text, undefined, true))
         : HttpStatus.isSuccess(response.status)
         ? bounded(response, PusherHttpClient.defaultMaxResponseBytes)
         : excerpt(response)
     ),
-    Effect.catchAll((error) =>
-      error._tag === "ResponseError" && error.cause instanceof PusherHttpClient.ResponseTooLarge
-        ? refusedBySize(error, error.cause)
+    Effect.catch((error) => {
+      // A client that bounds its answers refuses one too large with the response and the size as the cause.
+      const response = error.response
+      return response !== undefined && error.reason.cause instanceof PusherHttpClient.ResponseTooLarge
+        ? refusedBySize(response, error.reason.cause)
         : Effect.fail(error)
-    )
+    })
   )
 }
 

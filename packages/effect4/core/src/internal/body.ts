@@ -3,14 +3,13 @@
  * is refused before a byte of it is read, one that streams past the limit as soon as it does, and the
  * chunks are kept in an array and joined once (linear in the body, not quadratic).
  */
+import * as Encoding from "@effect-pusher/protocol/Encoding"
 import * as Headers from "@effect-pusher/protocol/Headers"
-import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
-import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as Channel from "effect/Channel"
-import type * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
+import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
+import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as Stream from "effect/Stream"
 
 /**
@@ -38,38 +37,10 @@ export class BodyUnreadable extends Data.TaggedError("BodyUnreadable")<{}> {}
  * @internal
  */
 export const underServerLimit = (fallback: number): Effect.Effect<number> =>
-  Effect.map(HttpIncomingMessage.MaxBodySize, (server) =>
-    Option.match(server, {
-      onNone: () => fallback,
-      onSome: (size) => Math.min(fallback, Number(size))
-    }))
-
-/**
- * The `Content-Length` of a message. Only digits: a `Content-Length` of `1e9` or `-1` is not one, and the
- * stream decides.
- *
- * @internal
- */
-export const declaredLength = (headers: HttpServerRequest.HttpServerRequest["headers"]): number | undefined => {
-  const value = Headers.lookup(headers, "content-length")
-  return typeof value === "string" && /^\d{1,16}$/.test(value) ? Number(value) : undefined
-}
-
-/** @internal The first `size` bytes of the chunks, joined (the chunk itself when there is one). */
-export const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
-  if (chunks.length === 1 && chunks[0] !== undefined && chunks[0].length === size) return chunks[0]
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    if (offset + chunk.length > size) {
-      out.set(chunk.subarray(0, size - offset), offset)
-      break
-    }
-    out.set(chunk, offset)
-    offset += chunk.length
-  }
-  return out
-}
+  Effect.map(
+    HttpIncomingMessage.MaxBodySize,
+    (server) => server === undefined ? fallback : Math.min(fallback, Number(server))
+  )
 
 /** @internal The chunks read so far and their total size. */
 export interface Collected {
@@ -88,22 +59,23 @@ export const collect = <E, R>(
   limit: number
 ): Effect.Effect<Collected, E, R> => {
   const collected: Collected = { chunks: [], size: 0 }
-  // A reader of our own instead of `Stream.runFoldWhile`, whose Sink (folding a chunk, handing back its
-  // leftovers) a Worker would load for this one use: check:size +15 470 → +15 410 bytes gzipped over the baseline.
-  const reader: Channel.Channel<never, Chunk.Chunk<Uint8Array>, E, E, Collected, unknown> = Channel.readWithCause({
-    onInput: (input: Chunk.Chunk<Uint8Array>) => {
+  // Chunk by chunk, stopping (and so closing the stream) at the first chunk past the limit. No per-chunk
+  // effect is built: the answer of each step is one of two constant effects.
+  return Effect.as(
+    Channel.runForEachWhile(Stream.toChannel(stream), (input: ReadonlyArray<Uint8Array>) => {
       for (const chunk of input) {
         collected.chunks.push(chunk)
         collected.size += chunk.length
-        if (collected.size > limit) return Channel.succeed(collected)
+        if (collected.size > limit) return stop
       }
-      return reader
-    },
-    onFailure: Channel.failCause,
-    onDone: () => Channel.succeed(collected)
-  })
-  return Channel.runDrain(Channel.pipeTo(Stream.toChannel(stream), reader))
+      return more
+    }),
+    collected
+  )
 }
+
+const more = Effect.succeed(true)
+const stop = Effect.succeed(false)
 
 /**
  * The request's body, at most `limit` bytes of it. Reading stops at the first chunk past the limit; the
@@ -115,14 +87,14 @@ export const read = (
   request: HttpServerRequest.HttpServerRequest,
   limit: number
 ): Effect.Effect<Uint8Array, BodyTooLarge | BodyUnreadable> => {
-  const declared = declaredLength(request.headers)
+  const declared = Headers.contentLength(request.headers)
   if (declared !== undefined && declared > limit) return Effect.fail(new BodyTooLarge({ limit, declared }))
   return collect(request.stream, limit).pipe(
     Effect.mapError(() => new BodyUnreadable()),
     Effect.flatMap((collected) =>
       collected.size > limit
         ? Effect.fail(new BodyTooLarge({ limit, declared: undefined }))
-        : Effect.succeed(concat(collected.chunks, collected.size))
+        : Effect.succeed(Encoding.concatBytes(collected.chunks, collected.size))
     )
   )
 }
