@@ -59,7 +59,9 @@ export interface Policy {
  */
 export const transient: Policy = {
   // Marked pure, the inner calls too, so that a program that never uses it does not build it, nor bundle
-  // what it needs of Schedule (`pnpm check:size`: 0.3 KB gzipped).
+  // what it needs of Schedule. Its own cost is nil next to the loop's: a trigger Worker bundled as
+  // `pnpm check:size` does, with `withPolicy(transient)` or with `withPolicy({ schedule: recurs(1) })`, is
+  // 74.4 KB gzipped either way (Effect 4.1, esbuild).
   schedule: /* @__PURE__ */ Schedule.exponential("200 millis").pipe(
     Schedule.jittered,
     /* @__PURE__ */ Schedule.upTo({ times: 3 })

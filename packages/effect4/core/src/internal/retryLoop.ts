@@ -8,7 +8,8 @@ import type * as PusherRetry from "../PusherRetry.js"
 // The retry loop itself: a checked policy's schedule combined with `Retry-After` and the call's deadline. Only
 // `PusherRetry`'s check reaches it statically, and it travels to the request path inside the value it
 // installs in the `PusherRetry` reference ({@link Installed}): a program that never turns retries on does not
-// bundle the loop, nor the Schedule code it needs (`pnpm check:size`: 0.8 KB gzipped).
+// bundle the loop, nor the Schedule code it needs: a trigger Worker bundled as `pnpm check:size` does is 71.0 KB
+// gzipped without retries, 74.4 KB with them (Effect 4.1, esbuild).
 
 /**
  * What tells a `PusherRetry.Installed` apart: a symbol users cannot name, so that a value of that type can
