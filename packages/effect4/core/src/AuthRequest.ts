@@ -24,14 +24,11 @@ import * as SchemaParser from "effect/SchemaParser"
 import * as Body from "./internal/body.js"
 import * as Issue from "./internal/issue.js"
 import * as Operation from "./internal/operation.js"
-import { fail } from "./internal/validation.js"
+import { invalid } from "./internal/validation.js"
 import * as Pusher from "./Pusher.js"
 import type * as PusherConfig from "./PusherConfig.js"
 import type { EncryptionError } from "./PusherError.js"
 import { ValidationError } from "./PusherError.js"
-
-// A failure naming the field and the rule, as a `Result`.
-const invalid = (field: string, rule: string): Result.Result<never, ValidationError> => Result.fail(fail(field, rule))
 
 // A Schema filter answers `true` or the message; the rule of a protocol failure is that message.
 const ruleOf = (failure: Failure.Failure | undefined): true | string => failure === undefined ? true : failure.rule

@@ -71,7 +71,7 @@ describe("AuthRequest", () => {
       expect(error._tag === "ValidationError" && error.field).toBe("channel")
     }).pipe(Effect.provide(config)))
 
-  it.effect("reads an @effect/platform server request", () =>
+  it.effect("reads an effect/http server request", () =>
     Effect.gen(function*() {
       const web = new Request("http://127.0.0.1/pusher/auth", {
         method: "POST",

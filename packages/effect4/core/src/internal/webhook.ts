@@ -25,7 +25,7 @@ import { decodeDuration } from "./duration.js"
 import * as Encryption from "./encryption.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
-import { fail, toError } from "./validation.js"
+import { fail, toEither as toValidation } from "./validation.js"
 
 /** @internal */
 export const reject = (reason: WebhookError["reason"], description: string): WebhookError =>
@@ -33,9 +33,6 @@ export const reject = (reason: WebhookError["reason"], description: string): Web
 
 const toResult = <A>(result: Failure.Result<A, Protocol.WebhookFailure>): Result.Result<A, WebhookError> =>
   result.ok ? Result.succeed(result.value) : Result.fail(new WebhookError(result.error))
-
-const toValidation = <A>(result: Failure.Result<A>): Result.Result<A, ValidationError> =>
-  result.ok ? Result.succeed(result.value) : Result.fail(toError(result.error))
 
 /**
  * Decodes a parsed body like `Webhook.WebhookPayload`, by the protocol's hand-rolled decoder. Only the

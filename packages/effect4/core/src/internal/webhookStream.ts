@@ -19,7 +19,7 @@ import type {
   WebhookRequest
 } from "../Webhook.js"
 import * as Issue from "./issue.js"
-import { toError } from "./validation.js"
+import { toEither } from "./validation.js"
 import { checkInvalidPolicy, readReceiveOptions, reject, verifyChecked } from "./webhook.js"
 
 /**
@@ -191,7 +191,8 @@ export const clientEvents = <E, R2, A, I, R>(
 const clientEventsKeys: Json.KeyTable<"onInvalid"> = { accepted: ["onInvalid"], replacements: {} }
 
 // Read once when the stream starts: a bad option fails it before any event, whatever the events are.
-const readClientEventsOptions = (options: unknown): Result.Result<InvalidPolicy, ValidationError> => {
-  const read = Json.readOptions("options", options, clientEventsKeys)
-  return read.ok ? checkInvalidPolicy(read.value.onInvalid, "drop") : Result.fail(toError(read.error))
-}
+const readClientEventsOptions = (options: unknown): Result.Result<InvalidPolicy, ValidationError> =>
+  Result.flatMap(
+    toEither(Json.readOptions("options", options, clientEventsKeys)),
+    (read) => checkInvalidPolicy(read.onInvalid, "drop")
+  )
