@@ -189,7 +189,8 @@ describe("point 10: client events are untrusted", () => {
       expect(log!.level).toBe("Warn")
       expect(log!.message).toContain("\"client-move\"")
       expect(log!.message).toContain("private-room")
-      expect(log!.message).toContain("x: Expected number, actual \"bad\"")
+      // Effect 4's issue formatter names the expected type, not the received value (it could be a secret).
+      expect(log!.message).toContain("x: Expected number")
       expect(log!.annotations).toMatchObject({
         channel: "private-room",
         event: "client-move",
@@ -205,7 +206,7 @@ describe("point 10: client events are untrusted", () => {
         Stream.runDrain(events.pipe(Webhook.clientEvents("client-move", Move, { onInvalid: "fail" })))
       )
       expect(dataLast._tag === "WebhookError" && dataLast.reason).toBe("InvalidEventData")
-      expect(dataLast.message).toContain("x: Expected number, actual \"bad\"")
+      expect(dataLast.message).toContain("x: Expected number")
       const dataFirst = yield* Effect.flip(
         Stream.runDrain(Webhook.clientEvents(events, "client-move", Move, { onInvalid: "fail" }))
       )

@@ -479,7 +479,7 @@ describe("typed client events and streams", () => {
       const total = yield* Stream.fromIterable(requests).pipe(
         Webhook.receive({ onInvalid: "drop" }),
         Webhook.clientEvents("client-move", Move, { onInvalid: "drop" }),
-        Stream.runFold(0, (sum, event) => sum + event.data.x)
+        Stream.runFold(() => 0, (sum, event) => sum + event.data.x)
       )
       expect(total).toBe(1 + 2 + 4)
       expect(logs.length).toBe(3)
@@ -495,7 +495,7 @@ describe("typed client events and streams", () => {
             onInvalid: "drop"
           }
         ),
-        0,
+        () => 0,
         (sum, event) => sum + event.data.x
       )
       expect(dataFirst).toBe(total)
