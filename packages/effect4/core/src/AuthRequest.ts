@@ -308,7 +308,10 @@ export const authenticateUser = <E = never, R = never>(
  *   AuthRequest.fromServerRequest.pipe(
  *     Effect.flatMap((request) => AuthRequest.authorizeChannel(request)),
  *     Effect.map((answer) => HttpServerResponse.jsonUnsafe(answer)),
- *     Effect.catchTag("ValidationError", (error) => Effect.succeed(HttpServerResponse.text(error.message, { status: 400 })))
+ *     Effect.catchTag(
+ *       "ValidationError",
+ *       (error) => Effect.succeed(HttpServerResponse.text(error.message, { status: 400 }))
+ *     )
  *   )
  * )
  *

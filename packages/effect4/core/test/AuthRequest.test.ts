@@ -1,7 +1,7 @@
 import { AuthRequest, Pusher, PusherConfig } from "@effect-pusher/core"
-import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import PusherNode from "pusher"
 
 const config = PusherConfig.layer({ appId: 1, key: "aaaa", secret: "tofu" })

@@ -215,6 +215,8 @@ describe("differential against pusher@5.3.4", () => {
   it("rejects a watchlist of more than 100 user ids, which pusher signs", () => {
     const user = { id: "u", watchlist: Array.from({ length: 101 }, (_, i) => `w${i}`) }
     const result = run(Pusher.authenticateUser("1.2", user), layer)
-    expect(Result.isFailure(result) && result.failure._tag === "ValidationError" && result.failure.field).toBe("user.watchlist")
+    expect(Result.isFailure(result) && result.failure._tag === "ValidationError" && result.failure.field).toBe(
+      "user.watchlist"
+    )
   })
 })

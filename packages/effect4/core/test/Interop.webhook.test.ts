@@ -129,7 +129,10 @@ describe("point 9: a signed webhook with a valid envelope is never refused (agai
   ])("deliberately refuses the envelope %s, which pusher@5.3.4 accepts, naming the field", (body, description) => {
     expect(theirs(body).valid).toBe(true)
     const ours = verifyResult(body)
-    expect(Result.isFailure(ours) && [ours.failure.reason, ours.failure.description]).toEqual(["InvalidBody", description])
+    expect(Result.isFailure(ours) && [ours.failure.reason, ours.failure.description]).toEqual([
+      "InvalidBody",
+      description
+    ])
   })
 
   it("the endpoint answers 200 for a signed webhook with a malformed event, so Pusher does not retry it", async () => {

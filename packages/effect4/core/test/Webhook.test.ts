@@ -14,10 +14,10 @@ import * as Stream from "effect/Stream"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
 import PusherNode from "pusher"
-import { decodePayload } from "../src/internal/webhook.js"
-import { officialServer } from "./utils/officialServer.js"
 import { signedWebhookHeaders, webhookSignature } from "../../../core/test/utils/signedWebhook.js"
 import { anyPayload } from "../../../core/test/utils/webhookArbitraries.js"
+import { decodePayload } from "../src/internal/webhook.js"
+import { officialServer } from "./utils/officialServer.js"
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped callers
 const untyped = (value: unknown): any => value
@@ -243,7 +243,8 @@ describe("Webhook.verify", () => {
       const expired = (timeMs: number) =>
         Effect.map(
           Effect.result(Webhook.verify(request(body([], timeMs)), { maxAge: "5 minutes" })),
-          (result) => Result.isFailure(result) && result.failure._tag === "WebhookError" ? result.failure.reason : "accepted"
+          (result) =>
+            Result.isFailure(result) && result.failure._tag === "WebhookError" ? result.failure.reason : "accepted"
         )
       expect(yield* expired(1_000_000 + 60_000)).toBe("accepted")
       expect(yield* expired(1_000_000 + 60_001)).toBe("Expired")
