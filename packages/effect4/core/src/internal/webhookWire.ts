@@ -24,7 +24,7 @@ const clientEventFields = {
   data: Schema.Unknown,
   socketId: Schema.String,
   /** Set on presence channels. */
-  userId: Schema.optionalKey(Schema.String)
+  userId: Schema.optional(Schema.String)
 }
 
 /** @internal */
