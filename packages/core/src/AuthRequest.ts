@@ -9,10 +9,8 @@
  *
  * @since 0.1.0
  */
-import * as Encoding from "@effect-pusher/protocol/Encoding"
+import * as AuthBody from "@effect-pusher/protocol/AuthBody"
 import type * as Failure from "@effect-pusher/protocol/Failure"
-import * as Headers from "@effect-pusher/protocol/Headers"
-import * as Json from "@effect-pusher/protocol/Json"
 import * as Limits from "@effect-pusher/protocol/Limits"
 import * as Names from "@effect-pusher/protocol/Names"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -24,7 +22,7 @@ import * as Schema from "effect/Schema"
 import * as Body from "./internal/body.js"
 import * as Issue from "./internal/issue.js"
 import * as Operation from "./internal/operation.js"
-import { invalid } from "./internal/validation.js"
+import { toEither } from "./internal/validation.js"
 import * as Pusher from "./Pusher.js"
 import type * as PusherConfig from "./PusherConfig.js"
 import type { EncryptionError } from "./PusherError.js"
@@ -108,85 +106,10 @@ export interface AuthHttpRequest {
   readonly body: string | Uint8Array | URLSearchParams | Readonly<Record<string, unknown>>
 }
 
-const contentTypeOf = (headers: AuthHttpRequest["headers"]): string | undefined => {
-  if (headers === undefined) return undefined
-  const value = Headers.lookup(headers, "content-type")
-  return typeof value === "string" ? value : value?.[0]
-}
-
-/**
- * What the caller passed, each part read once: a form's fields as pairs, a parsed body's own fields copied,
- * and the `Content-Type` only for a raw body, the only kind it says anything about.
- */
-type Snapshot =
-  | { readonly _tag: "NotARequest" }
-  | { readonly _tag: "Raw"; readonly body: string | Uint8Array; readonly contentType: string | undefined }
-  | { readonly _tag: "Form"; readonly pairs: ReadonlyArray<readonly [string, string]> }
-  | { readonly _tag: "Parsed"; readonly body: unknown }
-
-const read = (request: AuthHttpRequest): Snapshot => {
-  if (typeof request !== "object" || request === null) return { _tag: "NotARequest" }
-  const body: unknown = request.body
-  if (body instanceof URLSearchParams) return { _tag: "Form", pairs: Array.from(body) }
-  if (typeof body === "string" || body instanceof Uint8Array) {
-    return { _tag: "Raw", body, contentType: contentTypeOf(request.headers) }
-  }
-  return { _tag: "Parsed", body: Json.isRecord(body) ? { ...body } : body }
-}
-
-const fromPairs = (
-  pairs: Iterable<readonly [string, string]>
-): Either.Either<Record<string, unknown>, ValidationError> => {
-  const out: Record<string, unknown> = {}
-  for (const [name, value] of pairs) {
-    // The name is the caller's: a 10 MB one must not come back whole in the error.
-    if (Object.prototype.hasOwnProperty.call(out, name)) return invalid(Limits.excerpt(name), "must be given once")
-    out[name] = value
-  }
-  return Either.right(out)
-}
-
-/** A raw body's fields, as its `Content-Type` (or, without one, its first character) says. */
-const fromRaw = (raw: string | Uint8Array, contentType: string | undefined) => {
-  const body = typeof raw === "string" ? raw : Encoding.utf8DecodeStrict(raw)
-  if (body === undefined) return invalid("body", "must be UTF-8")
-  const mediaType = contentType === undefined ? undefined : Headers.mediaType(contentType)
-  const json = mediaType === undefined || mediaType === ""
-    ? body.trimStart().startsWith("{")
-    : mediaType === "application/json"
-    ? true
-    : mediaType === "application/x-www-form-urlencoded"
-    ? false
-    : undefined
-  if (json === undefined) {
-    return invalid("Content-Type", "must be application/x-www-form-urlencoded or application/json")
-  }
-  if (!json) return fromPairs(new URLSearchParams(body))
-  const parsed = Json.parseOrUndefined(body)
-  if (parsed === undefined) return invalid("body", "must be a JSON object (it is not JSON)")
-  return Json.isRecord(parsed) ? Either.right(parsed) : invalid("body", "must be a JSON object with socket_id")
-}
-
-/** The body's fields, from whichever form it came in. */
-const fieldsOf = (snapshot: Snapshot): Either.Either<Record<string, unknown>, ValidationError> => {
-  switch (snapshot._tag) {
-    case "NotARequest":
-      return invalid("request", "must be { headers, body }")
-    case "Form":
-      return fromPairs(snapshot.pairs)
-    case "Raw":
-      return fromRaw(snapshot.body, snapshot.contentType)
-    case "Parsed":
-      return Json.isRecord(snapshot.body)
-        ? Either.right(snapshot.body)
-        : invalid("body", "must be a form or JSON object with socket_id")
-  }
-}
-
 const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
   const decode = ParseResult.decodeUnknownEither(schema, { errors: "first" })
-  return (snapshot: Snapshot): Either.Either<A, ValidationError> =>
-    Either.flatMap(fieldsOf(snapshot), (fields) =>
+  return (snapshot: AuthBody.Snapshot): Either.Either<A, ValidationError> =>
+    Either.flatMap(toEither(AuthBody.fields(snapshot)), (fields) =>
       Either.mapLeft(decode(fields), (issue) => {
         const leaf = Issue.firstLeaf(issue)
         return new ValidationError({ field: leaf.path === "" ? "body" : leaf.path, rule: leaf.message })
@@ -203,12 +126,12 @@ const decodeUserEither = decoder(UserAuthRequest)
 const withDecoded = <A, B, E, R>(
   name: string,
   request: AuthHttpRequest,
-  decode: (snapshot: Snapshot) => Either.Either<A, ValidationError>,
+  decode: (snapshot: AuthBody.Snapshot) => Either.Either<A, ValidationError>,
   body: (decoded: A) => Effect.Effect<B, E, R>
 ): Effect.Effect<B, E | ValidationError, R> =>
   Operation.operation(
     name,
-    () => read(request),
+    () => AuthBody.read(request),
     Operation.unreadableInput,
     (snapshot): Effect.Effect<B, E | ValidationError, R> =>
       Either.match(decode(snapshot), { onLeft: Effect.fail, onRight: body })

@@ -9,6 +9,7 @@
  */
 import { err, fail, ok, type Result } from "./Failure.js"
 import * as Json from "./Json.js"
+import * as Names from "./Names.js"
 import * as Users from "./Users.js"
 
 /**
@@ -313,4 +314,54 @@ export const decodePayload = (u: unknown): Result<Payload> => {
     events[i] = eventOf(item, name) ?? malformed(item, name)
   }
   return ok(timeMs === undefined ? { events } : { timeMs, events })
+}
+
+/**
+ * A client event's data as a schema should see it: Channels forwards what the client sent, normally a JSON
+ * string, which is parsed (a string that is not JSON stays as is); the decrypted data of a
+ * `private-encrypted-` channel is a value already and is left alone.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const clientEventData = (channel: string, data: unknown): unknown => {
+  if (typeof data !== "string" || Names.isEncrypted(channel)) return data
+  const parsed = Json.parseOrUndefined(data)
+  return parsed === undefined ? data : parsed
+}
+
+/**
+ * The fields every decoded client event has, decryptable (`ClientEvent`) or not
+ * (`UndecryptableClientEvent`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClientEventLike {
+  readonly _tag: "ClientEvent" | "UndecryptableClientEvent"
+  readonly channel: string
+  readonly event: string
+  readonly data: unknown
+}
+
+/**
+ * An untyped caller's client event, read once: a value that throws when read is no client event, nor is
+ * one whose `_tag` is not a client event's or whose channel or name is not a string. Data that is not a
+ * string (decrypted data) is copied as plain data (`structuredClone`), so that a schema decodes values that
+ * cannot throw: a Proxy in it makes it no event. `E` is the caller's event type, which has these fields.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const readClientEvent = <E extends ClientEventLike>(event: unknown): E | undefined => {
+  try {
+    if (typeof event !== "object" || event === null) return undefined
+    const tag: unknown = (event as { readonly _tag?: unknown })._tag
+    if (tag !== "ClientEvent" && tag !== "UndecryptableClientEvent") return undefined
+    const copy = { ...event } as E
+    if (typeof copy.channel !== "string" || typeof copy.event !== "string") return undefined
+    return typeof copy.data === "string" ? copy : { ...copy, data: structuredClone(copy.data) }
+  } catch {
+    return undefined
+  }
 }

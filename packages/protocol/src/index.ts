@@ -7,6 +7,13 @@
  */
 
 /**
+ * The fields of what pusher-js posts to an authorization endpoint, from a form, JSON or a parsed body.
+ *
+ * @since 0.1.0
+ */
+export * as AuthBody from "./AuthBody.js"
+
+/**
  * Batch planning: how queued events are grouped into `batch_events` requests.
  *
  * @since 0.1.0

@@ -41,3 +41,58 @@ describe("checkPresenceDataSize", () => {
     )
   })
 })
+
+describe("readData", () => {
+  it("copies a plain object's own fields and its watchlist once, and leaves anything else as is", () => {
+    const watchlist = ["a"]
+    const user = { id: "u", watchlist }
+    const read = Users.readData(user) as typeof user
+    watchlist.push("b")
+    user.id = "changed"
+    expect(read).toEqual({ id: "u", watchlist: ["a"] })
+    const instance = new Date(0)
+    expect(Users.readData(instance)).toBe(instance)
+    expect(Users.readData("ada")).toBe("ada")
+  })
+})
+
+describe("isSimplePresenceData and isSimpleUserData", () => {
+  it.each([
+    [{ user_id: "ada" }, true],
+    [{ user_id: 42, user_info: { name: "Ada" }, extra: 1 }, true],
+    [Object.assign(Object.create(null), { user_id: "ada" }), true],
+    [{ user_id: "" }, false],
+    [{ user_id: 1.5 }, false],
+    [{ user_id: "ada", [Symbol("s")]: 1 }, false],
+    [
+      new (class {
+        user_id = "ada"
+      })(),
+      false
+    ],
+    ["ada", false]
+  ])("presence data %o: %s", (data, simple) => expect(Users.isSimplePresenceData(data)).toBe(simple))
+
+  it.each([
+    [{ id: "u" }, true],
+    [{ id: "u", watchlist: ["a", "b"], user_info: {} }, true],
+    [{ id: "" }, false],
+    [{ id: 1 }, false],
+    [{ id: "u", watchlist: ["a", ""] }, false],
+    [{ id: "u", watchlist: "a" }, false],
+    [null, false]
+  ])("user data %o: %s", (data, simple) => expect(Users.isSimpleUserData(data)).toBe(simple))
+})
+
+describe("checkUserIds", () => {
+  it("names the id, the watchlist's length, or the watchlist entry that is not a user id", () => {
+    expect(Users.checkUserIds({ id: "u", watchlist: ["a", "b"] }, 100)).toBeUndefined()
+    expect(Users.checkUserIds({ id: "u v" }, 100)?.field).toBe("user.id")
+    expect(Users.checkUserIds({ id: "u", watchlist: ["a", "b"] }, 1)).toEqual({
+      field: "user.watchlist",
+      rule: "must hold at most 1 user ids, got 2"
+    })
+    expect(Users.checkUserIds({ id: "u", watchlist: ["a", "b c"] }, 100)?.field).toBe("user.watchlist[1]")
+    expect(Users.checkUserIds("not an object", 100)).toBeUndefined()
+  })
+})

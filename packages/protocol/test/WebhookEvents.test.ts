@@ -93,3 +93,55 @@ describe("decodePayload", () => {
     expect(WebhookEvents.malformation(event)).toBe(reason)
   })
 })
+
+describe("clientEventData", () => {
+  it("parses a JSON string, keeps a string that is not JSON, and leaves decrypted data alone", () => {
+    expect(WebhookEvents.clientEventData("private-a", "{\"x\":1}")).toEqual({ x: 1 })
+    expect(WebhookEvents.clientEventData("private-a", "null")).toBe(null)
+    expect(WebhookEvents.clientEventData("private-a", "hi")).toBe("hi")
+    expect(WebhookEvents.clientEventData("private-encrypted-a", "{\"x\":1}")).toBe("{\"x\":1}")
+    const decrypted = { x: 1 }
+    expect(WebhookEvents.clientEventData("private-encrypted-a", decrypted)).toBe(decrypted)
+  })
+})
+
+describe("readClientEvent", () => {
+  const event = { _tag: "ClientEvent", channel: "private-a", event: "client-x", data: "{}", socketId: "1.2" } as const
+
+  it("copies a client event once, its data as plain data when it is not a string", () => {
+    const read = WebhookEvents.readClientEvent<typeof event>(event)
+    expect(read).toEqual(event)
+    expect(read).not.toBe(event)
+    const data = { deep: [1] }
+    const undecryptable = { ...event, _tag: "UndecryptableClientEvent", data } as const
+    const copied = WebhookEvents.readClientEvent<typeof undecryptable>(undecryptable)
+    expect(copied?.data).toEqual(data)
+    expect(copied?.data).not.toBe(data)
+  })
+
+  it("is no event for what is not a client event, has no string channel or name, or throws when read", () => {
+    const throwing = new Proxy({}, {
+      get: () => {
+        throw new Error("boom")
+      }
+    })
+    const hostile: ReadonlyArray<unknown> = [
+      null,
+      42,
+      "client-x",
+      { _tag: "MemberAdded", channel: "a", event: "e" },
+      { ...event, channel: 1 },
+      { ...event, event: undefined },
+      {
+        ...event,
+        data: new Proxy({}, {
+          ownKeys: () => {
+            throw new Error("boom")
+          }
+        })
+      },
+      throwing
+    ]
+    for (const value of hostile) expect(WebhookEvents.readClientEvent(value)).toBeUndefined()
+  })
+})

@@ -52,85 +52,29 @@ const strictOptions = { onExcessProperty: "error", errors: "first" } as const
 const validatePresenceData = ParseResult.decodeUnknownEither(PresenceData, strictOptions)
 const validateUserData = /* @__PURE__ */ ParseResult.decodeUnknownEither(UserData, strictOptions)
 
-const isPlainRecord = (u: unknown): u is Record<string, unknown> => {
-  if (typeof u !== "object" || u === null) return false
-  const proto = Object.getPrototypeOf(u)
-  return proto === Object.prototype || proto === null
-}
-
-/**
- * A plain object's own properties, each read once (and a watchlist array copied), so that what is checked is
- * what is signed; anything else as is, for the schema to judge.
- */
-const readData = (u: unknown): unknown => {
-  if (!isPlainRecord(u)) return u
-  const copy: Record<string, unknown> = { ...u }
-  if (Array.isArray(copy.watchlist)) copy.watchlist = copy.watchlist.slice()
-  return copy
-}
-
-/**
- * The common shape of presence data, recognized without Schema's interpreter (authorization is a hot path):
- * `true` only for values that `PresenceData` accepts, so the Schema stays the definition and decides, and
- * explains, everything else. Other keys need no look since any is allowed. Measured on the bench's member
- * `{ user_id: "ada", user_info: { name } }`: Schema validation ~300k ops/s (3.3 µs), this check over 2M
- * ops/s; `authorizeChannel` presence, before → after extra keys and numeric ids: median 57k → 67k ops/s
- * (three interleaved runs each, loaded machine: the gain is in the noise, the point is "not slower").
- */
-const isSimplePresenceData = (u: unknown): boolean => {
-  if (!isPlainRecord(u)) return false
-  // The protocol's rule itself (no copy that could drift): it allocates nothing when the id is valid.
-  return Users.checkPresenceUserId("user_id", u.user_id) === undefined &&
-    Object.getOwnPropertySymbols(u).length === 0
-}
-
-const isSimpleUserData = (u: unknown): boolean => {
-  if (!isPlainRecord(u)) return false
-  const id = u.id
-  if (typeof id !== "string" || id.length === 0) return false
-  const list = u.watchlist
-  if (list !== undefined) {
-    if (!Array.isArray(list)) return false
-    for (let i = 0; i < list.length; i++) if (typeof list[i] !== "string" || list[i].length === 0) return false
-  }
-  return Object.getOwnPropertySymbols(u).length === 0
-}
-
 const schemaFailure = (field: string, issue: ParseResult.ParseIssue): ValidationError => {
   const leaf = Issue.firstLeaf(issue)
   return toError({ field: leaf.path === "" ? field : `${field}.${leaf.path}`, rule: leaf.message })
 }
 
+// The common shape is recognized by the protocol's `Users.isSimplePresenceData` first, without Schema's
+// interpreter (authorization is a hot path); the Schema decides, and explains, everything else.
 const presenceDataError = (u: unknown): ValidationError | undefined => {
-  if (isSimplePresenceData(u)) return undefined
+  if (Users.isSimplePresenceData(u)) return undefined
   const checked = validatePresenceData(u)
   return Either.isLeft(checked) ? schemaFailure("presenceData", checked.left) : undefined
 }
 
 const userDataError = (u: unknown): ValidationError | undefined => {
-  if (isSimpleUserData(u)) return undefined
+  if (Users.isSimpleUserData(u)) return undefined
   const checked = validateUserData(u)
   return Either.isLeft(checked) ? schemaFailure("user", checked.left) : undefined
 }
 
-/** A user's id and watchlist as user ids (the schema has checked their shape), the watchlist within the config's size. */
+// Only once the schema has checked the user's shape: the protocol's user id rules on `id` and the watchlist.
 const userIdsError = (user: unknown, maxWatchlistSize: number): ValidationError | undefined => {
-  if (typeof user !== "object" || user === null) return undefined
-  const idFailure = Names.checkUserId("user.id", Reflect.get(user, "id"))
-  if (idFailure !== undefined) return toError(idFailure)
-  const watchlist: unknown = Reflect.get(user, "watchlist")
-  if (!Array.isArray(watchlist)) return undefined
-  if (watchlist.length > maxWatchlistSize) {
-    return toError({
-      field: "user.watchlist",
-      rule: `must hold at most ${maxWatchlistSize} user ids, got ${watchlist.length}`
-    })
-  }
-  for (let i = 0; i < watchlist.length; i++) {
-    const failure = Names.checkUserId(`user.watchlist[${i}]`, watchlist[i])
-    if (failure !== undefined) return toError(failure)
-  }
-  return undefined
+  const failure = Users.checkUserIds(user, maxWatchlistSize)
+  return failure === undefined ? undefined : toError(failure)
 }
 
 const fail = (field: string, rule: string): Either.Either<never, ValidationError> =>
@@ -147,7 +91,7 @@ export interface ChannelInput {
 export const readChannel = (socketId: unknown, channel: unknown, presenceData: unknown): ChannelInput => ({
   socketId,
   channel,
-  presenceData: readData(presenceData)
+  presenceData: Users.readData(presenceData)
 })
 
 /** @internal */
@@ -198,7 +142,7 @@ export interface UserInput {
 }
 
 /** @internal */
-export const readUser = (socketId: unknown, user: unknown): UserInput => ({ socketId, user: readData(user) })
+export const readUser = (socketId: unknown, user: unknown): UserInput => ({ socketId, user: Users.readData(user) })
 
 /** @internal */
 export const authenticate = (

@@ -1,5 +1,5 @@
 import * as Json from "@effect-pusher/protocol/Json"
-import * as Names from "@effect-pusher/protocol/Names"
+import * as WebhookEvents from "@effect-pusher/protocol/WebhookEvents"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
@@ -68,32 +68,9 @@ export const receive = <E, R>(
         ))
   ))
 
-// Client data normally arrives as a JSON string; decrypted data of an encrypted channel is a value already.
-const parseData = (channel: string, data: unknown): unknown => {
-  if (typeof data !== "string" || Names.isEncrypted(channel)) return data
-  try {
-    return JSON.parse(data)
-  } catch {
-    return data
-  }
-}
-
-const isClientEvent = (event: unknown): event is ClientEvent | UndecryptableClientEvent =>
-  Predicate.isTagged(event, "ClientEvent") || Predicate.isTagged(event, "UndecryptableClientEvent")
-
-// A caller's event, read once: a value that throws when read is no client event, nor is one whose channel or
-// name is not a string. Data that is not a string (decrypted data) is copied as plain data, so that the
-// schema decodes values that cannot throw: a Proxy in it (a hostile untyped caller) makes it no event.
-const readEvent = (event: unknown): ClientEvent | UndecryptableClientEvent | undefined => {
-  try {
-    if (!isClientEvent(event)) return undefined
-    const copy = { ...event }
-    if (typeof copy.channel !== "string" || typeof copy.event !== "string") return undefined
-    return typeof copy.data === "string" ? copy : { ...copy, data: structuredClone(copy.data) }
-  } catch {
-    return undefined
-  }
-}
+// A caller's event, read once by the protocol's rule: a value that throws when read, or that is not a client
+// event, is none; decrypted data is copied as plain data, so that the schema decodes values that cannot throw.
+const readEvent = (event: unknown) => WebhookEvents.readClientEvent<ClientEvent | UndecryptableClientEvent>(event)
 
 // Decodes a client event `readEvent` has read: a stream reads each event once, not once to match it and again
 // to decode it.
@@ -111,7 +88,7 @@ const decodeReadEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R>) 
   ): Effect.Effect<DecodedClientEvent<A>, WebhookError | EncryptionError, R> => {
     if (event._tag === "UndecryptableClientEvent") return Effect.fail(event.error)
     if (event.event !== name) return Effect.fail(invalid(event, ""))
-    return Effect.mapBoth(decodeData(parseData(event.channel, event.data)), {
+    return Effect.mapBoth(decodeData(WebhookEvents.clientEventData(event.channel, event.data)), {
       onFailure: (issue) => invalid(event, Issue.summary(issue)),
       onSuccess: (data): DecodedClientEvent<A> => ({ ...event, data })
     })

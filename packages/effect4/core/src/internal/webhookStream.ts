@@ -1,10 +1,9 @@
 import * as Json from "@effect-pusher/protocol/Json"
-import * as Names from "@effect-pusher/protocol/Names"
+import * as WebhookEvents from "@effect-pusher/protocol/WebhookEvents"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
-import * as Predicate from "effect/Predicate"
+import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
+import * as SchemaParser from "effect/SchemaParser"
 import * as Stream from "effect/Stream"
 import type * as PusherConfig from "../PusherConfig.js"
 import type { EncryptionError, ValidationError, WebhookError } from "../PusherError.js"
@@ -30,7 +29,7 @@ import { checkInvalidPolicy, readReceiveOptions, reject, verifyChecked } from ".
 export const isDataFirst = (args: IArguments): boolean => {
   // Options from an untyped caller may throw when looked at: they are then not a stream.
   try {
-    return Predicate.hasProperty(args[0], Stream.StreamTypeId)
+    return Stream.isStream(args[0])
   } catch {
     return false
   }
@@ -47,7 +46,7 @@ const handleInvalid = <A, E extends WebhookError | EncryptionError, R>(
   effect: Effect.Effect<ReadonlyArray<A>, E, R>,
   onInvalid: InvalidPolicy | undefined
 ): Effect.Effect<ReadonlyArray<A>, E, R> =>
-  onInvalid === "drop" ? Effect.catchAll(effect, (error) => dropWith<A>(error)) : effect
+  onInvalid === "drop" ? Effect.catch(effect, (error) => dropWith<A>(error)) : effect
 
 /**
  * @internal `Webhook.receive`, data-first. The options are read and checked once, when the stream starts: a
@@ -59,46 +58,27 @@ export const receive = <E, R>(
   options?: ReceiveOptions
 ): Stream.Stream<WebhookEvent, E | WebhookError | ValidationError, R | PusherConfig.PusherConfig> =>
   Stream.unwrap(Effect.map(
-    Effect.suspend(() => readReceiveOptions(options)),
+    Effect.suspend(() => Effect.fromResult(readReceiveOptions(options))),
     ({ maxAge, onInvalid }) =>
-      Stream.mapConcatEffect(self, (request) =>
-        handleInvalid(
-          Effect.map(verifyChecked(request, maxAge), (payload) => payload.events),
-          onInvalid
-        ))
+      self.pipe(
+        Stream.mapEffect((request) =>
+          handleInvalid(
+            Effect.map(verifyChecked(request, maxAge), (payload) => payload.events),
+            onInvalid
+          )
+        ),
+        Stream.flattenIterable
+      )
   ))
 
-// Client data normally arrives as a JSON string; decrypted data of an encrypted channel is a value already.
-const parseData = (channel: string, data: unknown): unknown => {
-  if (typeof data !== "string" || Names.isEncrypted(channel)) return data
-  try {
-    return JSON.parse(data)
-  } catch {
-    return data
-  }
-}
-
-const isClientEvent = (event: unknown): event is ClientEvent | UndecryptableClientEvent =>
-  Predicate.isTagged(event, "ClientEvent") || Predicate.isTagged(event, "UndecryptableClientEvent")
-
-// A caller's event, read once: a value that throws when read is no client event, nor is one whose channel or
-// name is not a string. Data that is not a string (decrypted data) is copied as plain data, so that the
-// schema decodes values that cannot throw: a Proxy in it (a hostile untyped caller) makes it no event.
-const readEvent = (event: unknown): ClientEvent | UndecryptableClientEvent | undefined => {
-  try {
-    if (!isClientEvent(event)) return undefined
-    const copy = { ...event }
-    if (typeof copy.channel !== "string" || typeof copy.event !== "string") return undefined
-    return typeof copy.data === "string" ? copy : { ...copy, data: structuredClone(copy.data) }
-  } catch {
-    return undefined
-  }
-}
+// A caller's event, read once by the protocol's rule: a value that throws when read, or that is not a client
+// event, is none; decrypted data is copied as plain data, so that the schema decodes values that cannot throw.
+const readEvent = (event: unknown) => WebhookEvents.readClientEvent<ClientEvent | UndecryptableClientEvent>(event)
 
 // Decodes a client event `readEvent` has read: a stream reads each event once, not once to match it and again
 // to decode it.
-const decodeReadEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R>) => {
-  const decodeData = ParseResult.decodeUnknown(schema)
+const decodeReadEvent = <A, I, R>(name: string, schema: Schema.Codec<A, I, R, unknown>) => {
+  const decodeData = SchemaParser.decodeUnknownEffect(schema)
   const invalid = (event: ClientEvent, issue: string) =>
     reject(
       "InvalidEventData",
@@ -111,7 +91,7 @@ const decodeReadEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R>) 
   ): Effect.Effect<DecodedClientEvent<A>, WebhookError | EncryptionError, R> => {
     if (event._tag === "UndecryptableClientEvent") return Effect.fail(event.error)
     if (event.event !== name) return Effect.fail(invalid(event, ""))
-    return Effect.mapBoth(decodeData(parseData(event.channel, event.data)), {
+    return Effect.mapBoth(decodeData(WebhookEvents.clientEventData(event.channel, event.data)), {
       onFailure: (issue) => invalid(event, Issue.summary(issue)),
       onSuccess: (data): DecodedClientEvent<A> => ({ ...event, data })
     })
@@ -123,7 +103,10 @@ const quote = (name: unknown): string =>
   typeof name === "string" ? JSON.stringify(name) : "(a name that is not a string)"
 
 /** @internal `Webhook.clientEvent`. */
-export const clientEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R>): ClientEventDecoder<A, R> => {
+export const clientEvent = <A, I, R>(
+  name: string,
+  schema: Schema.Codec<A, I, R, unknown>
+): ClientEventDecoder<A, R> => {
   const decodeRead = decodeReadEvent(name, schema)
   return {
     name,
@@ -160,29 +143,32 @@ const dropClientEvent = <A>(
 export const clientEvents = <E, R2, A, I, R>(
   self: Stream.Stream<WebhookEvent, E, R2>,
   name: string,
-  schema: Schema.Schema<A, I, R>,
+  schema: Schema.Codec<A, I, R, unknown>,
   options?: { readonly onInvalid?: InvalidPolicy | undefined }
 ): Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError | ValidationError, R | R2> => {
   const decodeRead = decodeReadEvent(name, schema)
   return Stream.unwrap(Effect.map(
-    Effect.suspend(() => readClientEventsOptions(options)),
+    Effect.suspend(() => Effect.fromResult(readClientEventsOptions(options))),
     (onInvalid) =>
-      Stream.mapConcatEffect(self, (given) => {
-        const event = readEvent(given)
-        if (event === undefined || event.event !== name) return Effect.succeed([])
-        const decoded = Effect.map(decodeRead(event), (a): ReadonlyArray<DecodedClientEvent<A>> => [a])
-        return onInvalid === "fail"
-          ? decoded
-          : Effect.catchAll(decoded, (error) => dropClientEvent<DecodedClientEvent<A>>(event, error))
-      })
+      self.pipe(
+        Stream.mapEffect((given) => {
+          const event = readEvent(given)
+          if (event === undefined || event.event !== name) return Effect.succeed([])
+          const decoded = Effect.map(decodeRead(event), (a): ReadonlyArray<DecodedClientEvent<A>> => [a])
+          return onInvalid === "fail"
+            ? decoded
+            : Effect.catch(decoded, (error) => dropClientEvent<DecodedClientEvent<A>>(event, error))
+        }),
+        Stream.flattenIterable
+      )
   ))
 }
 
 const clientEventsKeys: Json.KeyTable<"onInvalid"> = { accepted: ["onInvalid"], replacements: {} }
 
 // Read once when the stream starts: a bad option fails it before any event, whatever the events are.
-const readClientEventsOptions = (options: unknown): Either.Either<InvalidPolicy, ValidationError> =>
-  Either.flatMap(
+const readClientEventsOptions = (options: unknown): Result.Result<InvalidPolicy, ValidationError> =>
+  Result.flatMap(
     toEither(Json.readOptions("options", options, clientEventsKeys)),
     (read) => checkInvalidPolicy(read.onInvalid, "drop")
   )
