@@ -9,14 +9,14 @@
  *
  * @since 1.0.0
  */
-import * as HttpRouter from "effect/http/HttpRouter"
-import * as HttpServerRequest from "effect/http/HttpServerRequest"
-import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import type * as Cause from "effect/Cause"
 import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as HttpRouter from "effect/http/HttpRouter"
+import * as HttpServerRequest from "effect/http/HttpServerRequest"
+import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import type * as Layer from "effect/Layer"
 import * as Predicate from "effect/Predicate"
 import * as Queue from "effect/Queue"
@@ -387,7 +387,8 @@ export const webhookStream = (
     // One payload per pull (not the queue's whole backlog at once): a payload is marked taken only when the
     // consumer asks for its events.
     const events = Stream.fromEffectRepeat(
-      Effect.flatMap(Queue.take(queue), ({ payload, taken }) => Effect.as(Deferred.succeed(taken, undefined), payload.events))
+      Effect.flatMap(Queue.take(queue), ({ payload, taken }) =>
+        Effect.as(Deferred.succeed(taken, undefined), payload.events))
     ).pipe(Stream.flattenIterable)
     return { endpoint, events }
   })

@@ -20,7 +20,7 @@ import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
 import * as HttpRouter from "effect/http/HttpRouter"
 import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import type * as HttpServerResponse from "effect/http/HttpServerResponse"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
@@ -103,7 +103,11 @@ const handlerOf = (app: Served, options: HandlerOptions | undefined): Effect.Eff
             // The app's bound on what it reads: the endpoints' default limits stay under it.
             maxBodyBytes === undefined
               ? httpEffect
-              : Effect.provideService(httpEffect, HttpIncomingMessage.MaxBodySize, ByteSize.fromInputUnsafe(maxBodyBytes)),
+              : Effect.provideService(
+                httpEffect,
+                HttpIncomingMessage.MaxBodySize,
+                ByteSize.fromInputUnsafe(maxBodyBytes)
+              ),
             { scope }
           ))
     ))
@@ -112,7 +116,9 @@ const handlerKeys: Json.KeyTable<"maxBodyBytes"> = { accepted: ["maxBodyBytes"],
 
 // Effect's own `ConfigError` for an option that broke its rule, as `Config` reports a value its schema refuses.
 const invalid = (path: string, message: string): Config.ConfigError =>
-  new Config.ConfigError(new Schema.SchemaError(new SchemaIssue.Pointer([path], new SchemaIssue.InvalidValue({ message }))))
+  new Config.ConfigError(
+    new Schema.SchemaError(new SchemaIssue.Pointer([path], new SchemaIssue.InvalidValue({ message })))
+  )
 
 // The options read once; a bad `maxBodyBytes` fails when the handler is made instead of being ignored.
 const readMaxBodyBytes = (options: unknown): Result.Result<number | undefined, Config.ConfigError> => {
