@@ -27,6 +27,7 @@ import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as Scope from "effect/Scope"
 import type * as Http from "node:http"
+import { stopReadingWhenClosed } from "./internal/requestGuard.js"
 
 /**
  * A Node request handler.
@@ -99,16 +100,22 @@ const handlerOf = (app: Served, options: HandlerOptions | undefined): Effect.Eff
       Effect.isEffect(app) ? Effect.succeed(app) : HttpRouter.toHttpEffect(app),
       (httpEffect: Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, unknown>) =>
         Effect.flatMap(Effect.scope, (scope) =>
-          NodeHttpServer.makeHandler(
-            // The app's bound on what it reads: the endpoints' default limits stay under it.
-            maxBodyBytes === undefined
-              ? httpEffect
-              : Effect.provideService(
-                httpEffect,
-                HttpIncomingMessage.MaxBodySize,
-                ByteSize.fromInputUnsafe(maxBodyBytes)
-              ),
-            { scope }
+          Effect.map(
+            NodeHttpServer.makeHandler(
+              // The app's bound on what it reads: the endpoints' default limits stay under it.
+              maxBodyBytes === undefined
+                ? httpEffect
+                : Effect.provideService(
+                  httpEffect,
+                  HttpIncomingMessage.MaxBodySize,
+                  ByteSize.fromInputUnsafe(maxBodyBytes)
+                ),
+              { scope }
+            ),
+            (handle): Handler => (request, response) => {
+              stopReadingWhenClosed(request, response)
+              handle(request, response)
+            }
           ))
     ))
 
