@@ -9,6 +9,7 @@
  *
  * @since 1.0.0
  */
+import * as ProtocolWebhook from "@effect-pusher/protocol/Webhook"
 import type * as Cause from "effect/Cause"
 import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
@@ -105,7 +106,7 @@ export interface EndpointOptions {
    * `Content-Length` or its first bytes past the limit show it, without reading the rest. By default
    * 64 KiB for the auth endpoints (`Limits.defaultMaxAuthBodyBytes`) and `max(1 MiB, 100 × maxPayloadBytes)`
    * for webhooks (`Limits.maxWebhookBodyBytes`, which states how that is derived); a default never exceeds
-   * the server's own `HttpIncomingMessage.MaxBodySize` (`NodeHttpServer` sets 10 MiB).
+   * the server's own `HttpIncomingMessage.MaxBodySize` when one is set (`NodePusherEndpoints`' `maxBodyBytes` sets it).
    */
   readonly maxBodyBytes?: number | undefined
 }
@@ -239,18 +240,7 @@ export const userAuthentication = <E, R>(
  * @since 1.0.0
  * @category endpoints
  */
-export const webhookErrorStatus = (error: WebhookError): number => {
-  switch (error.reason) {
-    case "MissingHeader":
-    case "UnknownKey":
-    case "SignatureMismatch":
-      return 401
-    case "UnsupportedContentType":
-      return 415
-    default:
-      return 400
-  }
-}
+export const webhookErrorStatus = (error: WebhookError): number => ProtocolWebhook.httpStatus(error.reason)
 
 // What needs no body first (401/415, the body left unread), then the raw body, as signed, under the limit
 // (413), then verified.
