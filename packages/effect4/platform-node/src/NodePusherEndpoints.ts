@@ -13,6 +13,7 @@ import * as Json from "@effect-pusher/protocol/Json"
 import * as ProtocolOptions from "@effect-pusher/protocol/Options"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as ByteSize from "effect/ByteSize"
+import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -200,10 +201,11 @@ export function toHandler(
   const handler: Handler = (request, response) => {
     ready ??= runtime.runPromiseExit(Scope.provide(handlerOf(app, options), scope)).then((exit) => {
       if (Exit.isSuccess(exit)) return exit.value
-      // The layer failed to build (a configuration error, ...): say why, and try again on the next request. The
-      // cause goes to the logger as a cause (its message, readable), not as a failure dumped as JSON.
+      // The layer failed to build (a configuration error, ...): say why, and try again on the next request. One
+      // line naming what failed: Effect 4's logger prints a cause over several lines, with its cause chain.
       ready = undefined
-      Effect.runFork(Effect.logError("NodePusherEndpoints: the layer could not be built", exit.cause))
+      const why = String(Cause.squash(exit.cause)).replace(/\s*\n\s*/g, " ")
+      Effect.runFork(Effect.logError(`NodePusherEndpoints: the layer could not be built: ${why}`))
       return undefined
     })
     ready.then((handle) => {

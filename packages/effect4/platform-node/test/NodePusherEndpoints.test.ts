@@ -95,7 +95,7 @@ describe("NodePusherEndpoints.toHandler on node:http", () => {
     await broken.dispose()
     const lines = log.mock.calls.map((args) => args.map(String).join(" "))
     log.mockRestore()
-    const errors = lines.filter((line) => line.includes("level=ERROR") && line.includes("the layer could not be built"))
+    const errors = lines.filter((line) => /\bERROR\b/.test(line) && line.includes("the layer could not be built"))
     expect(errors).toHaveLength(1)
     // One readable line naming the option, not a FiberFailure dumped as JSON.
     expect(errors[0]).toContain("secret")
