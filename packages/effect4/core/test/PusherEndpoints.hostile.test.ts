@@ -13,7 +13,7 @@ import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import type * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
-import { signedWebhookHeaders } from "./utils/signedWebhook.js"
+import { signedWebhookHeaders } from "../../../core/test/utils/signedWebhook.js"
 
 const credentials = { appId: 1, key: "key", secret: "secret" }
 const config = PusherConfig.layer(credentials)

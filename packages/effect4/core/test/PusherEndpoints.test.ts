@@ -11,7 +11,7 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { signedWebhookHeaders } from "./utils/signedWebhook.js"
+import { signedWebhookHeaders } from "../../../core/test/utils/signedWebhook.js"
 
 const config = PusherConfig.layer({
   appId: 1,

@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { signedWebhookHeaders } from "../../core/test/utils/signedWebhook.js"
+import { signedWebhookHeaders } from "../../../core/test/utils/signedWebhook.js"
 import { serve, type Target, total } from "./utils/upload.js"
 
 const options = { appId: 1, key: "key", secret: "secret" }

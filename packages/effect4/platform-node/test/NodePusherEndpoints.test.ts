@@ -5,7 +5,7 @@ import * as Layer from "effect/Layer"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
-import { signedWebhookHeaders } from "../../core/test/utils/signedWebhook.js"
+import { signedWebhookHeaders } from "../../../core/test/utils/signedWebhook.js"
 
 const options = { appId: 1, key: "key", secret: "secret" }
 const received: Array<string> = []
