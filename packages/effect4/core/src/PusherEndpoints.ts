@@ -349,7 +349,8 @@ export const webhookStream = (
     ))
     // Requests waiting for the consumer; when the scope closes they are answered 503, so Pusher retries.
     const waiting = new Set<Deferred.Deferred<void, "closed">>()
-    // The queue ends with `Done` when the scope closes, which ends the stream of events.
+    // When the scope closes the queue is ended, so the stream of events ends (a shutdown alone would interrupt
+    // its consumer), then shut down: the payloads not taken are dropped and blocked offers are refused (503).
     const queue = yield* Effect.acquireRelease(
       Queue.bounded<
         { readonly payload: Webhook.WebhookPayload; readonly taken: Deferred.Deferred<void, "closed"> },
@@ -357,7 +358,7 @@ export const webhookStream = (
       >(yield* Effect.fromResult(Endpoints.readCapacity(read.capacity))),
       (queue) =>
         Effect.andThen(
-          Queue.shutdown(queue),
+          Effect.andThen(Queue.end(queue), Queue.shutdown(queue)),
           Effect.forEach(waiting, (taken) => Deferred.fail(taken, "closed"), { discard: true })
         )
     )

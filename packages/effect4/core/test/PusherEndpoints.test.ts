@@ -205,13 +205,15 @@ describe("PusherEndpoints.webhookStream, closing", () => {
   it.effect("answers 503 to waiting and later requests once its scope is closed, so Pusher retries", () =>
     Effect.gen(function*() {
       const scope = yield* Scope.make()
-      const { endpoint } = yield* Scope.provide(PusherEndpoints.webhookStream({ capacity: 4 }), scope)
+      const { endpoint, events } = yield* Scope.provide(PusherEndpoints.webhookStream({ capacity: 4 }), scope)
       const { dispose, handler: handle } = handler(endpoint)
       const waiting = handle(signedWebhook(payload("x"))).then((r) => r.status)
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
       yield* Scope.close(scope, Exit.void)
       expect(yield* Effect.promise(() => waiting)).toBe(503)
       expect(yield* Effect.promise(() => handle(signedWebhook(payload("y"))).then((r) => r.status))).toBe(503)
+      // The stream of events ends with its scope (the payload answered 503 is not in it).
+      expect(yield* Stream.runCollect(events)).toEqual([])
       yield* Effect.promise(dispose)
     }))
 })
