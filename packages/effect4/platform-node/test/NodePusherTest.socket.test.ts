@@ -190,7 +190,7 @@ const connect = (
   })
 
 describe("NodePusherTest WebSocket", () => {
-  it.scopedLive("pusher-js subscribes, receives triggers, and shares presence with simulated clients", () =>
+  it.live("pusher-js subscribes, receives triggers, and shares presence with simulated clients", () =>
     Effect.gen(function*() {
       const emulator = yield* PusherTest.PusherTest
       const served = yield* NodePusherTest.serve()
@@ -228,7 +228,7 @@ describe("NodePusherTest WebSocket", () => {
       expect(yield* waitFor("the client event", () => (typing.length > 0 ? typing : undefined))).toEqual([{ on: true }])
     }).pipe(Effect.provide(PusherTest.layer())))
 
-  it.scopedLive("signin, sendToUser and terminateUserConnections reach real sockets", () =>
+  it.live("signin, sendToUser and terminateUserConnections reach real sockets", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.serve()
       const official = new PusherNode({ ...served.pusherOptions })
@@ -250,7 +250,7 @@ describe("NodePusherTest WebSocket", () => {
       yield* waitFor("the termination", () => (dana.pusher.connection.state !== "connected" ? true : undefined))
     }).pipe(Effect.provide(PusherTest.layer())))
 
-  it.scopedLive("a wrong key gets pusher:error 4001 and the close code 4001", () =>
+  it.live("a wrong key gets pusher:error 4001 and the close code 4001", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.serve()
       const session = yield* rawSession(`ws://127.0.0.1:${served.port}/app/wrong-key?protocol=7`)
@@ -259,7 +259,7 @@ describe("NodePusherTest WebSocket", () => {
       expect(session.frames[0]).toMatchObject({ event: "pusher:error", data: { code: 4001 } })
     }).pipe(Effect.provide(PusherTest.layer())))
 
-  it.scopedLive("a socket that does not answer the server's ping is closed with 4201", () =>
+  it.live("a socket that does not answer the server's ping is closed with 4201", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.serve()
       const session = yield* rawSession(`ws://127.0.0.1:${served.port}/app/${served.pusherOptions.key}?protocol=7`)
@@ -272,7 +272,7 @@ describe("NodePusherTest WebSocket", () => {
       ])
     }).pipe(Effect.provide(PusherTest.layer({ activityTimeoutSeconds: 1, pongTimeoutSeconds: 1 }))))
 
-  it.scopedLive("a socket that answers every ping at once stays open", () =>
+  it.live("a socket that answers every ping at once stays open", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.serve()
       const session = yield* rawSession(
@@ -284,7 +284,7 @@ describe("NodePusherTest WebSocket", () => {
       expect(session.closed()).toBeUndefined()
       expect(session.frames.map((frame) => frame.event)).not.toContain("pusher:error")
     }).pipe(Effect.provide(PusherTest.layer({ activityTimeoutSeconds: 1, pongTimeoutSeconds: 1 }))))
-  it.scopedLive("a 100 MB message is refused from its header (1009), not read: memory stays within 32 MB", () =>
+  it.live("a 100 MB message is refused from its header (1009), not read: memory stays within 32 MB", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.serve()
       const used = () => {

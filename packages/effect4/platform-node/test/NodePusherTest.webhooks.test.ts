@@ -7,13 +7,12 @@ import { PusherTest } from "@effect-pusher/core"
 import { NodePusherTest } from "@effect-pusher/platform-node"
 import { NodePusherHttpClient } from "@effect-pusher/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import * as Queue from "effect/Queue"
-import * as TestClock from "effect/TestClock"
-import * as TestServices from "effect/TestServices"
+import * as TestClock from "effect/testing/TestClock"
 import PusherNode from "pusher"
 import * as WebhookDelivery from "../src/internal/webhookDelivery.js"
 import * as Receiver from "./utils/server.js"
@@ -23,8 +22,25 @@ interface Attempt extends Receiver.Seen {
   readonly at: number
 }
 
-const countOf = (instants: Chunk.Chunk<number>, at: number) =>
-  Chunk.reduce(instants, 0, (n, i) => n + (i === at ? 1 : 0))
+const countOf = (instants: ReadonlyArray<number>, at: number) =>
+  instants.reduce((n, i) => n + (i === at ? 1 : 0), 0)
+
+/**
+ * The TestClock of the test, with every sleep it is asked for recorded as the instant it ends (Effect 4's
+ * TestClock does not list its sleeps): fibers forked from the test's fiber (the delivery) sleep through it.
+ * Like the Effect 3 line's `TestClock.sleeps()`, an interrupted sleep stays listed.
+ */
+const recordingSleeps = <A, E, R>(body: (sleeps: () => ReadonlyArray<number>) => Effect.Effect<A, E, R>) =>
+  Effect.flatMap(Clock.clockWith(Effect.succeed), (testClock) => {
+    const sleeps: Array<number> = []
+    const recording: TestClock.TestClock = Object.assign(Object.create(testClock) as TestClock.TestClock, {
+      sleep: (duration: Duration.Duration) => {
+        sleeps.push(testClock.currentTimeMillisUnsafe() + Duration.toMillis(duration))
+        return testClock.sleep(duration)
+      }
+    })
+    return body(() => sleeps).pipe(Effect.provideService(Clock.Clock, recording))
+  })
 
 /**
  * A receiver on 127.0.0.1 that answers the n-th request (from 1) with `status(n, seen)`, or never (`"hang"`).
@@ -33,18 +49,21 @@ const countOf = (instants: Chunk.Chunk<number>, at: number) =>
  * `TestClock.sleeps` (interrupted sleeps stay listed): those are counted out, so that a stale timeout at
  * `at` is not taken for the backoff the delivery has yet to schedule.
  */
-const receiver = (status: (n: number, seen: Receiver.Seen) => number | "hang") =>
+const receiver = (
+  status: (n: number, seen: Receiver.Seen) => number | "hang",
+  sleeps: () => ReadonlyArray<number>
+) =>
   Effect.gen(function*() {
     const arrived = yield* Queue.unbounded<{ readonly seen: Receiver.Seen; readonly answered: boolean }>()
     let n = 0
     const server = yield* Receiver.serve((seen, response) => {
       const answer = status(++n, seen)
-      Queue.unsafeOffer(arrived, { seen, answered: answer !== "hang" })
+      Queue.offerUnsafe(arrived, { seen, answered: answer !== "hang" })
       if (answer !== "hang") response.writeHead(answer).end(answer === 200 ? "ok" : "no")
     })
     const stale: Array<number> = []
     const next: Effect.Effect<Attempt> = Effect.flatMap(Queue.take(arrived), ({ answered, seen }) =>
-      Effect.map(TestClock.currentTimeMillis, (at) => {
+      Effect.map(Clock.currentTimeMillis, (at) => {
         if (answered) {
           stale.push(at + 4_000)
         }
@@ -55,8 +74,8 @@ const receiver = (status: (n: number, seen: Receiver.Seen) => number | "hang") =
         const staleHere = stale.filter((i) =>
           i === at
         ).length
-        while (countOf(yield* TestClock.sleeps(), at) <= staleHere) {
-          yield* TestServices.provideLive(Effect.sleep(Duration.millis(2)))
+        while (countOf(sleeps(), at) <= staleHere) {
+          yield* TestClock.withLive(Effect.sleep(Duration.millis(2)))
         }
         yield* TestClock.setTime(at)
       })
@@ -64,14 +83,15 @@ const receiver = (status: (n: number, seen: Receiver.Seen) => number | "hang") =
   })
 
 /** A real-time pause, to see that nothing more arrives. */
-const quietFor = (millis: number) => TestServices.provideLive(Effect.sleep(Duration.millis(millis)))
+const quietFor = (millis: number) => TestClock.withLive(Effect.sleep(Duration.millis(millis)))
 
 const channelOf = (attempt: Attempt): string => JSON.parse(attempt.body).events[0].channel
 
 describe("NodePusherTest webhooks", () => {
-  it.scoped("posts each webhook as recorded, retries a non-2XX with backoff from 1 s, in order", () =>
-    Effect.gen(function*() {
-      const { advanceTo, next, server } = yield* receiver((n) => n <= 3 ? 500 : 200)
+  it.effect("posts each webhook as recorded, retries a non-2XX with backoff from 1 s, in order", () =>
+    recordingSleeps((sleeps) =>
+      Effect.gen(function*() {
+        const { advanceTo, next, server } = yield* receiver((n) => n <= 3 ? 500 : 200, sleeps)
       const emulator = yield* PusherTest.make()
       yield* NodePusherTest.serveService(emulator, { webhookUrl: `${server.origin}/hooks?token=t` })
 
@@ -107,11 +127,12 @@ describe("NodePusherTest webhooks", () => {
       const official = new PusherNode({ appId: "123456", key: "test-key", secret: "test-secret", host: "127.0.0.1" })
       const webhook = official.webhook({ headers: second.headers, rawBody: second.body })
       expect([webhook.isValid(), webhook.getEvents()[0]?.name]).toEqual([true, "channel_vacated"])
-    }))
+    })))
 
-  it.scoped("counts no answer within 4 s as a failure, and aborts that attempt", () =>
-    Effect.gen(function*() {
-      const { advanceTo, next, server } = yield* receiver((n) => n === 1 ? "hang" : 204)
+  it.effect("counts no answer within 4 s as a failure, and aborts that attempt", () =>
+    recordingSleeps((sleeps) =>
+      Effect.gen(function*() {
+        const { advanceTo, next, server } = yield* receiver((n) => n === 1 ? "hang" : 204, sleeps)
       const emulator = yield* PusherTest.make()
       yield* NodePusherTest.serveService(emulator, { webhookUrl: server.origin })
       yield* emulator.subscribe("orders")
@@ -121,12 +142,14 @@ describe("NodePusherTest webhooks", () => {
       expect((yield* next).at).toBe(5_000)
       yield* quietFor(50)
       expect(server.aborted()).toBe(1)
-    }))
+    })))
 
-  it.scoped("gives up when the next attempt would start over 5 minutes after the webhook was made", () =>
-    Effect.gen(function*() {
-      const { advanceTo, count, next, server } = yield* receiver((_, seen) =>
-        seen.body.includes("channel_occupied") ? 503 : 200
+  it.effect("gives up when the next attempt would start over 5 minutes after the webhook was made", () =>
+    recordingSleeps((sleeps) =>
+      Effect.gen(function*() {
+      const { advanceTo, count, next, server } = yield* receiver(
+        (_, seen) => seen.body.includes("channel_occupied") ? 503 : 200,
+        sleeps
       )
       const emulator = yield* PusherTest.make()
       yield* NodePusherTest.serveService(emulator, { webhookUrl: server.origin })
@@ -145,11 +168,12 @@ describe("NodePusherTest webhooks", () => {
       yield* TestClock.adjust(Duration.minutes(10))
       yield* quietFor(50)
       expect(count()).toBe(10)
-    }))
+    })))
 
-  it.scoped("drops, without an attempt, a webhook that waited past its window (a dead URL builds no backlog)", () =>
-    Effect.gen(function*() {
-      const { advanceTo, count, next, server } = yield* receiver(() => "hang")
+  it.effect("drops, without an attempt, a webhook that waited past its window (a dead URL builds no backlog)", () =>
+    recordingSleeps((sleeps) =>
+      Effect.gen(function*() {
+        const { advanceTo, count, next, server } = yield* receiver(() => "hang", sleeps)
       const emulator = yield* PusherTest.make()
       yield* NodePusherTest.serveService(emulator, { webhookUrl: server.origin })
       for (const channel of ["a", "b", "c", "d"]) yield* emulator.subscribe(channel)
@@ -171,11 +195,12 @@ describe("NodePusherTest webhooks", () => {
       yield* TestClock.adjust(Duration.minutes(10))
       yield* quietFor(100)
       expect([count(), server.aborted()]).toEqual([12, 12])
-    }))
+    })))
 
-  it.scoped("holds at most maxPending webhooks behind the one in flight, and logs those it drops", () =>
-    Effect.gen(function*() {
-      const { advanceTo, next, server } = yield* receiver((n) => n === 1 ? "hang" : 200)
+  it.effect("holds at most maxPending webhooks behind the one in flight, and logs those it drops", () =>
+    recordingSleeps((sleeps) =>
+      Effect.gen(function*() {
+        const { advanceTo, next, server } = yield* receiver((n) => n === 1 ? "hang" : 200, sleeps)
       const logs: Array<string> = []
       const logger = Logger.make(({ message }) => {
         logs.push(String(Array.isArray(message) ? message[0] : message))
@@ -183,7 +208,7 @@ describe("NodePusherTest webhooks", () => {
       const emulator = yield* PusherTest.make()
       const client = yield* NodePusherHttpClient.make()
       yield* WebhookDelivery.start(emulator, client, WebhookDelivery.target(new URL(server.origin)), 2).pipe(
-        Effect.provide(Logger.replace(Logger.defaultLogger, logger))
+        Effect.provide(Logger.layer([logger]))
       )
       yield* emulator.subscribe("a")
       yield* next // in flight, never answered
@@ -199,7 +224,7 @@ describe("NodePusherTest webhooks", () => {
       expect(server.seen).toHaveLength(4)
       expect(logs).toContain("Webhook delivery failed")
       expect(logs.join("\n")).not.toContain("test-secret")
-    }))
+    })))
 
   it.effect("refuses a webhookUrl or hostname it cannot use, naming the option and its rule", () =>
     Effect.gen(function*() {
