@@ -6,10 +6,10 @@
  */
 import { Pusher, PusherTest } from "@effect-pusher/core"
 import { NodePusher, NodePusherTest } from "@effect-pusher/platform-node"
-import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Layer from "effect/Layer"
 import * as Net from "node:net"
 

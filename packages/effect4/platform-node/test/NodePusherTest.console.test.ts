@@ -245,7 +245,10 @@ describe("NodePusherTest debug console", () => {
       const feed = yield* open(`${served.url}/_console/events`)
       yield* feed.find(() => true)
       yield* Scope.close(server, Exit.void).pipe(
-        Effect.timeoutOrElse({ duration: "10 seconds", orElse: () => Effect.fail(new Error("the server did not close")) })
+        Effect.timeoutOrElse({
+          duration: "10 seconds",
+          orElse: () => Effect.fail(new Error("the server did not close"))
+        })
       )
       yield* feed.end
     }))

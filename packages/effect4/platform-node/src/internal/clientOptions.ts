@@ -86,7 +86,10 @@ export interface Checked {
 export const invalid = (field: string, rule: string): Config.ConfigError =>
   new Config.ConfigError(
     new Schema.SchemaError(
-      new SchemaIssue.Pointer(field === "" ? [] : [field], new SchemaIssue.InvalidValue({ message: `${field} ${rule}`.trim() }))
+      new SchemaIssue.Pointer(
+        field === "" ? [] : [field],
+        new SchemaIssue.InvalidValue({ message: `${field} ${rule}`.trim() })
+      )
     )
   )
 

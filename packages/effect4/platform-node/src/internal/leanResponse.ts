@@ -3,6 +3,7 @@
  *
  * @internal
  */
+import * as Effect from "effect/Effect"
 import * as Cookies from "effect/http/Cookies"
 import * as Headers from "effect/http/Headers"
 import * as HttpClientError from "effect/http/HttpClientError"
@@ -10,7 +11,6 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as IncomingMessage from "effect/http/HttpIncomingMessage"
 import * as UrlParams from "effect/http/UrlParams"
-import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import { type Pipeable, pipeArguments } from "effect/Pipeable"
@@ -20,9 +20,6 @@ import type { IncomingHttpHeaders } from "node:http"
 
 /** @internal */
 export const emptyBody = Buffer.alloc(0)
-
-/** @internal `pipe` is put on the prototype below: a class method cannot carry `Pipeable`'s overloads. */
-export interface LeanResponse extends Pipeable {}
 
 /**
  * The whole answer, read into memory before `execute` succeeds: every body accessor is then a plain
@@ -36,6 +33,8 @@ export class LeanResponse extends Inspectable.Class implements HttpClientRespons
   private cachedText: string | undefined = undefined
   private cachedHeaders: Headers.Headers | undefined = undefined
   private cachedCookies: Cookies.Cookies | undefined = undefined
+  // On the prototype (below), as Effect's own responses have it: a method cannot declare `Pipeable`'s overloads.
+  declare readonly pipe: Pipeable["pipe"]
 
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
@@ -144,7 +143,9 @@ export class LeanResponse extends Inspectable.Class implements HttpClientRespons
   }
 }
 
-LeanResponse.prototype.pipe = function(this: LeanResponse) {
-  // eslint-disable-next-line prefer-rest-params
-  return pipeArguments(this, arguments)
-}
+Object.defineProperty(LeanResponse.prototype, "pipe", {
+  value(this: LeanResponse) {
+    // eslint-disable-next-line prefer-rest-params
+    return pipeArguments(this, arguments)
+  }
+})
