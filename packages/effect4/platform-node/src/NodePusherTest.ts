@@ -168,9 +168,17 @@ export const serveService = (
       const client = yield* NodePusherHttpClient.make({ connections: 1, maxResponseBytes: 64 * 1024 })
       yield* WebhookDelivery.start(service, client, WebhookDelivery.target(webhookUrl))
     }
-    // The debug console at `/` (outside CORS, which covers `/apps/` only); its feeds end with this scope,
-    // before the server waits for connections.
-    yield* server.serve(yield* service.withConsole(Cors.restApi(PusherTest.toHttpApp(service, dropConnection))))
+    // The debug console at `/` (outside CORS, which covers `/apps/` only). Its feeds must end before the server
+    // waits for its connections to close (the platform's `serve` finalizer waits up to 20 s), so they live in a
+    // scope of their own that is closed after `serve`'s finalizer is registered, hence before it runs; the first
+    // finalizer covers a failure in between (closing a closed scope does nothing).
+    const consoleScope = yield* Scope.make()
+    yield* Effect.addFinalizer(() => Scope.close(consoleScope, Exit.void))
+    const app = yield* service.withConsole(Cors.restApi(PusherTest.toHttpApp(service, dropConnection))).pipe(
+      Scope.provide(consoleScope)
+    )
+    yield* server.serve(app)
+    yield* Effect.addFinalizer(() => Scope.close(consoleScope, Exit.void))
     // WebSockets through a server that bounds a message while reading it (the platform's cannot be told to).
     yield* SocketServer.serveUpgrades(nodeServer, acceptSocket)
     const hostname = Serving.connectTo(listen)

@@ -6,7 +6,8 @@ import { PusherTest } from "@effect-pusher/core"
 import { NodePusherTest } from "@effect-pusher/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import type * as Scope from "effect/Scope"
+import * as Exit from "effect/Exit"
+import * as Scope from "effect/Scope"
 import { createRequire } from "node:module"
 import * as Net from "node:net"
 import PusherNode from "pusher"
@@ -284,6 +285,19 @@ describe("NodePusherTest WebSocket", () => {
       expect(session.closed()).toBeUndefined()
       expect(session.frames.map((frame) => frame.event)).not.toContain("pusher:error")
     }).pipe(Effect.provide(PusherTest.layer({ activityTimeoutSeconds: 1, pongTimeoutSeconds: 1 }))))
+  it.live("the server closes with a socket open: the socket gets 4100 and the server does not wait for it", () =>
+    Effect.gen(function*() {
+      const server = yield* Scope.make()
+      const served = yield* Effect.provide(NodePusherTest.serve(), PusherTest.layer()).pipe(Scope.provide(server))
+      // The client stays: only the server's scope closes.
+      const session = yield* rawSession(`ws://127.0.0.1:${served.port}/app/${served.pusherOptions.key}?protocol=7`)
+      yield* waitFor("connection_established", () => (session.frames.length > 0 ? true : undefined))
+      const started = Date.now()
+      yield* Scope.close(server, Exit.void)
+      expect(Date.now() - started).toBeLessThan(5_000)
+      expect(yield* waitFor("the close", session.closed)).toBe(4100)
+    }))
+
   it.live("a 100 MB message is refused from its header (1009), not read: memory stays within 32 MB", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.serve()
