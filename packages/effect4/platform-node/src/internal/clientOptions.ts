@@ -163,6 +163,9 @@ export const make = (
         Effect.sync(() =>
           new Undici.Agent({
             connections: checked.connections,
+            // undici 8 offers HTTP/2 by default (7 did not): kept to HTTP/1.1, the pool whose figures are measured
+            // (`leanClient.ts`), where `connections` means connections and an abort resets the connection.
+            allowH2: false,
             ...(checked.keepAliveTimeout === undefined ? {} : { keepAliveTimeout: checked.keepAliveTimeout }),
             ...(checked.connectTimeout === undefined ? {} : { connect: { timeout: checked.connectTimeout } })
           })
