@@ -21,6 +21,13 @@ export * as Batch from "./Batch.js"
 export * as ConfigUrl from "./ConfigUrl.js"
 
 /**
+ * The rules of a served emulator's options: port, address, webhook URL, and the address clients dial.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorServing from "./EmulatorServing.js"
+
+/**
  * The REST API of an emulated app, step by step: request target, signature check, routes and bodies.
  *
  * @since 0.1.0

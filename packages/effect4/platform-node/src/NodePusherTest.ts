@@ -18,6 +18,7 @@
  */
 import * as PusherConfig from "@effect-pusher/core/PusherConfig"
 import * as PusherTest from "@effect-pusher/core/PusherTest"
+import * as EmulatorServing from "@effect-pusher/protocol/EmulatorServing"
 import * as EmulatorSocket from "@effect-pusher/protocol/EmulatorSocket"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
@@ -181,8 +182,8 @@ export const serveService = (
     yield* Effect.addFinalizer(() => Scope.close(consoleScope, Exit.void))
     // WebSockets through a server that bounds a message while reading it (the platform's cannot be told to).
     yield* SocketServer.serveUpgrades(nodeServer, acceptSocket)
-    const hostname = Serving.connectTo(listen)
-    const host = Serving.urlHost(hostname)
+    const hostname = EmulatorServing.connectTo(listen)
+    const host = EmulatorServing.urlHost(hostname)
     const port = server.address._tag === "UnixPathAddress" ? 0 : server.address.port
     const { appId, key, secret } = service.config
     return {
