@@ -101,6 +101,13 @@ export * as Failure from "./Failure.js"
 export * as Headers from "./Headers.js"
 
 /**
+ * The lean Node HTTP client's option keys and defaults.
+ *
+ * @since 0.1.0
+ */
+export * as HttpClientOptions from "./HttpClientOptions.js"
+
+/**
  * HMAC-SHA256 in plain JavaScript, with the key's inner and outer pads hashed once.
  *
  * @since 0.1.0
