@@ -35,7 +35,7 @@ export interface Options {
   readonly connections?: number | undefined
   /**
    * The longest answer read, in bytes; default 16 MiB ({@link defaultMaxResponseBytes}). A longer one aborts
-   * the request and fails with a `ResponseError` (reason `Decode`) whose cause is a
+   * the request and fails with an `HttpClientError` whose reason is a `DecodeError` with the cause a
    * `PusherHttpClient.ResponseTooLarge` and whose response keeps only the first 4 KiB of the body
    * (effect-pusher's operations report it as a `TransportError` `ResponseTooLarge` for a success status, as
    * the `HttpError` of the status otherwise).
@@ -43,8 +43,8 @@ export interface Options {
   readonly maxResponseBytes?: number | undefined
   /**
    * A deadline for each whole exchange (connection, headers and body), enforced with one timer per request;
-   * on expiry the request is aborted and fails with a `RequestError` (reason `Transport`) whose cause is a
-   * `TimeoutException`. Default: none (effect-pusher's operations apply `PusherConfig.timeout` themselves).
+   * on expiry the request is aborted and fails with an `HttpClientError` whose reason is a `TransportError`
+   * with the cause a `Cause.TimeoutError`. Default: none (effect-pusher's operations apply `PusherConfig.timeout` themselves).
    */
   readonly timeout?: Duration.Input | undefined
   /** How long an idle connection is kept open, in milliseconds (1 or more); default 4,000 (undici's). */

@@ -3,7 +3,7 @@
  * curl, another process) and for tests that want the whole network path.
  *
  * ```ts
- * it.scopedLive("the official client talks to the emulator", () =>
+ * it.live("the official client talks to the emulator", () =>
  *   Effect.gen(function*() {
  *     const served = yield* NodePusherTest.serve()          // the PusherTest in context, on a free port
  *     const pusher = new Pusher({ ...served.pusherOptions }) // appId, key, secret, host, port, useTLS: false
