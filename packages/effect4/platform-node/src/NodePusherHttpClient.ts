@@ -44,7 +44,8 @@ export interface Options {
   /**
    * A deadline for each whole exchange (connection, headers and body), enforced with one timer per request;
    * on expiry the request is aborted and fails with an `HttpClientError` whose reason is a `TransportError`
-   * with the cause a `Cause.TimeoutError`. Default: none (effect-pusher's operations apply `PusherConfig.timeout` themselves).
+   * with the cause a `Cause.TimeoutError`. Default: none (effect-pusher's operations apply `PusherConfig.timeout`
+   * themselves).
    */
   readonly timeout?: Duration.Input | undefined
   /** How long an idle connection is kept open, in milliseconds (1 or more); default 4,000 (undici's). */
