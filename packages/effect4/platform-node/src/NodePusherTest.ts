@@ -180,7 +180,8 @@ export const serveService = (
     )
     yield* server.serve(app)
     yield* Effect.addFinalizer(() => Scope.close(consoleScope, Exit.void))
-    // WebSockets through a server that bounds a message while reading it (the platform's cannot be told to).
+    // WebSockets through a `ws` server of our own that bounds a message while reading it, and that hands each
+    // socket over with its `Socket.WebSocket`, which the emulator writes frames to directly (see socketServer).
     yield* SocketServer.serveUpgrades(nodeServer, acceptSocket)
     const hostname = EmulatorServing.connectTo(listen)
     const host = EmulatorServing.urlHost(hostname)

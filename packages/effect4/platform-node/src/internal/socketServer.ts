@@ -16,9 +16,11 @@ import { WebSocketServer } from "ws"
  * The WebSocket upgrades of a node:http server, served by a `ws` server that reads at most
  * {@link EmulatorSocket.maxFrameBytes} per message: a longer one is refused from its header, with the
  * close code 1009 (RFC 6455 "message too big"; Channels documents no code of its own for it), before its
- * payload is read. The platform's own upgrade handler cannot be given a limit (its `ws` server keeps the
- * 100 MiB default, so a 100 MB message was buffered whole before the emulator saw it), so it is taken off
- * the server and this one answers every upgrade: `accept` runs each socket as a fiber of the scope.
+ * payload is read. The platform's own upgrade handler (whose `ws` server takes a limit through
+ * `NodeHttpServer`'s `websocket` option on Effect 4) routes an upgrade through the HTTP app and provides no
+ * `Socket.WebSocket`, which the emulator writes its frames to directly; so it is taken off the server and this
+ * one answers every upgrade, the same way on both Effect lines: `accept` runs each socket as a fiber of the
+ * scope.
  *
  * @internal
  */
