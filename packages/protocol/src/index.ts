@@ -35,6 +35,13 @@ export * as ConfigOptions from "./ConfigOptions.js"
 export * as ConfigUrl from "./ConfigUrl.js"
 
 /**
+ * The rules of a served emulator's options: port, address, webhook URL, and the address clients dial.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorServing from "./EmulatorServing.js"
+
+/**
  * The REST API of an emulated app, step by step: request target, signature check, routes and bodies.
  *
  * @since 0.1.0
@@ -106,6 +113,13 @@ export * as Failure from "./Failure.js"
  * @since 0.1.0
  */
 export * as Headers from "./Headers.js"
+
+/**
+ * The lean Node HTTP client's option keys and defaults.
+ *
+ * @since 0.1.0
+ */
+export * as HttpClientOptions from "./HttpClientOptions.js"
 
 /**
  * HMAC-SHA256 in plain JavaScript, with the key's inner and outer pads hashed once.

@@ -6,6 +6,7 @@
  * @internal
  */
 import type * as Failure from "@effect-pusher/protocol/Failure"
+import * as HttpClientOptions from "@effect-pusher/protocol/HttpClientOptions"
 import * as Json from "@effect-pusher/protocol/Json"
 import * as Limits from "@effect-pusher/protocol/Limits"
 import * as ProtocolOptions from "@effect-pusher/protocol/Options"
@@ -17,54 +18,22 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Undici from "undici"
-import type { Options } from "../NodePusherHttpClient.js"
 import * as Lean from "./leanClient.js"
 
 // The defaults of `NodePusherHttpClient` (which re-exports them).
 /** @internal */
-export const defaultConnections = 64
+export const defaultConnections: number = HttpClientOptions.defaultConnections
 
 /** @internal The bound every client gets (the protocol's `Limits.defaultMaxResponseBytes`). */
 export const defaultMaxResponseBytes: number = Limits.defaultMaxResponseBytes
 
-type Key = keyof Options
+type Key = HttpClientOptions.OptionKey
 
 /** @internal */
-export const optionKeys: Json.KeyTable<Key> = {
-  accepted: [
-    "connections",
-    "maxResponseBytes",
-    "timeout",
-    "keepAliveTimeout",
-    "connectTimeout",
-    "headersTimeout",
-    "bodyTimeout"
-  ],
-  replacements: {
-    maxSockets: "connections",
-    keepAlive: "keepAliveTimeout",
-    keepAliveMsecs: "keepAliveTimeout",
-    maxBodyBytes: "maxResponseBytes",
-    maxResponseSize: "maxResponseBytes"
-  }
-}
+export const optionKeys: Json.KeyTable<Key> = HttpClientOptions.optionKeys
 
 /** @internal */
-export const dispatcherKeys: Json.KeyTable<"maxResponseBytes" | "timeout" | "headersTimeout" | "bodyTimeout"> = {
-  accepted: ["maxResponseBytes", "timeout", "headersTimeout", "bodyTimeout"],
-  // The connection options belong to the dispatcher the caller made: point there, not at a key this
-  // table refuses too.
-  replacements: {
-    connections: "the dispatcher's own options",
-    maxSockets: "the dispatcher's own options",
-    keepAlive: "the dispatcher's own options",
-    keepAliveTimeout: "the dispatcher's own options",
-    keepAliveMsecs: "the dispatcher's own options",
-    connectTimeout: "the dispatcher's own options",
-    maxBodyBytes: "maxResponseBytes",
-    maxResponseSize: "maxResponseBytes"
-  }
-}
+export const dispatcherKeys: Json.KeyTable<HttpClientOptions.DispatcherKey> = HttpClientOptions.dispatcherKeys
 
 /** @internal The options as checked: numbers of connections, bytes and milliseconds. */
 export interface Checked {

@@ -4,6 +4,8 @@
  *
  * @internal
  */
+import * as EmulatorServing from "@effect-pusher/protocol/EmulatorServing"
+import type * as Protocol from "@effect-pusher/protocol/Failure"
 import * as ConfigError from "effect/ConfigError"
 import * as Either from "effect/Either"
 import * as Net from "node:net"
@@ -16,33 +18,30 @@ export interface Read {
 }
 
 /** @internal */
-export const portRule = "must be an integer from 0 (any free port) to 65535"
+export const portRule: string = EmulatorServing.portRule
 /** @internal */
-export const hostnameRule = "must be an IPv4 or IPv6 address (such as 127.0.0.1, 0.0.0.0 or ::1), or localhost"
+export const hostnameRule: string = EmulatorServing.hostnameRule
 /** @internal */
-export const webhookUrlRule = "must be an absolute http: or https: URL (such as http://127.0.0.1:3000/webhooks)"
+export const webhookUrlRule: string = EmulatorServing.webhookUrlRule
 
 /** @internal */
-export const defaultHostname = "127.0.0.1"
+export const defaultHostname: string = EmulatorServing.defaultHostname
+
+// The value, or the rule it broke (the caller names the option).
+const ruleOf = <A>(parsed: Protocol.Result<A>): Either.Either<A, string> =>
+  parsed.ok ? Either.right(parsed.value) : Either.left(parsed.error.rule)
 
 /** @internal */
 export const checkPort = (port: unknown): Either.Either<number, string> =>
-  typeof port === "number" && Number.isInteger(port) && port >= 0 && port <= 65535
-    ? Either.right(port)
-    : Either.left(portRule)
+  ruleOf(EmulatorServing.parsePort("port", port))
 
 /** @internal */
 export const checkHostname = (hostname: unknown): Either.Either<string, string> =>
-  typeof hostname === "string" && (hostname === "localhost" || Net.isIP(hostname) !== 0)
-    ? Either.right(hostname)
-    : Either.left(hostnameRule)
+  ruleOf(EmulatorServing.parseHostname("hostname", hostname, Net.isIP))
 
 /** @internal */
-export const checkWebhookUrl = (value: unknown): Either.Either<URL, string> => {
-  if (typeof value !== "string" || !URL.canParse(value)) return Either.left(webhookUrlRule)
-  const url = new URL(value)
-  return url.protocol === "http:" || url.protocol === "https:" ? Either.right(url) : Either.left(webhookUrlRule)
-}
+export const checkWebhookUrl = (value: unknown): Either.Either<URL, string> =>
+  ruleOf(EmulatorServing.parseWebhookUrl("webhookUrl", value))
 
 const named = <A>(name: string, checked: Either.Either<A, string>): Either.Either<A, ConfigError.ConfigError> =>
   Either.mapLeft(checked, (rule) => ConfigError.InvalidData([name], `${name} ${rule}`))
@@ -72,17 +71,15 @@ export const read = (
 }
 
 /**
- * The address clients dial to reach a server listening on `hostname`: the loopback address of the same
- * family for an unspecified one (`0.0.0.0`, `::`), which no client can dial everywhere.
+ * The address clients dial to reach a server listening on `hostname` (see the protocol's `EmulatorServing`).
  *
  * @internal
  */
-export const connectTo = (hostname: string): string =>
-  hostname === "0.0.0.0" ? "127.0.0.1" : hostname === "::" ? "::1" : hostname
+export const connectTo: (hostname: string) => string = EmulatorServing.connectTo
 
 /**
  * The host as written in a URL or a `host` option: an IPv6 address in brackets.
  *
  * @internal
  */
-export const urlHost = (hostname: string): string => Net.isIPv6(hostname) ? `[${hostname}]` : hostname
+export const urlHost: (hostname: string) => string = EmulatorServing.urlHost

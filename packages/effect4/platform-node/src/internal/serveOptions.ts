@@ -1,12 +1,15 @@
 /**
- * The serving options of `NodePusherTest` (port, address, webhook URL), read once and checked: a bad one is a
- * `ConfigError` naming it and its rule.
+ * The serving options of `NodePusherTest` (port, address, webhook URL), read once and checked by the
+ * protocol's `EmulatorServing` rules: a bad one is a `ConfigError` naming it and its rule.
  *
  * @internal
  */
-import * as ConfigError from "effect/ConfigError"
-import * as Either from "effect/Either"
+import * as EmulatorServing from "@effect-pusher/protocol/EmulatorServing"
+import type * as Failure from "@effect-pusher/protocol/Failure"
+import type * as Config from "effect/Config"
+import * as Result from "effect/Result"
 import * as Net from "node:net"
+import { invalid } from "./clientOptions.js"
 
 /** @internal */
 export interface Read {
@@ -15,37 +18,12 @@ export interface Read {
   readonly webhookUrl: URL | undefined
 }
 
-/** @internal */
-export const portRule = "must be an integer from 0 (any free port) to 65535"
-/** @internal */
-export const hostnameRule = "must be an IPv4 or IPv6 address (such as 127.0.0.1, 0.0.0.0 or ::1), or localhost"
-/** @internal */
-export const webhookUrlRule = "must be an absolute http: or https: URL (such as http://127.0.0.1:3000/webhooks)"
+/** @internal The answer to a bag of options that throws while being read. */
+export const invalidOptions: Config.ConfigError = invalid("", "options could not be read (they threw while being read)")
 
-/** @internal */
-export const defaultHostname = "127.0.0.1"
-
-/** @internal */
-export const checkPort = (port: unknown): Either.Either<number, string> =>
-  typeof port === "number" && Number.isInteger(port) && port >= 0 && port <= 65535
-    ? Either.right(port)
-    : Either.left(portRule)
-
-/** @internal */
-export const checkHostname = (hostname: unknown): Either.Either<string, string> =>
-  typeof hostname === "string" && (hostname === "localhost" || Net.isIP(hostname) !== 0)
-    ? Either.right(hostname)
-    : Either.left(hostnameRule)
-
-/** @internal */
-export const checkWebhookUrl = (value: unknown): Either.Either<URL, string> => {
-  if (typeof value !== "string" || !URL.canParse(value)) return Either.left(webhookUrlRule)
-  const url = new URL(value)
-  return url.protocol === "http:" || url.protocol === "https:" ? Either.right(url) : Either.left(webhookUrlRule)
-}
-
-const named = <A>(name: string, checked: Either.Either<A, string>): Either.Either<A, ConfigError.ConfigError> =>
-  Either.mapLeft(checked, (rule) => ConfigError.InvalidData([name], `${name} ${rule}`))
+// A protocol answer as Effect's `Result`, a failure as the `ConfigError` naming the option.
+const named = <A>(parsed: Failure.Result<A>): Result.Result<A, Config.ConfigError> =>
+  parsed.ok ? Result.succeed(parsed.value) : Result.fail(invalid(parsed.error.field, parsed.error.rule))
 
 /**
  * Reads `port`, `hostname` and `webhookUrl` once each (the bag may also hold `PusherTest` options, so other
@@ -55,34 +33,20 @@ const named = <A>(name: string, checked: Either.Either<A, string>): Either.Eithe
  */
 export const read = (
   options: { readonly port?: unknown; readonly hostname?: unknown; readonly webhookUrl?: unknown } | undefined
-): Either.Either<Read, ConfigError.ConfigError> => {
+): Result.Result<Read, Config.ConfigError> => {
   let port: unknown, hostname: unknown, webhookUrl: unknown
   try {
     port = options?.port ?? 0
-    hostname = options?.hostname ?? defaultHostname
+    hostname = options?.hostname ?? EmulatorServing.defaultHostname
     webhookUrl = options?.webhookUrl
   } catch {
-    return Either.left(ConfigError.InvalidData([], "options could not be read (they threw while being read)"))
+    return Result.fail(invalidOptions)
   }
-  return Either.all({
-    port: named("port", checkPort(port)),
-    hostname: named("hostname", checkHostname(hostname)),
-    webhookUrl: webhookUrl === undefined ? Either.right(undefined) : named("webhookUrl", checkWebhookUrl(webhookUrl))
+  return Result.all({
+    port: named(EmulatorServing.parsePort("port", port)),
+    hostname: named(EmulatorServing.parseHostname("hostname", hostname, Net.isIP)),
+    webhookUrl: webhookUrl === undefined
+      ? Result.succeed(undefined)
+      : named(EmulatorServing.parseWebhookUrl("webhookUrl", webhookUrl))
   })
 }
-
-/**
- * The address clients dial to reach a server listening on `hostname`: the loopback address of the same
- * family for an unspecified one (`0.0.0.0`, `::`), which no client can dial everywhere.
- *
- * @internal
- */
-export const connectTo = (hostname: string): string =>
-  hostname === "0.0.0.0" ? "127.0.0.1" : hostname === "::" ? "::1" : hostname
-
-/**
- * The host as written in a URL or a `host` option: an IPv6 address in brackets.
- *
- * @internal
- */
-export const urlHost = (hostname: string): string => Net.isIPv6(hostname) ? `[${hostname}]` : hostname
