@@ -32,7 +32,9 @@ const report = join(dir, "report.json")
 // each of the pnpm-only npm_config_* variables that `pnpm test` passes down.
 // With --workspace, the one installed there: resolved from that folder, never from this script's (the root's).
 const vitest = join(
-  dirname(createRequire(workspace === undefined ? import.meta.url : join(cwd, "package.json")).resolve("vitest/package.json")),
+  dirname(
+    createRequire(workspace === undefined ? import.meta.url : join(cwd, "package.json")).resolve("vitest/package.json")
+  ),
   "vitest.mjs"
 )
 const args = [

@@ -2,8 +2,8 @@
 // fail if that separation breaks: the workspaces merged (one `@effect-pusher/core` linked for both), or the
 // Effect 4 sources resolving `effect` to the root's Effect 3 (Node walks up to the root's node_modules, so a
 // missing dependency in packages/effect4 is silently found there).
-import { createRequire } from "node:module"
 import { readFileSync, realpathSync } from "node:fs"
+import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
