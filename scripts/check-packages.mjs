@@ -169,8 +169,8 @@ try {
       "--format",
       "table-flipped",
       "--no-emoji",
-      "--include-entrypoints",
-      ...modules
+      // attw refuses an empty list: a package with only its index has nothing more to name.
+      ...(modules.length > 0 ? ["--include-entrypoints", ...modules] : [])
     ])
     check(
       `${id}: attw node16 (ESM) and bundler, ${modules.length + 1} entrypoints`,
