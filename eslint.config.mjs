@@ -9,6 +9,13 @@ const noEffect3Platform = {
   message: "@effect/platform is Effect 3's (the root's): on the Effect 4 line use effect/http/* or effect/socket/*."
 }
 const noNode = (message) => ({ group: ["node:*"], message })
+// The same for `import("@effect/platform…")` and `require("@effect/platform…")`, which no-restricted-imports
+// does not see. (`\u002F` is `/`: esquery's regular expressions end at the first `/`.)
+const noEffect3PlatformLoad = ["ImportExpression", "CallExpression[callee.name='require']"].map((call) => ({
+  selector: `${call} > Literal[value=/^@effect\\u002Fplatform(\\u002F|$)/]`,
+  message: noEffect3Platform.message
+}))
+const noThrow = { selector: "ThrowStatement", message: "Nothing in src throws: fail with a typed error." }
 
 export default tseslint.config(
   {
@@ -41,7 +48,7 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
       "no-restricted-syntax": [
         "error",
-        { selector: "ThrowStatement", message: "Nothing in src throws: fail with a typed error." }
+        noThrow
       ]
     }
   },
@@ -109,5 +116,15 @@ export default tseslint.config(
       "eslint.config.mjs"
     ],
     rules: { "no-restricted-syntax": "off" }
+  },
+  {
+    // Last, so that it holds in the Effect 4 line's tests and scripts too (the block above turns the rule off).
+    files: ["packages/effect4/**/*.ts", "packages/effect4/**/*.mjs"],
+    ignores: ["**/test/**", "packages/effect4/infra/**", "**/vitest.config.ts"],
+    rules: { "no-restricted-syntax": ["error", noThrow, ...noEffect3PlatformLoad] }
+  },
+  {
+    files: ["packages/effect4/**/test/**/*.ts", "packages/effect4/infra/**/*.ts", "packages/effect4/vitest.config.ts"],
+    rules: { "no-restricted-syntax": ["error", ...noEffect3PlatformLoad] }
   }
 )
