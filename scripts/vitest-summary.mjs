@@ -31,12 +31,21 @@ const report = join(dir, "report.json")
 // vitest's own CLI under this Node, not `npx vitest`: npx is npm, which warns ("Unknown env config") about
 // each of the pnpm-only npm_config_* variables that `pnpm test` passes down.
 // With --workspace, the one installed there: resolved from that folder, never from this script's (the root's).
-const vitest = join(
-  dirname(
-    createRequire(workspace === undefined ? import.meta.url : join(cwd, "package.json")).resolve("vitest/package.json")
-  ),
-  "vitest.mjs"
-)
+const vitestManifest = () => {
+  try {
+    return createRequire(workspace === undefined ? import.meta.url : join(cwd, "package.json")).resolve(
+      "vitest/package.json"
+    )
+  } catch {
+    // Not installed there (e.g. `pnpm install --ignore-scripts` skipped packages/effect4's install): say so and
+    // count it, rather than a stack trace.
+    console.log(`vitest is not installed in ${workspace ?? "the repository"}: run \`pnpm install\` at the root`)
+    if (label !== undefined) console.log(`${label}:`)
+    console.log("0 passed, 1 failed")
+    process.exit(1)
+  }
+}
+const vitest = join(dirname(vitestManifest()), "vitest.mjs")
 const args = [
   vitest,
   "run",
