@@ -8,13 +8,23 @@ import { join, resolve } from "node:path"
 export const root = resolve(import.meta.dirname, "..")
 export const packDir = join(root, "build", "pack")
 
-/** The workspace packages that are published (not `private`), in dependency order. */
+/**
+ * The published packages, in dependency order, each with its Effect line: the root workspace's (Effect 3, and
+ * the Effect-free protocol and emulator) and packages/effect4's (Effect 4, same names, a higher major).
+ */
 export const packages = () =>
-  ["protocol", "core", "platform-node"].map((folder) => {
+  [
+    ["protocol", "shared"],
+    ["core", "effect3"],
+    ["platform-node", "effect3"],
+    ["emulator", "shared"],
+    ["effect4/core", "effect4"],
+    ["effect4/platform-node", "effect4"]
+  ].map(([folder, line]) => {
     const dir = join(root, "packages", folder)
     const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))
     const tarball = join(packDir, `${manifest.name.replace(/^@/, "").replace("/", "-")}-${manifest.version}.tgz`)
-    return { folder, dir, name: manifest.name, version: manifest.version, tarball }
+    return { folder, line, dir, name: manifest.name, version: manifest.version, tarball, bin: manifest.bin }
   })
 
 /** pnpm itself when this runs under pnpm (`pnpm check:packages`), else `npx pnpm@10`. */

@@ -1,15 +1,17 @@
-// `pnpm test:pack`: what a user gets from npm, tried as a user would. Packs every published package
-// (scripts/pack.mjs), installs the tarballs into a new app in ONE `npm install` with only the peers that
-// docs/install.md names, at its ranges, then runs against the emulator, from the installed packages only:
+// `pnpm test:pack`: what a user gets from npm, tried as a user would, for each Effect line. Packs every
+// published package (scripts/pack.mjs), and for each line makes a new app and installs the tarballs in ONE
+// `npm install` of the line docs/install.md documents (Effect 4: `effect@latest`; Effect 3: the named ranges),
+// with the emulator's tarball; an ERESOLVE fails it. Then, from the installed packages only:
 //   - an ESM program (`import`) and a CommonJS one (`require()`, Node's require(esm): unflagged from Node
-//     20.19 / 22.12; on 20.18 it fails with ERR_REQUIRE_ESM, and with --experimental-require-module it works
-//     but warns), each doing a trigger and authorizeChannel (private and presence) with `PusherTest` in
+//     20.19 / 22.12), each doing a trigger and authorizeChannel (private and presence) with `PusherTest` in
 //     process and with `NodePusherTest` served on 127.0.0.1 (stopped with its scope), the authorizations
-//     compared with pusher@5.3.4's for the same app;
+//     compared with pusher@5.3.4's for the same app. The Effect 4 line's platform-node needs Node >= 22.19:
+//     those programs run on the Node 22 that scripts/effect4.mjs finds, and its core alone on this Node 20;
+//   - the README's quick start, run against the `effect-pusher-emulator` bin of the app (PUSHER_URL);
 //   - a TypeScript consumer type-checked (strict) with the NodeNext and the bundler module resolutions;
-//   - the `effect-pusher-emulator` bin, started from node_modules/.bin on a free port: pusher@5.3.4 triggers
-//     through the PUSHER_URL it prints, Ctrl-C (SIGINT to its PID) stops it with exit code 0; a bad option
-//     exits with 1 and one line on stderr.
+//   - the bin itself, started from node_modules/.bin on a free port: pusher@5.3.4 triggers through the
+//     PUSHER_URL it prints, Ctrl-C (SIGINT to its PID) stops it with exit code 0; a bad option exits with 1
+//     and one line on stderr.
 // Prints `N passed, N failed`; exits 1 on a failure.
 //
 //   pnpm test:pack             pack, then install and run
@@ -19,10 +21,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { node22 } from "./effect4.mjs"
 import { packAll, root } from "./pack.mjs"
 
 const list = packAll({ reuse: process.argv.includes("--packed") })
 const started = Date.now()
+const require = createRequire(import.meta.url)
 
 let passed = 0
 let failed = 0
@@ -36,21 +40,20 @@ const report = (name, ok, detail) => {
   }
 }
 
-// The documented npm line, with the tarballs in place of the package names (they are not on the registry
-// yet); the protocol package, a dependency of core, is named too for the same reason.
-const installLine = readFileSync(join(root, "docs", "install.md"), "utf8")
-  .split("\n")
-  .find((line) => line.startsWith("npm install @effect-pusher/"))
-if (installLine === undefined) {
-  console.log("docs/install.md has no line starting with `npm install @effect-pusher/`")
-  process.exit(1)
+// The documented npm line of each Effect line: the first `npm install` naming our packages under its heading
+// in docs/install.md, with the tarballs in place of our package names (they are not on the registry yet).
+const installDoc = readFileSync(join(root, "docs", "install.md"), "utf8")
+const installLineOf = (heading) => {
+  const section = installDoc.split(/^## /m).find((part) => part.startsWith(heading))
+  return section?.split("\n").find((line) => line.startsWith("npm install ") && line.includes("@effect-pusher/"))
 }
-const specs = [...installLine.matchAll(/"([^"]+)"|(\S+)/g)].map((m) => m[1] ?? m[2]).slice(2)
-const ours = new Map(list.map((p) => [p.name, p.tarball]))
-const installArgs = [...new Set([...specs.map((spec) => ours.get(spec) ?? spec), ...ours.values()])]
+
+// The README's quick start, the same program for both lines (CI runs it against each line's packages).
+const readme = readFileSync(join(root, "README.md"), "utf8")
+const quickStart = /^## Quick start[^\n]*\n[\s\S]*?```ts\n([\s\S]*?)```/m.exec(readme)?.[1]
 
 // What the official library answers for the emulator's default app: the authorizations to match.
-const Pusher = createRequire(import.meta.url)("pusher")
+const Pusher = require("pusher")
 const official = new Pusher({ appId: "123456", key: "test-key", secret: "test-secret" })
 const presence = { user_id: "ada", user_info: { name: "Ada" } }
 const expected = {
@@ -58,10 +61,10 @@ const expected = {
   presence: official.authorizeChannel("123.456", "presence-lobby", presence)
 }
 
-// One scenario, run from ESM and from CommonJS; it prints `RESULT [checks]`.
-const scenario = `
+// One scenario, run from ESM and from CommonJS; it prints `RESULT [checks]`. `overHttp: false` runs the
+// core alone (the Effect 4 line's core on Node 20, where its platform-node does not run).
+const scenario = ({ overHttp }) => `
 const { Pusher, PusherTest } = core
-const { NodePusherHttpClient, NodePusherTest } = node
 const { Effect, Layer } = effect
 const expected = ${JSON.stringify(expected)}
 const presence = ${JSON.stringify(presence)}
@@ -90,6 +93,9 @@ const verify = (where, r) => [
 ]
 
 const inProcess = scenario.pipe(Effect.provide(PusherTest.layer()))
+${
+  overHttp
+    ? `const { NodePusherHttpClient, NodePusherTest } = node
 const overHttp = Effect.gen(function*() {
   const served = yield* NodePusherTest.NodePusherTest
   return { ...(yield* scenario), served }
@@ -105,35 +111,45 @@ const program = Effect.gen(function*() {
       b.served.hostname === "127.0.0.1" && b.served.port > 0 && b.requests.length === 1 && b.requests[0].status === 200,
       { url: b.served.url, requests: b.requests })
   ]
-})
+})`
+    : `const program = Effect.map(inProcess, (a) => verify("PusherTest in process (core alone)", a))`
+}
 `
 
-const esm = `import * as core from "@effect-pusher/core"
-import * as node from "@effect-pusher/platform-node"
+const esm = ({ overHttp }) => `import * as core from "@effect-pusher/core"
+${overHttp ? `import * as node from "@effect-pusher/platform-node"` : ""}
 import * as effect from "effect"
-${scenario}
+${scenario({ overHttp })}
 console.log("RESULT " + JSON.stringify(await effect.Effect.runPromise(program)))
 `
 
-// A CommonJS user requires effect too, and gets its CommonJS build beside the ESM one our packages import.
-const cjs = `"use strict"
+// A CommonJS user requires effect too, and gets whatever build of it `require` resolves beside the ESM one our
+// packages import (Effect 3 ships both; Effect 4 is ESM only and comes through require(esm)).
+const cjs = ({ overHttp }) => `"use strict"
 const core = require("@effect-pusher/core")
-const node = require("@effect-pusher/platform-node")
+${overHttp ? `const node = require("@effect-pusher/platform-node")` : ""}
 const effect = require("effect")
-${scenario}
+${scenario({ overHttp })}
 effect.Effect.runPromise(program).then((checks) => console.log("RESULT " + JSON.stringify(checks)))
 `
 
-const consumer = `import { Pusher, PusherConfig, PusherError, PusherTest } from "@effect-pusher/core"
+// The consumer differs only where the Effect majors name things differently (Effect 4: `Config.ConfigError`).
+const consumer = (line) => `import { Pusher, PusherConfig, PusherError, PusherTest } from "@effect-pusher/core"
 import * as Names from "@effect-pusher/protocol/Names"
 import { NodePusher, NodePusherTest } from "@effect-pusher/platform-node"
 import * as NodePusherHttpClient from "@effect-pusher/platform-node/NodePusherHttpClient"
-import { type ConfigError, Effect, Layer } from "effect"
+${
+  line === "effect4"
+    ? `import { Config, Effect, Layer } from "effect"
+type ConfigFailure = Config.ConfigError`
+    : `import { type ConfigError, Effect, Layer } from "effect"
+type ConfigFailure = ConfigError.ConfigError`
+}
 
 // The client's options are checked when its layer is built: a bad one is a ConfigError.
 const program: Effect.Effect<
   number,
-  PusherError.PusherError | ConfigError.ConfigError,
+  PusherError.PusherError | ConfigFailure,
   PusherConfig.PusherConfig | PusherTest.PusherTest
 > =
   Effect.gen(function*() {
@@ -149,9 +165,10 @@ export const overHttp: Effect.Effect<number, unknown> = program.pipe(Effect.prov
 export const live = NodePusher.layer({ appId: "1", key: "k", secret: "s", cluster: "eu" }).pipe(Layer.orDie)
 `
 
-// A Node app in TypeScript has @types/node (a dev dependency of the app, not a peer of ours: the repository's
-// copy stands in for it). Libraries' declarations are checked too (no skipLibCheck).
-const tsconfig = (resolution) =>
+// A Node app in TypeScript has @types/node (a dev dependency of the app, not a peer of ours: the workspace's
+// copy stands in for it, Node 20's for the Effect 3 line, Node 22's for the Effect 4 one). Libraries'
+// declarations are checked too (no skipLibCheck).
+const tsconfig = (resolution, typeRoots) =>
   JSON.stringify({
     compilerOptions: {
       strict: true,
@@ -160,7 +177,7 @@ const tsconfig = (resolution) =>
       skipLibCheck: false,
       target: "ES2022",
       lib: ["ES2022"],
-      typeRoots: [join(root, "node_modules", "@types")],
+      typeRoots: [typeRoots],
       types: ["node"],
       ...(resolution === "bundler"
         ? { module: "ESNext", moduleResolution: "bundler" }
@@ -169,16 +186,18 @@ const tsconfig = (resolution) =>
     files: ["consumer.mts"]
   })
 
-// The installed bin, as a user starts it (`npx effect-pusher-emulator`), on a free port.
-const tryBin = async (app, env) => {
+const within = (promise, ms) =>
+  Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve("timeout"), ms).unref())])
+
+// The installed bin, as a user starts it (`npx effect-pusher-emulator`), on a free port; `use` runs with its
+// PUSHER_URL while it serves. The bin is a Node script (`#!/usr/bin/env node`): it runs on this Node 20.
+const withEmulator = async (where, app, env, use) => {
   const bin = join(app, "node_modules", ".bin", "effect-pusher-emulator")
   const started = spawn(bin, ["--port", "0"], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] })
   let output = ""
   started.stdout.on("data", (chunk) => (output += chunk))
   started.stderr.on("data", (chunk) => (output += chunk))
   const exited = new Promise((resolve) => started.once("exit", (code, signal) => resolve(code ?? signal)))
-  const within = (promise, ms) =>
-    Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve("timeout"), ms).unref())])
   const url = await within(
     new Promise((resolve) => {
       const look = () => {
@@ -191,81 +210,159 @@ const tryBin = async (app, env) => {
     }),
     30_000
   )
-  report("effect-pusher-emulator (bin): prints PUSHER_URL", typeof url === "string" && url !== "timeout", output)
-  if (typeof url === "string" && url !== "timeout") {
-    const status = await Pusher.forURL(url).trigger("orders", "order-created", { id: 42 }).then(
-      (response) => response.status,
-      (error) => String(error)
-    )
-    report("effect-pusher-emulator (bin): pusher@5.3.4 triggers through it", status === 200, { status, output })
-  }
+  const serving = typeof url === "string" && url !== "timeout"
+  report(`${where}: effect-pusher-emulator (bin) prints PUSHER_URL`, serving, output)
+  if (serving) await use(url, () => output)
   started.kill("SIGINT")
   const code = await within(exited, 10_000)
   if (code === "timeout") started.kill("SIGKILL")
-  report("effect-pusher-emulator (bin): Ctrl-C stops it with exit code 0 within 10 s", code === 0, { code, output })
-
-  const refused = spawnSync(bin, ["--port", "x"], { cwd: app, env, encoding: "utf8", timeout: 30_000 })
-  report(
-    "effect-pusher-emulator (bin): a bad option exits with 1 and one line on stderr",
-    refused.status === 1 && refused.stderr.trim().split("\n").length === 1 && refused.stderr.includes("--port"),
-    { status: refused.status, stdout: refused.stdout, stderr: refused.stderr }
-  )
+  report(`${where}: effect-pusher-emulator (bin) stops on Ctrl-C with exit code 0 within 10 s`, code === 0, {
+    code,
+    output
+  })
 }
 
 // The child processes get the environment of a plain shell: pnpm's npm_config_* settings are pnpm's.
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)))
-const app = mkdtempSync(join(tmpdir(), "effect-pusher-app-"))
-try {
-  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true }))
-  const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", ...installArgs], {
-    cwd: app,
-    env,
-    encoding: "utf8"
-  })
-  report(
-    `one npm install of the tarballs and ${specs.filter((s) => !ours.has(s)).join(" ")}`,
-    install.status === 0,
-    `${install.stdout}${install.stderr}`
-  )
-  if (install.status === 0) {
-    const manifest = (name) => JSON.parse(readFileSync(join(app, "node_modules", name, "package.json"), "utf8"))
-    console.log(`      installed: ${
-      ["effect", "@effect/platform", "@effect/platform-node"]
-        .map((name) => `${name}@${manifest(name).version}`).join(", ")
-    }`)
+const versionOf = (node) => spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim()
 
-    writeFileSync(join(app, "esm.mjs"), esm)
-    writeFileSync(join(app, "cjs.cjs"), cjs)
-    for (const [kind, file] of [["ESM import", "esm.mjs"], ["CommonJS require()", "cjs.cjs"]]) {
-      const run = spawnSync(process.execPath, [file], { cwd: app, env, encoding: "utf8", timeout: 120_000 })
-      const line = run.stdout.split("\n").find((l) => l.startsWith("RESULT "))
-      if (run.status !== 0 || line === undefined) {
-        report(`${kind} (Node ${process.version}): runs`, false, `${run.stdout}${run.stderr}`)
-        continue
+const tryLine = async ({ line, title, heading, node, typeRoots }) => {
+  const where = title
+  const installLine = installLineOf(heading)
+  if (installLine === undefined) {
+    report(`${where}: docs/install.md has an \`npm install\` line under "## ${heading}"`, false)
+    return
+  }
+  // Our names (with or without a range, `@effect-pusher/core@^0.1`) become this line's tarballs.
+  const ours = new Map(list.filter((p) => p.line === line || p.line === "shared").map((p) => [p.name, p.tarball]))
+  const specs = [...installLine.matchAll(/"([^"]+)"|(\S+)/g)].map((m) => m[1] ?? m[2]).slice(2)
+  const nameOf = (spec) => spec.replace(/^(@?[^@]+)@.*$/, "$1")
+  const installArgs = [...new Set([...specs.map((spec) => ours.get(nameOf(spec)) ?? spec), ...ours.values()])]
+
+  const app = mkdtempSync(join(tmpdir(), `effect-pusher-${line}-app-`))
+  try {
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true }))
+    const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", ...installArgs], {
+      cwd: app,
+      env,
+      encoding: "utf8"
+    })
+    report(
+      `${where}: one npm install of the tarballs and ${specs.filter((s) => !ours.has(nameOf(s))).join(" ")}` +
+        " (no ERESOLVE)",
+      install.status === 0,
+      `${install.stdout}${install.stderr}`
+    )
+    if (install.status !== 0) return
+    const manifest = (name) => JSON.parse(readFileSync(join(app, "node_modules", name, "package.json"), "utf8"))
+    const installed = ["effect", "@effect/platform", "@effect/platform-node", "@effect-pusher/core"]
+      .flatMap((name) => {
+        try {
+          return [`${name}@${manifest(name).version}`]
+        } catch {
+          return []
+        }
+      })
+    console.log(`      installed: ${installed.join(", ")}`)
+    report(
+      `${where}: the app got this line's @effect-pusher/core`,
+      manifest("@effect-pusher/core").version === list.find((p) => p.line === line && p.folder.endsWith("core"))
+        ?.version,
+      installed
+    )
+
+    const programs = [
+      { node, overHttp: true },
+      // The Effect 4 line's core runs on Node 20 too (its platform-node, like @effect/platform-node 4, does not).
+      ...(node === process.execPath ? [] : [{ node: process.execPath, overHttp: false }])
+    ]
+    for (const { node: runner, overHttp } of programs) {
+      const suffix = overHttp ? "" : "-core"
+      writeFileSync(join(app, `esm${suffix}.mjs`), esm({ overHttp }))
+      writeFileSync(join(app, `cjs${suffix}.cjs`), cjs({ overHttp }))
+      for (const [kind, file] of [["ESM import", `esm${suffix}.mjs`], ["CommonJS require()", `cjs${suffix}.cjs`]]) {
+        const label = `${where}, ${kind} (Node ${versionOf(runner)})`
+        const run = spawnSync(runner, [file], { cwd: app, env, encoding: "utf8", timeout: 120_000 })
+        const result = run.stdout.split("\n").find((l) => l.startsWith("RESULT "))
+        if (run.status !== 0 || result === undefined) {
+          report(`${label}: runs`, false, `${run.stdout}${run.stderr}`)
+          continue
+        }
+        for (const { name, ok, detail } of JSON.parse(result.slice("RESULT ".length))) {
+          report(`${label}: ${name}`, ok, detail)
+        }
+        report(`${label}: prints no warning`, run.stderr.trim() === "", run.stderr)
       }
-      for (const { name, ok, detail } of JSON.parse(line.slice("RESULT ".length))) {
-        report(`${kind} (Node ${process.version}): ${name}`, ok, detail)
-      }
-      report(`${kind} (Node ${process.version}): prints no warning`, run.stderr.trim() === "", run.stderr)
     }
 
-    await tryBin(app, env)
+    // The quick start, transpiled as a user's tsx would, with the bin's PUSHER_URL.
+    const ts = require("typescript")
+    writeFileSync(
+      join(app, "quickstart.mjs"),
+      ts.transpileModule(quickStart ?? "", {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }
+      }).outputText
+    )
+    await withEmulator(where, app, env, async (url, emulatorOutput) => {
+      const status = await Pusher.forURL(url).trigger("orders", "order-created", { id: 42 }).then(
+        (response) => response.status,
+        (error) => String(error)
+      )
+      report(`${where}: pusher@5.3.4 triggers through the bin`, status === 200, { status, output: emulatorOutput() })
+      const run = spawnSync(node, ["quickstart.mjs"], {
+        cwd: app,
+        env: { ...env, PUSHER_URL: url },
+        encoding: "utf8",
+        timeout: 60_000
+      })
+      report(
+        `${where}: the README's quick start runs against the bin (Node ${versionOf(node)})`,
+        quickStart !== undefined && run.status === 0 && /orders is (occupied|empty)/.test(`${run.stdout}${run.stderr}`),
+        { status: run.status, stdout: run.stdout, stderr: run.stderr }
+      )
+    })
+    const refused = spawnSync(join(app, "node_modules", ".bin", "effect-pusher-emulator"), ["--port", "x"], {
+      cwd: app,
+      env,
+      encoding: "utf8",
+      timeout: 30_000
+    })
+    report(
+      `${where}: effect-pusher-emulator (bin) refuses a bad option with exit code 1 and one line on stderr`,
+      refused.status === 1 && refused.stderr.trim().split("\n").length === 1 && refused.stderr.includes("--port"),
+      { status: refused.status, stdout: refused.stdout, stderr: refused.stderr }
+    )
 
-    writeFileSync(join(app, "consumer.mts"), consumer)
+    writeFileSync(join(app, "consumer.mts"), consumer(line))
     const tsc = join(root, "node_modules", "typescript", "bin", "tsc")
     for (const resolution of ["NodeNext", "bundler"]) {
-      writeFileSync(join(app, "tsconfig.json"), tsconfig(resolution))
+      writeFileSync(join(app, "tsconfig.json"), tsconfig(resolution, typeRoots))
       const check = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app, env, encoding: "utf8" })
       report(
-        `TypeScript consumer type-checks (strict, moduleResolution ${resolution})`,
+        `${where}: TypeScript consumer type-checks (strict, moduleResolution ${resolution})`,
         check.status === 0,
         `${check.stdout}${check.stderr}`
       )
     }
+  } finally {
+    rmSync(app, { recursive: true, force: true })
   }
-} finally {
-  rmSync(app, { recursive: true, force: true })
 }
+
+await tryLine({
+  line: "effect4",
+  title: "Effect 4",
+  heading: "Effect 4",
+  node: await node22(),
+  typeRoots: join(root, "packages", "effect4", "node_modules", "@types")
+})
+await tryLine({
+  line: "effect3",
+  title: "Effect 3",
+  heading: "Effect 3",
+  node: process.execPath,
+  typeRoots: join(root, "node_modules", "@types")
+})
 
 console.log(`(install and runs: ${((Date.now() - started) / 1000).toFixed(0)} s)`)
 console.log(`${passed} passed, ${failed} failed`)
