@@ -2,6 +2,21 @@ import effectPlugin from "@effect/eslint-plugin"
 import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
+// The Effect 4 line (packages/effect4) must never import `@effect/platform`: it is gone in Effect 4, and Node's
+// resolution walks up to the root's node_modules, where the Effect 3 one would be found silently.
+const noEffect3Platform = {
+  group: ["@effect/platform", "@effect/platform/*"],
+  message: "@effect/platform is Effect 3's (the root's): on the Effect 4 line use effect/http/* or effect/socket/*."
+}
+const noNode = (message) => ({ group: ["node:*"], message })
+// The same for `import("@effect/platform…")` and `require("@effect/platform…")`, which no-restricted-imports
+// does not see. (`\u002F` is `/`: esquery's regular expressions end at the first `/`.)
+const noEffect3PlatformLoad = ["ImportExpression", "CallExpression[callee.name='require']"].map((call) => ({
+  selector: `${call} > Literal[value=/^@effect\\u002Fplatform(\\u002F|$)/]`,
+  message: noEffect3Platform.message
+}))
+const noThrow = { selector: "ThrowStatement", message: "Nothing in src throws: fail with a typed error." }
+
 export default tseslint.config(
   {
     ignores: ["**/dist/**", "**/build/**", "**/node_modules/**", "test/soketi/**", "**/*.d.ts", ".cache/**"]
@@ -33,9 +48,13 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
       "no-restricted-syntax": [
         "error",
-        { selector: "ThrowStatement", message: "Nothing in src throws: fail with a typed error." }
+        noThrow
       ]
     }
+  },
+  {
+    files: ["packages/effect4/**/*.ts", "packages/effect4/**/*.mjs"],
+    rules: { "no-restricted-imports": ["error", { patterns: [noEffect3Platform] }] }
   },
   {
     files: ["packages/core/src/**/*.ts"],
@@ -43,7 +62,21 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          patterns: [{ group: ["node:*"], message: "core stays runtime-agnostic: Node code lives in platform-node." }]
+          patterns: [noNode("core stays runtime-agnostic: Node code lives in platform-node.")]
+        }
+      ],
+      "no-restricted-globals": ["error", { name: "Buffer", message: "core stays runtime-agnostic." }]
+    }
+  },
+  {
+    // The same rule as the Effect 3 core's, with the Effect 4 line's one (a later block replaces a rule's
+    // options, so both are listed).
+    files: ["packages/effect4/core/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [noNode("core stays runtime-agnostic: Node code lives in platform-node."), noEffect3Platform]
         }
       ],
       "no-restricted-globals": ["error", { name: "Buffer", message: "core stays runtime-agnostic." }]
@@ -75,7 +108,23 @@ export default tseslint.config(
     }
   },
   {
-    files: ["**/test/**/*.ts", "scripts/**/*.ts", "vitest.config.ts", "eslint.config.mjs"],
+    files: [
+      "**/test/**/*.ts",
+      "scripts/**/*.ts",
+      "packages/effect4/infra/**/*.ts",
+      "**/vitest.config.ts",
+      "eslint.config.mjs"
+    ],
     rules: { "no-restricted-syntax": "off" }
+  },
+  {
+    // Last, so that it holds in the Effect 4 line's tests and scripts too (the block above turns the rule off).
+    files: ["packages/effect4/**/*.ts", "packages/effect4/**/*.mjs"],
+    ignores: ["**/test/**", "packages/effect4/infra/**", "**/vitest.config.ts"],
+    rules: { "no-restricted-syntax": ["error", noThrow, ...noEffect3PlatformLoad] }
+  },
+  {
+    files: ["packages/effect4/**/test/**/*.ts", "packages/effect4/infra/**/*.ts", "packages/effect4/vitest.config.ts"],
+    rules: { "no-restricted-syntax": ["error", ...noEffect3PlatformLoad] }
   }
 )

@@ -3,7 +3,12 @@
 // LICENSE, and for every source module its .js, .d.ts and both maps), that every source map resolves inside
 // the tarball (so go-to-definition lands in the shipped `src/`), publint (strict), and attw for node16 from
 // ESM and bundler on every public module (`--profile esm-only`: the packages are ESM only; `require()` from
-// CommonJS is proven by `pnpm test:pack`). Prints `N passed, N failed`; exits 1 on a failure.
+// CommonJS is proven by `pnpm test:pack`). Every line: the Effect 3 packages, the Effect 4 ones (packed in their
+// own workspace, packages/effect4, built against its effect 4) and the shared ones (protocol; the emulator, a
+// bundled command with no modules: its bin instead). Each `@effect-pusher/*` range must come out as the
+// package's own line's version (`@effect-pusher/core` 1.x on the Effect 4 line, 0.x on the Effect 3 one), and
+// each `effect` peer range must accept the effect the line is built and tested with. A package that does not
+// pack is a counted failure; the others are still checked. Prints `N passed, N failed`; exits 1 on a failure.
 //
 //   pnpm check:packages             pack, then check
 //   pnpm check:packages --packed    check the tarballs already in build/pack
@@ -11,6 +16,7 @@ import { spawnSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, relative } from "node:path"
+import { effectVersionFrom } from "./effect4.mjs"
 import { packAll, root } from "./pack.mjs"
 
 // The tools' own bin files, run with this Node (their package.json is not exported: found from node_modules).
@@ -42,15 +48,60 @@ const run = (args) => {
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}`.trim() }
 }
 
-const list = packAll({ reuse: process.argv.includes("--packed") })
+/** The version each `@effect-pusher/*` range of a line's tarballs must name: that line's workspace's. */
+const versionsOf = (folders) =>
+  Object.fromEntries(folders.map((folder) => {
+    const manifest = JSON.parse(readFileSync(join(root, "packages", folder, "package.json"), "utf8"))
+    return [manifest.name, manifest.version]
+  }))
+
+/** `~x.y.z` or `^x.y.z` (what the manifests use) accepts `version`. */
+const accepts = (range, version) => {
+  const match = /^([~^])(\d+)\.(\d+)\.(\d+)$/.exec(range)
+  if (match === null) return false
+  const [want, have] = [match.slice(2).map(Number), version.split(".").map(Number)]
+  const sameMajor = have[0] === want[0]
+  const sameMinor = sameMajor && have[1] === want[1]
+  const atLeast = have[0] > want[0] || (sameMajor && (have[1] > want[1] || (sameMinor && have[2] >= want[2])))
+  return atLeast && (match[1] === "~" ? sameMinor : sameMajor)
+}
+
+const lines = {
+  shared: { title: "shared", versions: versionsOf(["protocol", "emulator"]), effect: undefined },
+  effect3: {
+    title: "Effect 3 line",
+    versions: versionsOf(["protocol", "emulator", "core", "platform-node"]),
+    effect: JSON.parse(readFileSync(join(root, "node_modules", "effect", "package.json"), "utf8")).version
+  },
+  effect4: {
+    title: "Effect 4 line",
+    versions: versionsOf(["protocol", "emulator", "effect4/core", "effect4/platform-node"]),
+    effect: effectVersionFrom("core")
+  }
+}
+const list = packAll({ reuse: process.argv.includes("--packed"), keepGoing: true }).map((p) => ({
+  ...p,
+  ...lines[p.line]
+}))
 const work = mkdtempSync(join(tmpdir(), "check-packages-"))
 try {
   for (const p of list) {
+    const id = `${p.name}@${p.version}`
+    if (p.line === "effect4") {
+      // Its build (prepack) resolves `effect` from its folder: packages/effect4's 4.x, not the root's Effect 3
+      // that Node finds by walking up when packages/effect4 is not installed.
+      const effect = effectVersionFrom(p.folder.slice("effect4/".length))
+      check(`${id}: builds against effect 4 (has ${effect ?? "none"})`, effect?.startsWith("4.") ? [] : ["effect"])
+    }
+    if (p.problem !== undefined) {
+      check(`${id} (${p.title}): pack`, [p.problem], p.output ?? "")
+      continue
+    }
     const unpacked = join(work, p.folder)
     mkdirSync(unpacked, { recursive: true })
     const untar = spawnSync("tar", ["xzf", p.tarball, "-C", unpacked, "--strip-components=1"], { encoding: "utf8" })
     if (untar.status !== 0) {
-      check(`${p.name}: unpack`, [untar.stderr])
+      check(`${id}: unpack`, [untar.stderr])
       continue
     }
     const files = new Set(walk(unpacked).map((file) => relative(unpacked, file)))
@@ -61,18 +112,37 @@ try {
     for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
       for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
         if (String(range).startsWith("workspace:")) manifestProblems.push(`${field}.${dep} is ${range}`)
+        // Packed in its own line's workspace: a merged workspace would give the other line's version.
+        const version = p.versions[dep]
+        if (version !== undefined && !accepts(String(range), version)) {
+          manifestProblems.push(`${field}.${dep} is ${range}: not this line's ${dep}@${version}`)
+        }
       }
     }
+    const effectRange = manifest.peerDependencies?.effect
+    // The shared packages import nothing from effect (the emulator bundles its own); the others name the effect
+    // their line is built with.
+    const acceptsBuiltEffect = effectRange !== undefined && p.effect !== undefined && accepts(effectRange, p.effect)
+    if (p.line !== "shared" && !acceptsBuiltEffect) {
+      manifestProblems.push(`peerDependencies.effect is ${effectRange}: does not accept effect ${p.effect}, built with`)
+    }
+    if (manifest.engines?.node === undefined) manifestProblems.push("no engines.node")
     if (manifest.repository?.directory !== `packages/${p.folder}`) manifestProblems.push("repository.directory")
     for (const field of ["license", "homepage", "bugs", "keywords", "description"]) {
       if (manifest[field] === undefined) manifestProblems.push(`no ${field}`)
     }
-    check(`${p.name}: manifest`, manifestProblems)
+    check(`${id} (${p.title}): manifest`, manifestProblems)
 
     // Every source module is shipped built, typed and mapped; README and LICENSE are there.
     const fileProblems = ["README.md", "LICENSE"].filter((file) => !files.has(file)).map((file) => `no ${file}`)
     const sources = [...files].filter((file) => file.startsWith("src/") && file.endsWith(".ts"))
-    if (sources.length === 0) fileProblems.push("no src/*.ts")
+    // The emulator is a command only (one bundled file, no modules to import): its bin's files instead.
+    const commandOnly = manifest.exports === undefined && manifest.bin !== undefined
+    const bins = Object.values(typeof manifest.bin === "string" ? { bin: manifest.bin } : manifest.bin ?? {})
+    for (const target of bins) {
+      if (!files.has(relative(".", String(target)))) fileProblems.push(`no ${target} (bin)`)
+    }
+    if (commandOnly ? bins.length === 0 : sources.length === 0) fileProblems.push("no src/*.ts")
     for (const source of sources) {
       const base = `dist/${source.slice("src/".length, -".ts".length)}`
       for (const ext of [".js", ".js.map", ".d.ts", ".d.ts.map"]) {
@@ -83,7 +153,7 @@ try {
       file.startsWith("dist/") && file.endsWith(".js") && !files.has(`src/${file.slice(5, -3)}.ts`)
     )
     for (const orphan of orphans) fileProblems.push(`${orphan} has no source (a stale build?)`)
-    check(`${p.name}: files (${sources.length} modules)`, fileProblems)
+    check(`${id}: files (${commandOnly ? `command ${bins.join(", ")}` : `${sources.length} modules`})`, fileProblems)
 
     // Every map points at sources inside the tarball.
     const mapProblems = []
@@ -96,11 +166,14 @@ try {
         if (!files.has(target)) mapProblems.push(`${map} → ${source} (not in the tarball)`)
       }
     }
-    check(`${p.name}: ${maps.length} source maps resolve inside the tarball`, mapProblems)
+    // A bundled command ships no maps: nothing to count there.
+    if (!commandOnly) check(`${id}: ${maps.length} source maps resolve inside the tarball`, mapProblems)
 
     const lint = run([publint, "run", p.tarball, "--strict"])
-    check(`${p.name}: publint --strict`, lint.ok && /All good/.test(lint.output) ? [] : ["publint"], lint.output)
+    check(`${id}: publint --strict`, lint.ok && /All good/.test(lint.output) ? [] : ["publint"], lint.output)
 
+    // A command has no types to check.
+    if (commandOnly) continue
     // Each public module by name (`exports` maps `./*`, which attw cannot enumerate on its own).
     const modules = [...files]
       .filter((file) => /^dist\/[A-Za-z]+\.d\.ts$/.test(file) && file !== "dist/index.d.ts")
@@ -113,11 +186,11 @@ try {
       "--format",
       "table-flipped",
       "--no-emoji",
-      "--include-entrypoints",
-      ...modules
+      // attw refuses an empty list: a package with only its index has nothing more to name.
+      ...(modules.length > 0 ? ["--include-entrypoints", ...modules] : [])
     ])
     check(
-      `${p.name}: attw node16 (ESM) and bundler, ${modules.length + 1} entrypoints`,
+      `${id}: attw node16 (ESM) and bundler, ${modules.length + 1} entrypoints`,
       types.ok ? [] : ["attw"],
       types.ok ? "" : types.output
     )

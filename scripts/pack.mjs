@@ -35,13 +35,18 @@ const pnpm = () => {
     : ["npx", ["--yes", "pnpm@10"]]
 }
 
-/** Packs the packages (or reuses build/pack with `reuse`); returns them with their tarball paths. Exits on failure. */
-export const packAll = ({ reuse = false } = {}) => {
+/**
+ * Packs the packages (or reuses build/pack with `reuse`); returns them with their tarball paths. Exits on failure,
+ * or with `keepGoing` returns a package that did not pack with `problem` (and its output's end) instead, so that
+ * check:packages still checks the others and counts it (one line that does not build does not hide the other).
+ */
+export const packAll = ({ keepGoing = false, reuse = false } = {}) => {
   const list = packages()
   if (reuse && list.every((p) => existsSync(p.tarball))) return list
   rmSync(packDir, { recursive: true, force: true })
   mkdirSync(packDir, { recursive: true })
   const [command, prefix] = pnpm()
+  const failures = new Map()
   for (const p of list) {
     const started = Date.now()
     const run = spawnSync(command, [...prefix, "pack", "--pack-destination", packDir], {
@@ -49,8 +54,17 @@ export const packAll = ({ reuse = false } = {}) => {
       encoding: "utf8"
     })
     if (run.status !== 0 || !existsSync(p.tarball)) {
-      process.stderr.write(`${run.stdout}${run.stderr}pnpm pack failed in packages/${p.folder}\n`)
-      process.exit(1)
+      if (!keepGoing) {
+        process.stderr.write(`${run.stdout}${run.stderr}pnpm pack failed in packages/${p.folder}\n`)
+        process.exit(1)
+      }
+      const output = `${run.stdout}${run.stderr}`.trim().split("\n")
+      failures.set(p.folder, {
+        problem: `pnpm pack failed in packages/${p.folder}` +
+          (output.length > 40 ? ` (the last 40 of ${output.length} lines)` : ""),
+        output: output.slice(-40).join("\n")
+      })
+      continue
     }
     console.log(`packed ${p.name}@${p.version} (${((Date.now() - started) / 1000).toFixed(1)} s)`)
   }
@@ -59,5 +73,5 @@ export const packAll = ({ reuse = false } = {}) => {
     process.stderr.write(`unexpected files in ${packDir}: ${extra.join(", ")}\n`)
     process.exit(1)
   }
-  return list
+  return list.map((p) => ({ ...p, ...failures.get(p.folder) }))
 }
