@@ -28,6 +28,13 @@ export * as ConfigUrl from "./ConfigUrl.js"
 export * as EmulatorApi from "./EmulatorApi.js"
 
 /**
+ * The emulator's debug console page: its HTML, CSS and JavaScript, every value put on the page as text.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorConsolePage from "./EmulatorConsolePage.js"
+
+/**
  * What an emulated app publishes: events to sockets, client events and webhooks.
  *
  * @since 0.1.0
