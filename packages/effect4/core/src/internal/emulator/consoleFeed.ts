@@ -3,7 +3,6 @@ import * as Encoding from "@effect-pusher/protocol/Encoding"
 import * as Json from "@effect-pusher/protocol/Json"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as SynchronizedRef from "effect/SynchronizedRef"
@@ -230,14 +229,15 @@ const frame = (event: "snapshot" | "state" | "log" | "skipped", value: unknown):
 const keepAlive = ": keep-alive\n\n"
 
 const views = (emulator: Emulator, seen: number): Stream.Stream<string> =>
-  Stream.unfoldEffect({ seen, pause: false }, (last) =>
+  Stream.unfold({ seen, pause: false }, (last) =>
     // The pause comes before waiting for the next change, so the view sent is read when it is sent.
-    Effect.zipRight(last.pause ? Effect.sleep(limits.stateInterval) : Effect.void, emulator.changed.after(last.seen))
+    Effect.andThen(last.pause ? Effect.sleep(limits.stateInterval) : Effect.void, emulator.changed.after(last.seen))
       .pipe(
-        Effect.zipWith(SynchronizedRef.get(emulator.state), (version, state) =>
-          Option.some(
+        Effect.zipWith(
+          SynchronizedRef.get(emulator.state),
+          (version, state) =>
             [frame("state", stateView(state, emulator.outlets)), { seen: version, pause: true }] as const
-          ))
+        )
       ))
 
 /**

@@ -150,9 +150,10 @@ const record = (emulator: Emulator, effects: Effects, nowMillis: number): void =
 
 // After the new state is set, so a console woken by the signal reads it, not the one before.
 const notifying = <A, E>(emulator: Emulator, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
-  Effect.tap(effect, () => {
-    emulator.changed.notify()
-  })
+  Effect.tap(effect, () =>
+    Effect.sync(() => {
+      emulator.changed.notify()
+    }))
 
 const commit = <A>(
   emulator: Emulator,
@@ -178,7 +179,7 @@ export const update = <A>(
     emulator,
     SynchronizedRef.modifyEffect(emulator.state, (state) =>
       Effect.clockWith((clock) => {
-        const now = clock.unsafeCurrentTimeMillis()
+        const now = clock.currentTimeMillisUnsafe()
         return commit(emulator, f(state, now), now)
       }))
   )
@@ -196,7 +197,7 @@ export const attempt = <A>(
     emulator,
     SynchronizedRef.modifyEffect(emulator.state, (state) =>
       Effect.clockWith((clock) => {
-        const now = clock.unsafeCurrentTimeMillis()
+        const now = clock.currentTimeMillisUnsafe()
         const result = f(state, now)
         return result.ok ? commit(emulator, result.value, now) : Effect.fail(toError(result.error))
       }))
@@ -256,7 +257,7 @@ export const reset = (emulator: Emulator): Effect.Effect<void> =>
   notifying(
     emulator,
     SynchronizedRef.updateEffect(emulator.state, (state) =>
-      Effect.zipRight(
+      Effect.andThen(
         Ref.set(emulator.faults, []),
         Effect.sync(() => {
           emulator.events.clear()
