@@ -1,10 +1,10 @@
 import { Pusher, PusherTest } from "@effect-pusher/core"
-import * as Socket from "effect/socket/Socket"
 import { describe, expect, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Queue from "effect/Queue"
+import * as Socket from "effect/socket/Socket"
 import { TestClock } from "effect/testing"
 
 // A socket in memory: what the server writes is recorded, what the client sends is offered to `inbound`; a
