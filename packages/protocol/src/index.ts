@@ -28,6 +28,13 @@ export * as ConfigUrl from "./ConfigUrl.js"
 export * as EmulatorApi from "./EmulatorApi.js"
 
 /**
+ * What the emulator's debug console shows: log rows, state views and the Server-Sent Events carrying them.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorConsoleFeed from "./EmulatorConsoleFeed.js"
+
+/**
  * The emulator's debug console page: its HTML, CSS and JavaScript, every value put on the page as text.
  *
  * @since 0.1.0
