@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import type { LoggedRequest, RecordedEvent, SentWebhook } from "./EmulatorRecords.js"
 import type * as EmulatorState from "./EmulatorState.js"
 import * as Encoding from "./Encoding.js"
 import * as Json from "./Json.js"
@@ -33,48 +34,6 @@ export const limits = {
   textBytes: 2048,
   infoBytes: 200
 } as const
-
-/**
- * A REST call as the emulator logged it (what the console reads of it).
- *
- * @since 0.1.0
- * @category models
- */
-export interface LoggedRequest {
-  readonly method: string
-  readonly path: string
-  readonly query: Readonly<Record<string, string>>
-  readonly body: string
-  readonly status?: number
-  readonly timeMillis: number
-}
-
-/**
- * An event as the emulator recorded it (what the console reads of it).
- *
- * @since 0.1.0
- * @category models
- */
-export interface RecordedEvent {
-  readonly sequence: number
-  readonly channel: string
-  readonly name: string
-  readonly rawData: string
-  readonly recipients: ReadonlyArray<string>
-  readonly excludedSocketId?: string
-  readonly userId?: string
-  readonly timeMillis: number
-}
-
-/**
- * A webhook as the emulator sent it: its body is the webhook wire format.
- *
- * @since 0.1.0
- * @category models
- */
-export interface SentWebhook {
-  readonly body: string
-}
 
 /**
  * User input (event data, bodies, channel names) as shown: a prefix of at most `textBytes` of UTF-8.

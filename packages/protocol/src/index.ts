@@ -56,6 +56,13 @@ export * as EmulatorEvents from "./EmulatorEvents.js"
 export * as EmulatorQueries from "./EmulatorQueries.js"
 
 /**
+ * What an emulated app records: events, terminations, webhook requests and the request log.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorRecords from "./EmulatorRecords.js"
+
+/**
  * The emulated REST API end to end: state and request in, next state and reply out.
  *
  * @since 0.1.0
