@@ -63,6 +63,13 @@ export * as EmulatorQueries from "./EmulatorQueries.js"
 export * as EmulatorRecords from "./EmulatorRecords.js"
 
 /**
+ * An append-only record that readers can wait on: the store of the emulator's recordings.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorLog from "./EmulatorLog.js"
+
+/**
  * The emulated REST API end to end: state and request in, next state and reply out.
  *
  * @since 0.1.0

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as EmulatorConsoleFeed from "../src/EmulatorConsoleFeed.js"
 import * as EmulatorConsolePage from "../src/EmulatorConsolePage.js"
+import * as EmulatorLog from "../src/EmulatorLog.js"
 import * as EmulatorRecords from "../src/EmulatorRecords.js"
 import * as EmulatorState from "../src/EmulatorState.js"
 import type { Result } from "../src/Failure.js"
@@ -151,5 +152,51 @@ describe("EmulatorConsolePage", () => {
     expect(EmulatorConsolePage.route("POST", "/")._tag).toBe("MethodNotAllowed")
     expect(EmulatorConsolePage.route("POST", "/apps/1/events")._tag).toBe("App")
     expect(EmulatorConsolePage.route("GET", "/app/key?protocol=7")._tag).toBe("App")
+  })
+})
+
+describe("EmulatorLog", () => {
+  it("keeps the newest `limit` entries; positions go on across drops and clears", () => {
+    const log = new EmulatorLog.Log<number>(3)
+    for (let i = 0; i < 5; i++) log.append(i)
+    expect(log.all).toEqual([2, 3, 4])
+    expect([log.start, log.end]).toEqual([2, 5])
+    expect(log.entryFrom(0)).toEqual([2, 3])
+    expect(log.entryFrom(5)).toBeUndefined()
+    log.clear()
+    expect([log.all, log.start, log.end]).toEqual([[], 5, 5])
+  })
+
+  it("hands each entry to one taker, even an entry that is undefined", () => {
+    const log = new EmulatorLog.Log<number | undefined>()
+    log.append(undefined)
+    log.append(1)
+    expect(log.takeNow(() => true)).toEqual({ value: undefined })
+    expect(log.takeNow((n) => n === 1)).toEqual({ value: 1 })
+    expect(log.takeNow(() => true)).toBeUndefined()
+  })
+
+  it("a reader far behind takes the newest `keep` entries and is told how many it skipped", () => {
+    const log = new EmulatorLog.Log<number>()
+    for (let i = 0; i < 10; i++) log.append(i)
+    expect(log.batchFrom(2, 3)).toEqual([{ skipped: 5, entries: [7, 8, 9] }, 10])
+    expect(log.batchFrom(10, 3)).toBeUndefined()
+  })
+
+  it("a waiting reader is asked after each append until it has what it waited for, or forgotten", () => {
+    const log = new EmulatorLog.Log<number>()
+    const seen: Array<number> = []
+    log.wait(() => {
+      seen.push(log.end)
+      return log.end >= 2
+    })
+    const forget = log.wait(() => false)
+    expect(log.waiting).toBe(2)
+    log.append(0)
+    log.append(1)
+    log.append(2)
+    expect(seen).toEqual([1, 2])
+    forget()
+    expect(log.waiting).toBe(0)
   })
 })
