@@ -164,8 +164,8 @@ export type EmulatorAnswer =
  * after a `Delay`, which answers normally once the delay has passed on the `Clock`.
  *
  * - `Status`: answer with this status (400-599) and a text body (a default one per status).
- * - `Transport`: no answer at all; the in-memory client fails with a transport `RequestError`, the Node
- *   server drops the connection.
+ * - `Transport`: no answer at all; the in-memory client fails with an `HttpClientError` whose reason is a
+ *   `TransportError`, the Node server drops the connection.
  * - `Delay`: wait, then process the request (test your timeouts with `TestClock.adjust`).
  * - `MalformedBody`: answer 200 with a body that is not what the API returns (default: truncated JSON).
  *
@@ -261,8 +261,10 @@ export interface Service {
   /** An `HttpClient` that answers from the emulator, without network. */
   readonly client: HttpClient.HttpClient
   /**
-   * The emulator as an HTTP app, to serve anywhere. A `Transport` fault has no portable meaning for a
-   * server, so this app answers it with an empty 502; `NodePusherTest` drops the connection instead.
+   * The emulator as an HTTP app (an Effect answering the `HttpServerRequest` in context, which
+   * `HttpEffect.toWebHandler` or an `HttpServer` serves), to serve anywhere. A `Transport` fault has no
+   * portable meaning for a server, so this app answers it with an empty 502; `NodePusherTest` drops the
+   * connection instead.
    */
   readonly httpApp: Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
   /** The emulator itself, for custom wiring. */
