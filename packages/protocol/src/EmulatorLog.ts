@@ -40,40 +40,72 @@ export interface Found<A> {
 export class Log<A> {
   private entries: Array<A> = []
   private taken: Array<boolean> = []
-  /** Index in `entries` of the oldest entry kept: the ones before it are dropped, removed in bulk later. */
+  /**
+   * Index in `entries` of the oldest entry kept: the ones before it are dropped, removed in bulk later.
+   *
+   * @since 0.1.0
+   */
   private head = 0
-  /** Absolute position of `entries[head]`: dropping moves it forward so running readers skip what went. */
+  /**
+   * Absolute position of `entries[head]`: dropping moves it forward so running readers skip what went.
+   *
+   * @since 0.1.0
+   */
   private base = 0
   private readonly waiters = new Set<() => boolean>()
 
   constructor(private readonly limit: number = Number.POSITIVE_INFINITY) {}
 
-  /** Every entry kept, oldest first. */
+  /**
+   * Every entry kept, oldest first.
+   *
+   * @since 0.1.0
+   */
   get all(): ReadonlyArray<A> {
     return this.entries.slice(this.head)
   }
 
-  /** The last `count` entries (fewer if there are fewer), oldest first. */
+  /**
+   * The last `count` entries (fewer if there are fewer), oldest first.
+   *
+   * @since 0.1.0
+   */
   last(count: number): ReadonlyArray<A> {
     return this.entries.slice(Math.max(this.head, this.entries.length - count))
   }
 
-  /** How many readers are waiting for an entry (a closed console must leave none behind). */
+  /**
+   * How many readers are waiting for an entry (a closed console must leave none behind).
+   *
+   * @since 0.1.0
+   */
   get waiting(): number {
     return this.waiters.size
   }
 
-  /** The absolute position the next entry will have. */
+  /**
+   * The absolute position the next entry will have.
+   *
+   * @since 0.1.0
+   */
   get end(): number {
     return this.base + this.entries.length - this.head
   }
 
-  /** The absolute position of the oldest entry kept. */
+  /**
+   * The absolute position of the oldest entry kept.
+   *
+   * @since 0.1.0
+   */
   get start(): number {
     return this.base
   }
 
-  /** Adds an entry, then asks each waiting reader whether it has what it waited for. */
+  /**
+   * Adds an entry, then asks each waiting reader whether it has what it waited for.
+   *
+   * @since 0.1.0
+   */
   append(entry: A): void {
     this.entries.push(entry)
     this.taken.push(false)
@@ -83,8 +115,12 @@ export class Log<A> {
     }
   }
 
-  // One entry leaves; the array is cut once half of it is dropped entries, so appending stays O(1) amortized
-  // and a log holds at most twice its limit (plus 1,024) in memory.
+  /**
+   * One entry leaves; the array is cut once half of it is dropped entries, so appending stays O(1)
+   * amortized and a log holds at most twice its limit (plus 1,024) in memory.
+   *
+   * @since 0.1.0
+   */
   private dropOldest(): void {
     this.head++
     this.base++
@@ -95,7 +131,11 @@ export class Log<A> {
     }
   }
 
-  /** Drops every entry; positions go on from where they were. */
+  /**
+   * Drops every entry; positions go on from where they were.
+   *
+   * @since 0.1.0
+   */
   clear(): void {
     this.base = this.end
     this.entries = []
@@ -103,7 +143,11 @@ export class Log<A> {
     this.head = 0
   }
 
-  /** The oldest entry not taken yet that matches, now marked taken; `undefined` when there is none. */
+  /**
+   * The oldest entry not taken yet that matches, now marked taken; `undefined` when there is none.
+   *
+   * @since 0.1.0
+   */
   takeNow(predicate: (a: A) => boolean): Found<A> | undefined {
     for (let i = this.head; i < this.entries.length; i++) {
       const entry = this.entries[i]!
@@ -115,7 +159,11 @@ export class Log<A> {
     return undefined
   }
 
-  /** The entry at an absolute position, or the first one after it that still exists, and the next position. */
+  /**
+   * The entry at an absolute position, or the first one after it that still exists, and the next position.
+   *
+   * @since 0.1.0
+   */
   entryFrom(position: number): readonly [A, number] | undefined {
     const from = Math.max(position, this.base)
     if (from >= this.end) return undefined
@@ -126,6 +174,8 @@ export class Log<A> {
    * The entries from an absolute position on, all that are there, but never more than the newest `keep`: a
    * reader that has fallen further behind skips the older ones and is told how many. A slow reader then costs
    * its position only, and reads the newest entries when it is back.
+   *
+   * @since 0.1.0
    */
   batchFrom(position: number, keep: number): readonly [Batch<A>, number] | undefined {
     const end = this.end
@@ -138,6 +188,8 @@ export class Log<A> {
   /**
    * Registers a reader: `ready` is asked after each append and answers whether it got what it waited for
    * (it is then forgotten). Returns the function that forgets it (a reader that stops waiting).
+   *
+   * @since 0.1.0
    */
   wait(ready: () => boolean): () => void {
     this.waiters.add(ready)
