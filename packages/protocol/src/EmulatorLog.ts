@@ -4,7 +4,7 @@
  * absolute position, and with a `limit` only the newest entries are kept. Waiting is a callback registered
  * with {@link Log.wait} and asked again after each append, so an Effect line turns it into its own waiting
  * primitive and nothing is missed between reading the record and starting to wait (the caller runs one
- * fiber at a time).
+ * fiber at a time). A {@link Signal} is the same for the state: a version number readers wait on.
  *
  * @since 0.1.0
  */
@@ -195,6 +195,62 @@ export class Log<A> {
     this.waiters.add(ready)
     return () => {
       this.waiters.delete(ready)
+    }
+  }
+}
+
+/**
+ * A version number that readers can wait on: `notify` moves it forward and wakes every waiting reader. Many
+ * notifications while a reader is busy count as one, so a reader that falls behind costs nothing: it reads
+ * the latest state when it comes back, not every state in between.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Signal {
+  private version = 0
+  private readonly waiters = new Set<() => void>()
+
+  /**
+   * The version now: what a reader of the state at this moment has seen.
+   *
+   * @since 0.1.0
+   */
+  get current(): number {
+    return this.version
+  }
+
+  /**
+   * How many readers are waiting (a closed console must leave none behind).
+   *
+   * @since 0.1.0
+   */
+  get waiting(): number {
+    return this.waiters.size
+  }
+
+  /**
+   * Moves the version forward and wakes every waiting reader (each once: it waits again if it wants more).
+   *
+   * @since 0.1.0
+   */
+  notify(): void {
+    this.version++
+    if (this.waiters.size === 0) return
+    const waiters = Array.from(this.waiters)
+    this.waiters.clear()
+    for (const waiter of waiters) waiter()
+  }
+
+  /**
+   * Registers a reader woken by the next `notify`. Returns the function that forgets it.
+   *
+   * @since 0.1.0
+   */
+  wait(wake: () => void): () => void {
+    this.waiters.add(wake)
+    return () => {
+      this.waiters.delete(wake)
     }
   }
 }

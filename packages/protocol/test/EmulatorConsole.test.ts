@@ -200,3 +200,17 @@ describe("EmulatorLog", () => {
     expect(log.waiting).toBe(0)
   })
 })
+
+describe("EmulatorLog.Signal", () => {
+  it("wakes each waiting reader once per notify; a forgotten reader is not woken", () => {
+    const signal = new EmulatorLog.Signal()
+    const woken: Array<string> = []
+    signal.wait(() => woken.push(`a${signal.current}`))
+    const forget = signal.wait(() => woken.push("b"))
+    forget()
+    signal.notify()
+    signal.notify()
+    expect(woken).toEqual(["a1"])
+    expect([signal.current, signal.waiting]).toEqual([2, 0])
+  })
+})
