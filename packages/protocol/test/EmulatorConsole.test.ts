@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as EmulatorApi from "../src/EmulatorApi.js"
 import * as EmulatorConsoleFeed from "../src/EmulatorConsoleFeed.js"
 import * as EmulatorConsolePage from "../src/EmulatorConsolePage.js"
 import * as EmulatorLog from "../src/EmulatorLog.js"
@@ -212,5 +213,25 @@ describe("EmulatorLog.Signal", () => {
     signal.notify()
     expect(woken).toEqual(["a1"])
     expect([signal.current, signal.waiting]).toEqual([2, 0])
+  })
+})
+
+describe("EmulatorApi faults", () => {
+  it("a fault answers its status, a malformed body or a dropped connection; its count and status are checked", () => {
+    expect(EmulatorApi.faultAnswer({ _tag: "Status", status: 503 })).toEqual({
+      _tag: "Response",
+      status: 503,
+      contentType: "text/plain; charset=utf-8",
+      body: EmulatorApi.statusText(503)
+    })
+    expect(EmulatorApi.faultAnswer({ _tag: "MalformedBody" })).toMatchObject({ status: 200, body: "{\"channels\":" })
+    expect(EmulatorApi.faultAnswer({ _tag: "Transport", description: "gone" })).toEqual({
+      _tag: "TransportFault",
+      description: "gone"
+    })
+    expect(EmulatorApi.checkFault({ _tag: "Transport" }, 10_000)).toBeUndefined()
+    expect(EmulatorApi.checkFault({ _tag: "Transport" }, 0)?.field).toBe("times")
+    expect(EmulatorApi.checkFault({ _tag: "Transport" }, 1.5)?.field).toBe("times")
+    expect(EmulatorApi.checkFault({ _tag: "Status", status: 302 }, 1)?.field).toBe("fault.status")
   })
 })
