@@ -367,3 +367,61 @@ export const checkBatch = (
   }
   return ok(events)
 }
+
+/**
+ * A fault queued in place of processing a request (the test kit's `Fault`, as plain data). A `Delay` is
+ * waited out by the caller, then the request is processed.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export type Fault =
+  | { readonly _tag: "Status"; readonly status: number; readonly body?: string | undefined }
+  | { readonly _tag: "Transport"; readonly description?: string | undefined }
+  | { readonly _tag: "MalformedBody"; readonly body?: string | undefined }
+  | { readonly _tag: "Delay"; readonly duration: unknown }
+
+/**
+ * What a fault answers instead of the API: a reply, or a dropped connection with its description.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export type FaultAnswer =
+  | { readonly _tag: "Response"; readonly status: number; readonly contentType: string; readonly body: string }
+  | { readonly _tag: "TransportFault"; readonly description: string }
+
+/**
+ * The answer of a fault other than `Delay`: its status with a text body (a default one per status), a 200
+ * whose body is not what the API returns (default: truncated JSON), or no answer at all.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const faultAnswer = (fault: Exclude<Fault, { readonly _tag: "Delay" }>): FaultAnswer => {
+  switch (fault._tag) {
+    case "Status":
+      return { _tag: "Response", ...text(fault.status, fault.body ?? statusText(fault.status)) }
+    case "MalformedBody":
+      return { _tag: "Response", status: 200, contentType: "application/json", body: fault.body ?? "{\"channels\":" }
+    case "Transport":
+      return { _tag: "TransportFault", description: fault.description ?? "connection reset by the emulator" }
+  }
+}
+
+/**
+ * Checks a fault and how many requests it is for (1 to 10,000); a `Status` fault's status is an error status
+ * (400-599). A `Delay`'s duration is the caller's to check (it is the caller's duration type).
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const checkFault = (fault: Fault, times: number): Failure | undefined => {
+  if (!Number.isSafeInteger(times) || times < 1 || times > 10_000) {
+    return fail("times", "must be an integer from 1 to 10000")
+  }
+  if (fault._tag === "Status" && (!Number.isInteger(fault.status) || fault.status < 400 || fault.status > 599)) {
+    return fail("fault.status", "must be an error status from 400 to 599")
+  }
+  return undefined
+}

@@ -49,6 +49,20 @@ export * as EmulatorServing from "./EmulatorServing.js"
 export * as EmulatorApi from "./EmulatorApi.js"
 
 /**
+ * What the emulator's debug console shows: log rows, state views and the Server-Sent Events carrying them.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorConsoleFeed from "./EmulatorConsoleFeed.js"
+
+/**
+ * The emulator's debug console page: its HTML, CSS and JavaScript, every value put on the page as text.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorConsolePage from "./EmulatorConsolePage.js"
+
+/**
  * What an emulated app publishes: events to sockets, client events and webhooks.
  *
  * @since 0.1.0
@@ -61,6 +75,20 @@ export * as EmulatorEvents from "./EmulatorEvents.js"
  * @since 0.1.0
  */
 export * as EmulatorQueries from "./EmulatorQueries.js"
+
+/**
+ * What an emulated app records: events, terminations, webhook requests and the request log.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorRecords from "./EmulatorRecords.js"
+
+/**
+ * An append-only record that readers can wait on: the store of the emulator's recordings.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorLog from "./EmulatorLog.js"
 
 /**
  * The emulated REST API end to end: state and request in, next state and reply out.

@@ -6,24 +6,12 @@ import * as Ref from "effect/Ref"
 import type { ValidationError } from "../../PusherError.js"
 import type * as PusherTest from "../../PusherTest.js"
 import { decodeDuration } from "../duration.js"
-import { fail } from "../validation.js"
+import { fail, toError } from "../validation.js"
 import { type Emulator, logRequest, respond } from "./emulator.js"
 
 type Answer = PusherTest.EmulatorAnswer
 
 const response = (reply: EmulatorApi.Reply): Answer => ({ _tag: "Response", ...reply })
-
-/** The answer a fault puts in place of processing the request. */
-const faultAnswer = (fault: Exclude<PusherTest.Fault, { readonly _tag: "Delay" }>): Answer => {
-  switch (fault._tag) {
-    case "Status":
-      return response(EmulatorApi.text(fault.status, fault.body ?? EmulatorApi.statusText(fault.status)))
-    case "MalformedBody":
-      return { _tag: "Response", status: 200, contentType: "application/json", body: fault.body ?? "{\"channels\":" }
-    case "Transport":
-      return { _tag: "TransportFault", description: fault.description ?? "connection reset by the emulator" }
-  }
-}
 
 const answer = (
   emulator: Emulator,
@@ -31,11 +19,11 @@ const answer = (
   fault: Option.Option<PusherTest.Fault>
 ): Effect.Effect<Answer> =>
   Effect.clockWith((clock) => {
-    const now = clock.unsafeCurrentTimeMillis()
+    const now = clock.currentTimeMillisUnsafe()
     if (Option.isNone(fault) || fault.value._tag === "Delay") {
       return Effect.map(respond(emulator, request, now), response)
     }
-    const faulted = faultAnswer(fault.value)
+    const faulted = EmulatorApi.faultAnswer(fault.value)
     return Effect.sync(() => {
       logRequest(emulator, request, faulted._tag === "Response" ? faulted.status : undefined, now)
       return faulted
@@ -52,17 +40,13 @@ export const handle = (emulator: Emulator) => (request: PusherTest.EmulatorReque
     Ref.modify(emulator.faults, (faults) => [ReadonlyArray.head(faults), faults.slice(1)] as const),
     (fault) =>
       Option.isSome(fault) && fault.value._tag === "Delay"
-        ? Effect.zipRight(Effect.sleep(fault.value.duration), answer(emulator, request, Option.none()))
+        ? Effect.andThen(Effect.sleep(fault.value.duration), answer(emulator, request, Option.none()))
         : answer(emulator, request, fault)
   )
 
 const checkFault = (fault: PusherTest.Fault, times: number): ValidationError | undefined => {
-  if (!Number.isSafeInteger(times) || times < 1 || times > 10_000) {
-    return fail("times", "must be an integer from 1 to 10000")
-  }
-  if (fault._tag === "Status" && (!Number.isInteger(fault.status) || fault.status < 400 || fault.status > 599)) {
-    return fail("fault.status", "must be an error status from 400 to 599")
-  }
+  const failure = EmulatorApi.checkFault(fault, times)
+  if (failure !== undefined) return toError(failure)
   if (fault._tag === "Delay" && Option.isNone(decodeDuration(fault.duration))) {
     return fail("fault.duration", "must be a duration")
   }

@@ -1,39 +1,13 @@
-import type * as HttpApp from "effect/http/HttpApp"
-import * as HttpServerRequest from "effect/http/HttpServerRequest"
-import * as HttpServerResponse from "effect/http/HttpServerResponse"
+import * as EmulatorConsolePage from "@effect-pusher/protocol/EmulatorConsolePage"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as HttpServerRequest from "effect/http/HttpServerRequest"
+import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as ConsoleFeed from "./consoleFeed.js"
-import * as ConsolePage from "./consolePage.js"
 import type { Emulator } from "./emulator.js"
-
-/**
- * The console's own paths: `/` and what starts with `/_console/`. Neither the REST API (`/apps/{id}/...`)
- * nor the sockets (`/app/{key}`) use them.
- *
- * @internal
- */
-export const paths = { page: "/", prefix: "/_console/", events: "/_console/events" } as const
-
-// Only these files run on the page and it may only talk to its own origin: defence in depth, should a
-// value ever reach the page as markup.
-const securityHeaders = {
-  "content-security-policy":
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "cache-control": "no-store"
-}
-
-const file = (body: string, contentType: string) =>
-  HttpServerResponse.text(body, { contentType, headers: securityHeaders })
-
-const pathOf = (url: string): string => {
-  const end = url.search(/[?#]/)
-  return end === -1 ? url : url.slice(0, end)
-}
+import type { HttpApp } from "./transport.js"
 
 /**
  * `app` with the debug console in front: `GET /` the page, `GET /_console/events` its Server-Sent Events
@@ -45,35 +19,35 @@ const pathOf = (url: string): string => {
  */
 export const withConsole = (
   emulator: Emulator,
-  app: HttpApp.Default
-): Effect.Effect<HttpApp.Default, never, Scope.Scope> =>
+  app: HttpApp
+): Effect.Effect<HttpApp, never, Scope.Scope> =>
   Effect.gen(function*() {
     const closing = yield* Deferred.make<void>()
-    yield* Effect.addFinalizer(() => Deferred.succeed(closing, undefined))
+    yield* Effect.addFinalizer(() => Effect.asVoid(Deferred.succeed(closing, undefined)))
     const events = HttpServerResponse.stream(
       ConsoleFeed.feed(emulator).pipe(Stream.interruptWhen(Deferred.await(closing)), Stream.encodeText),
-      {
-        contentType: "text/event-stream; charset=utf-8",
-        headers: {
-          ...securityHeaders,
-          // Not kept alive: the connection of a feed is its own, and a server closing has none to wait for.
-          connection: "close",
-          "x-accel-buffering": "no"
-        }
-      }
+      EmulatorConsolePage.feedHeaders
     )
-    const pages = new Map([
-      [paths.page, file(ConsolePage.html, "text/html; charset=utf-8")],
-      ["/_console/console.js", file(ConsolePage.js, "text/javascript; charset=utf-8")],
-      ["/_console/console.css", file(ConsolePage.css, "text/css; charset=utf-8")]
-    ])
     const notFound = HttpServerResponse.text("Not found", { status: 404 })
     const notAllowed = HttpServerResponse.text("Method not allowed", { status: 405, headers: { allow: "GET, HEAD" } })
-    return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request): HttpApp.Default => {
-      const path = pathOf(request.url)
-      if (path !== paths.page && !path.startsWith(paths.prefix)) return app
-      if (request.method !== "GET" && request.method !== "HEAD") return Effect.succeed(notAllowed)
-      if (path === paths.events) return Effect.succeed(events)
-      return Effect.succeed(pages.get(path) ?? notFound)
+    return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request): HttpApp => {
+      const route = EmulatorConsolePage.route(request.method, request.url)
+      switch (route._tag) {
+        case "App":
+          return app
+        case "Feed":
+          return Effect.succeed(events)
+        case "File":
+          return Effect.succeed(
+            HttpServerResponse.text(route.body, {
+              contentType: route.contentType,
+              headers: EmulatorConsolePage.securityHeaders
+            })
+          )
+        case "MethodNotAllowed":
+          return Effect.succeed(notAllowed)
+        case "NotFound":
+          return Effect.succeed(notFound)
+      }
     })
   })

@@ -1,8 +1,8 @@
 import * as EmulatorEvents from "@effect-pusher/protocol/EmulatorEvents"
 import * as EmulatorState from "@effect-pusher/protocol/EmulatorState"
-import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -52,7 +52,7 @@ const deliverWebhooks = <E, R>(
   retry: Schedule.Schedule<unknown, E> | undefined
 ): Effect.Effect<void, never, Scope.Scope | R> => {
   const schedule: Schedule.Schedule<unknown, E> = retry ??
-    Schedule.exponential(Duration.seconds(1)).pipe(Schedule.upTo(Duration.minutes(5)))
+    Schedule.exponential(Duration.seconds(1)).pipe(Schedule.upTo({ duration: Duration.minutes(5) }))
   // The starting point is taken now, not when the fiber starts, so nothing sent after this call is missed.
   return Effect.suspend(() =>
     emulator.webhooks.from(emulator.webhooks.end).pipe(

@@ -1,13 +1,99 @@
 /**
- * The debug console's page: plain HTML, CSS and JavaScript, no build step, nothing loaded from elsewhere.
- * The script puts every value on the page with `textContent` (never as HTML), and the page is served with
- * a Content-Security-Policy that runs only these files, so a channel name or event data cannot inject
- * markup or script. The page never receives the app secret: the feed carries the app id and key only.
+ * The emulator's debug console page: plain HTML, CSS and JavaScript, no build step, nothing loaded from
+ * elsewhere. The script puts every value on the page with `textContent` (never as HTML), and the page is
+ * meant to be served with a Content-Security-Policy that runs only these files, so a channel name or event
+ * data cannot inject markup or script. The page never receives the app secret: the feed it reads
+ * (`/_console/events`, Server-Sent Events `snapshot`, `state`, `log`, `skipped`) carries the app id and key
+ * only. Both Effect lines serve these same files.
  *
- * @internal
+ * @since 0.1.0
  */
 
-/** @internal */
+/**
+ * The console's own paths: `/` and what starts with `/_console/`. Neither the REST API (`/apps/{id}/...`)
+ * nor the sockets (`/app/{key}`) use them.
+ *
+ * @since 0.1.0
+ * @category routing
+ */
+export const paths = { page: "/", prefix: "/_console/", events: "/_console/events" } as const
+
+/**
+ * The headers of every console answer. Only the console's files run on the page and it may only talk to its
+ * own origin: defence in depth, should a value ever reach the page as markup.
+ *
+ * @since 0.1.0
+ * @category routing
+ */
+export const securityHeaders: Readonly<Record<string, string>> = {
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-store"
+}
+
+/**
+ * The content type and headers of the events feed. Not kept alive: the connection of a feed is its own, and a
+ * server closing has none to wait for.
+ *
+ * @since 0.1.0
+ * @category routing
+ */
+export const feedHeaders = {
+  contentType: "text/event-stream; charset=utf-8",
+  headers: { ...securityHeaders, connection: "close", "x-accel-buffering": "no" }
+} as const
+
+/**
+ * Where a request goes: to the app behind the console, to the events feed, to one of the console's files,
+ * or refused (a method other than `GET` and `HEAD`, a path the console does not have).
+ *
+ * @since 0.1.0
+ * @category routing
+ */
+export type Route =
+  | { readonly _tag: "App" }
+  | { readonly _tag: "Feed" }
+  | { readonly _tag: "File"; readonly body: string; readonly contentType: string }
+  | { readonly _tag: "MethodNotAllowed" }
+  | { readonly _tag: "NotFound" }
+
+const pathOf = (url: string): string => {
+  const end = url.search(/[?#]/)
+  return end === -1 ? url : url.slice(0, end)
+}
+
+/**
+ * Routes a request by its method and target (path and query, as a server hands it over).
+ *
+ * @since 0.1.0
+ * @category routing
+ */
+export const route = (method: string, url: string): Route => {
+  const path = pathOf(url)
+  if (path !== paths.page && !path.startsWith(paths.prefix)) return { _tag: "App" }
+  if (method !== "GET" && method !== "HEAD") return { _tag: "MethodNotAllowed" }
+  if (path === paths.events) return { _tag: "Feed" }
+  switch (path) {
+    case paths.page:
+      return { _tag: "File", body: html, contentType: "text/html; charset=utf-8" }
+    case "/_console/console.js":
+      return { _tag: "File", body: js, contentType: "text/javascript; charset=utf-8" }
+    case "/_console/console.css":
+      return { _tag: "File", body: css, contentType: "text/css; charset=utf-8" }
+    default:
+      return { _tag: "NotFound" }
+  }
+}
+
+/**
+ * The page served at `/`: it loads {@link css} from `/_console/console.css` and {@link js} from
+ * `/_console/console.js`.
+ *
+ * @since 0.1.0
+ * @category files
+ */
 export const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -49,7 +135,12 @@ export const html = `<!doctype html>
 </html>
 `
 
-/** @internal */
+/**
+ * The page's stylesheet, served at `/_console/console.css`.
+ *
+ * @since 0.1.0
+ * @category files
+ */
 export const css = `* { box-sizing: border-box; }
 body { margin: 0; font: 13px/1.4 system-ui, sans-serif; color: #1d2330; background: #f4f5f7; }
 header { display: flex; gap: 16px; align-items: baseline; padding: 8px 16px; background: #300d4f; color: #fff; }
@@ -86,7 +177,13 @@ th { font-family: inherit; color: #667; font-weight: 600; }
 pre { margin: 2px 0 0 0; white-space: pre-wrap; word-break: break-all; color: #445; }
 `
 
-/** @internal */
+/**
+ * The page's script, served at `/_console/console.js`: it follows `/_console/events` and renders every value
+ * as text.
+ *
+ * @since 0.1.0
+ * @category files
+ */
 export const js = `"use strict";
 (function () {
   var maxRows = 1000;
