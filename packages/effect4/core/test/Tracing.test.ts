@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Tracer from "effect/Tracer"
 import { makeRecorder } from "./utils/recorder.js"
-import { signedWebhookHeaders } from "./utils/signedWebhook.js"
+import { signedWebhookHeaders } from "../../../core/test/utils/signedWebhook.js"
 
 const builtIn = Tracer.nativeTracer
 
