@@ -11,8 +11,8 @@
  * @since 0.1.0
  */
 import type * as Events from "@effect-pusher/protocol/Events"
-import type * as HttpClient from "effect/http/HttpClient"
 import * as Effect from "effect/Effect"
+import type * as HttpClient from "effect/http/HttpClient"
 import type * as Schema from "effect/Schema"
 import * as Authorization from "./internal/authorization.js"
 import * as Client from "./internal/client.js"

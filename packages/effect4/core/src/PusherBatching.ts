@@ -42,11 +42,11 @@
  */
 import * as Json from "@effect-pusher/protocol/Json"
 import * as ProtocolOptions from "@effect-pusher/protocol/Options"
-import * as HttpClient from "effect/http/HttpClient"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Batcher from "./internal/batcher.js"

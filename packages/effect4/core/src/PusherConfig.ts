@@ -3,19 +3,19 @@
  *
  * Secrets (the app secret, the encryption master key, extra webhook secrets) are held as `Redacted`
  * from the moment they are read, so a config that is printed, logged or `JSON.stringify`-ed never
- * shows them. Every constructor validates everything and fails with a `ConfigError` naming the field.
+ * shows them. Every constructor validates everything and fails with Effect's `Config.ConfigError`: a Schema
+ * issue at the path of the field (or of the environment variable) it names, without the value.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import type * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import * as ConfigEnv from "./internal/configEnv.js"
 import * as Rules from "./internal/configRules.js"
 import * as Validate from "./internal/configValidate.js"
@@ -24,7 +24,7 @@ import * as Validate from "./internal/configValidate.js"
  * An app key and secret that may also sign webhooks (an app can have several tokens; the oldest active
  * one signs).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Token {
@@ -35,7 +35,7 @@ export interface Token {
 /**
  * The validated configuration.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Service {
@@ -63,17 +63,17 @@ export interface Service {
 /**
  * The service holding the checked configuration of one Channels app, required by every operation.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category tags
  */
-export class PusherConfig extends Context.Tag("@effect-pusher/core/PusherConfig")<PusherConfig, Service>() {}
+export class PusherConfig extends Context.Service<PusherConfig, Service>()("@effect-pusher/core/PusherConfig") {}
 
 /**
  * What a user writes; secrets may be given as plain strings or as `Redacted`. The official library's
  * spellings (`scheme`, `encrypted`, `encryptionMasterKey`, a string `port`, `host:port`) are accepted too;
  * two spellings of one setting together, or any other key, fail with a `ConfigError` naming the key.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Options {
@@ -96,7 +96,7 @@ export interface Options {
   /** Deprecated spelling of `useTLS` (as in the official library). Not together with `useTLS` or `scheme`. */
   readonly encrypted?: boolean | undefined
   /** Per-request timeout, default 10 seconds. */
-  readonly timeout?: Duration.DurationInput | undefined
+  readonly timeout?: Duration.Input | undefined
   /** Base64 of exactly 32 bytes; enables `private-encrypted-` channels. */
   readonly encryptionMasterKeyBase64?: string | Redacted.Redacted<string> | undefined
   /**
@@ -119,7 +119,7 @@ export interface Options {
 /**
  * The host used when neither `host` nor `cluster` is given: the `mt1` cluster, as in the official library.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constants
  */
 export const defaultHost: string = Rules.defaultHost
@@ -127,7 +127,7 @@ export const defaultHost: string = Rules.defaultHost
 /**
  * The default of `maxPayloadBytes`: Channels' 10 KB limit on the data of one event, in bytes.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constants
  */
 export const defaultMaxPayloadBytes: number = Rules.defaultMaxPayloadBytes
@@ -135,7 +135,7 @@ export const defaultMaxPayloadBytes: number = Rules.defaultMaxPayloadBytes
 /**
  * The default of `timeout`: how long one request may take before it fails, 10 seconds.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constants
  */
 export const defaultTimeout: Duration.Duration = Rules.defaultTimeout
@@ -143,7 +143,7 @@ export const defaultTimeout: Duration.Duration = Rules.defaultTimeout
 /**
  * Events per batch on the multi-tenant clusters, the default of `maxEventsPerBatch`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constants
  */
 export const defaultMaxEventsPerBatch: number = Rules.defaultMaxEventsPerBatch
@@ -151,25 +151,25 @@ export const defaultMaxEventsPerBatch: number = Rules.defaultMaxEventsPerBatch
 /**
  * Watchlist entries the standard plans allow, the default of `maxWatchlistSize`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constants
  */
 export const defaultMaxWatchlistSize: number = Rules.defaultMaxWatchlistSize
 
-const named = <A>(field: string, checked: Rules.Checked<A>): Either.Either<A, ConfigError.ConfigError> =>
+const named = <A>(field: string, checked: Rules.Checked<A>): Result.Result<A, Config.ConfigError> =>
   Validate.named(field, checked)
 
 /**
  * Decodes an encryption master key: strict base64 of exactly 32 bytes. The key itself never appears in
  * the error.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
 export const decodeMasterKey = (
   base64: string | Redacted.Redacted<string>,
   field = "encryptionMasterKeyBase64"
-): Either.Either<Redacted.Redacted<Uint8Array>, ConfigError.ConfigError> =>
+): Result.Result<Redacted.Redacted<Uint8Array>, Config.ConfigError> =>
   named(label(field, "encryptionMasterKeyBase64"), Rules.masterKey(base64))
 
 // A field name from an untyped caller that is not a string is not printed (it may throw when it is).
@@ -178,66 +178,67 @@ const label = (field: unknown, fallback: string): string => typeof field === "st
 /**
  * Validates options into a {@link Service}, without effects.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
-export const validate = (options: Options): Either.Either<Service, ConfigError.ConfigError> =>
-  Validate.validate(options)
+export const validate = (options: Options): Result.Result<Service, Config.ConfigError> => Validate.validate(options)
 
 /**
  * Checks options and builds the configuration service, failing with a `ConfigError` that names the
  * wrong key.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Service, ConfigError.ConfigError> =>
-  Effect.suspend(() => Validate.validate(options))
+export const make = (options: Options): Effect.Effect<Service, Config.ConfigError> =>
+  Effect.suspend(() => Effect.fromResult(Validate.validate(options)))
 
 /**
  * The validated config as a layer: the options are read once, when the layer is built, and any invalid or
  * unknown one fails the build with a `ConfigError` naming it.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<PusherConfig, ConfigError.ConfigError> =>
+export const layer = (options: Options): Layer.Layer<PusherConfig, Config.ConfigError> =>
   Layer.effect(PusherConfig, make(options))
 
 /**
  * Parses `http[s]://key:secret@host[:port]/apps/ID` into options. The URL never appears in an error,
  * because it contains the secret.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
 export const optionsFromUrl = (
   url: string | Redacted.Redacted<string>,
   field = "PUSHER_URL"
-): Either.Either<Options, ConfigError.ConfigError> => named(label(field, "PUSHER_URL"), Rules.url(url))
+): Result.Result<Options, Config.ConfigError> => named(label(field, "PUSHER_URL"), Rules.url(url))
 
 /**
  * The config from a `PUSHER_URL` and further options; an option that the URL sets (the app, the
  * credentials, the host, the port, the scheme) is refused rather than silently overridden. The URL and the
  * options are read when the layer is built.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
 export const layerFromUrl = (
   url: string | Redacted.Redacted<string>,
   options?: Omit<Options, "appId" | "key" | "secret" | "host" | "cluster" | "port" | "useTLS" | "scheme" | "encrypted">
-): Layer.Layer<PusherConfig, ConfigError.ConfigError> =>
+): Layer.Layer<PusherConfig, Config.ConfigError> =>
   Layer.effect(
     PusherConfig,
     Effect.suspend(() =>
-      Either.flatMap(
-        optionsFromUrl(url, "url"),
-        (fromUrl) =>
-          Either.flatMap(
-            Validate.readBag("", options, Validate.urlOptionKeys),
-            (more) => Validate.validate({ ...more, ...fromUrl })
-          )
+      Effect.fromResult(
+        Result.flatMap(
+          optionsFromUrl(url, "url"),
+          (fromUrl) =>
+            Result.flatMap(
+              Validate.readBag("", options, Validate.urlOptionKeys),
+              (more) => Validate.validate({ ...more, ...fromUrl })
+            )
+        )
       )
     )
   )
@@ -250,7 +251,7 @@ export const layerFromUrl = (
  * `PUSHER_MAX_WATCHLIST_SIZE`. A missing or invalid variable fails with Effect's own
  * `ConfigError` at that variable's path.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category config
  */
 export const fromEnv: Config.Config<Options> = ConfigEnv.fromEnv
@@ -258,9 +259,9 @@ export const fromEnv: Config.Config<Options> = ConfigEnv.fromEnv
 /**
  * Builds the config from an Effect `Config` (by default {@link fromEnv}) and validates it.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
 export const layerConfig = (
   config: Config.Config<Options> = fromEnv
-): Layer.Layer<PusherConfig, ConfigError.ConfigError> => Layer.effect(PusherConfig, Effect.flatMap(config, make))
+): Layer.Layer<PusherConfig, Config.ConfigError> => Layer.effect(PusherConfig, Effect.flatMap(config, make))

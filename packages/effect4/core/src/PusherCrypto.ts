@@ -4,9 +4,10 @@
  * The default is portable (pure-JS hashes and the Web Crypto random source), so the core runs
  * anywhere. `@effect-pusher/platform-node` provides a node:crypto implementation that is several times
  * faster; tests can provide a deterministic random source. Because this is a `Context.Reference`, the
- * operations never list it as a requirement.
+ * operations never list it as a requirement (and a layer that provides it provides no requirement either:
+ * `Layer.Layer<never>`).
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import * as HmacSha256 from "@effect-pusher/protocol/HmacSha256"
 import * as Md5 from "@effect-pusher/protocol/Md5"
@@ -17,7 +18,7 @@ import * as Layer from "effect/Layer"
 /**
  * The crypto primitives that signing, authorization, webhook verification and encryption use.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Service {
@@ -55,7 +56,7 @@ const fillRandom = <A extends Uint8Array>(bytes: A): A => {
  * (`pnpm bench:fastpaths nonce`, Node 20). Each byte is handed out once and wiped from the block as it goes;
  * draws over 256 bytes go to `fill` directly.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
 export const pooledRandomBytes = (fill: (bytes: Uint8Array) => Uint8Array): (size: number) => Uint8Array => {
@@ -79,7 +80,7 @@ export const pooledRandomBytes = (fill: (bytes: Uint8Array) => Uint8Array): (siz
  * node:crypto on every length around the block boundaries and random keys and messages), MD5 from the
  * protocol's `Md5` (tested the same way), and `crypto.getRandomValues`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
 export const portable: Service = {
@@ -96,25 +97,25 @@ export const portable: Service = {
 /**
  * The crypto primitives in use; defaults to {@link portable}.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category tags
  */
-export class PusherCrypto extends Context.Reference<PusherCrypto>()("@effect-pusher/core/PusherCrypto", {
+export const PusherCrypto: Context.Reference<Service> = Context.Reference<Service>("@effect-pusher/core/PusherCrypto", {
   defaultValue: () => portable
-}) {}
+})
 
 /**
  * Replaces the crypto primitives, for example with node:crypto or a deterministic random source in tests.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
-export const layer = (service: Service): Layer.Layer<PusherCrypto> => Layer.succeed(PusherCrypto, service)
+export const layer = (service: Service): Layer.Layer<never> => Layer.succeed(PusherCrypto, service)
 
 /**
  * The crypto primitives in use: the provided `PusherCrypto`, or the portable default.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category accessors
  */
 export const current: Effect.Effect<Service> = PusherCrypto

@@ -5,7 +5,7 @@
  * a forged webhook and a failed decryption each arrive in the error channel as one of the classes below.
  * None of them ever carries a secret.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import * as Encryption from "@effect-pusher/protocol/encryption"
 import * as HttpStatus from "@effect-pusher/protocol/HttpStatus"
@@ -16,7 +16,7 @@ import * as Schema from "effect/Schema"
 /**
  * The symbol that marks every `PusherError`, checked by `isPusherError`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("@effect-pusher/core/PusherError")
@@ -24,20 +24,23 @@ export const TypeId: unique symbol = Symbol.for("@effect-pusher/core/PusherError
 /**
  * The type of `TypeId`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category type ids
  */
 export type TypeId = typeof TypeId
 
 /**
- * Marks an error of the family and gives it a one-line `stack` (its name and message). The JS stack of a
- * typed failure shows only this library's internals and the fiber runtime, never the caller's line (with a
- * tracer, `Cause.pretty` appends the spans for that), so `NodeRuntime.runMain` reports a failure in the
- * message's own lines: a ValidationError 12 lines → 2 (a TransportError 27 → 2, as internal/client.ts no
- * longer attaches the platform's error as its cause). Lazy, and not enumerable, so JSON and `inspect` show
- * the same fields as before.
+ * Marks an error of the family, names it after its tag and gives it a one-line `stack` (its name and
+ * message). Effect 4 names a Schema error class after its identifier, which stays namespaced
+ * (`@effect-pusher/core/ValidationError`) because a Schema class also recognizes as its own any value that
+ * carries its identifier's mark: a bare `ValidationError` would take another library's for ours. The name
+ * printed is the tag, as on the Effect 3 line. The JS stack of a typed failure shows only this library's
+ * internals and the fiber runtime, never the caller's line (with a tracer, `Cause.pretty` appends the spans
+ * for that), so `NodeRuntime.runMain` reports a failure in the message's own lines: a ValidationError 12
+ * lines → 2. Not enumerable, so JSON and `inspect` show the fields only.
  */
-const typed = (error: Error): TypeId => {
+const typed = (error: Error & { readonly _tag: string }): TypeId => {
+  Object.defineProperty(error, "name", { value: error._tag, configurable: true, writable: true, enumerable: false })
   Object.defineProperty(error, "stack", {
     get: () => `${error.name}: ${error.message}`,
     configurable: true,
@@ -50,7 +53,7 @@ const typed = (error: Error): TypeId => {
  * An input broke one of the Channels rules, found before any I/O. `field` names the input (for example
  * `channels[3]` or `batch[2].data`), `rule` says what it must satisfy.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category errors
  */
 export class ValidationError extends Schema.TaggedError<ValidationError>("@effect-pusher/core/ValidationError")(
@@ -60,11 +63,11 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("@effec
   /**
    * Marks the error as a `PusherError`, for `isPusherError`.
    *
-   * @since 0.1.0
+   * @since 1.0.0
    */
   readonly [TypeId]: TypeId = typed(this)
 
-  /** @since 0.1.0 */
+  /** @since 1.0.0 */
   override get message(): string {
     return `Invalid ${this.field}: ${this.rule}`
   }
@@ -74,15 +77,15 @@ export class ValidationError extends Schema.TaggedError<ValidationError>("@effec
  * Why the server refused a request, from its HTTP status (or, for soketi, from the `code` of its
  * `200 {"error", "code"}` answer).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
-export const HttpErrorReason = Schema.Literal(...HttpStatus.reasons)
+export const HttpErrorReason = Schema.Literals(HttpStatus.reasons)
 
 /**
  * Why the server refused a request: one of the `HttpErrorReason` literals.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type HttpErrorReason = typeof HttpErrorReason.Type
@@ -119,7 +122,7 @@ const refusal = (body: string): string => {
  * see `HttpStatus.retryAfterMillis` of `@effect-pusher/protocol`), absent when it sent none or a malformed
  * one.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category errors
  */
 export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/core/HttpError")("HttpError", {
@@ -130,16 +133,16 @@ export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/cor
   body: Schema.String,
   // The whole body's length in bytes, when known (declared by Content-Length, or counted to its end).
   totalLength: Schema.optional(Schema.Number),
-  retryAfter: Schema.optional(Schema.DurationFromSelf)
+  retryAfter: Schema.optional(Schema.Duration)
 }) {
   /**
    * Marks the error as a `PusherError`, for `isPusherError`.
    *
-   * @since 0.1.0
+   * @since 1.0.0
    */
   readonly [TypeId]: TypeId = typed(this)
 
-  /** @since 0.1.0 */
+  /** @since 1.0.0 */
   override get message(): string {
     const body = this.reason === "Unauthorized" ? refusal(this.body) : this.body
     const excerpt = body.length > 300 ? `${body.slice(0, 300)}…` : body
@@ -157,7 +160,7 @@ export class HttpError extends Schema.TaggedError<HttpError>("@effect-pusher/cor
  * `maxResponseBytes` (16 MiB unless set otherwise: `Limits.defaultMaxResponseBytes` of
  * `@effect-pusher/protocol`) and was not read further (the request was delivered).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category errors
  */
 export class TransportError extends Schema.TaggedError<TransportError>("@effect-pusher/core/TransportError")(
@@ -165,21 +168,21 @@ export class TransportError extends Schema.TaggedError<TransportError>("@effect-
   {
     // Closed: refused unsent, because the PusherBatching layer it went through was released.
     // ResponseTooLarge: a success answer over maxResponseBytes, whatever the HttpClient.
-    reason: Schema.Literal("Network", "Timeout", "Closed", "ResponseTooLarge"),
+    reason: Schema.Literals(["Network", "Timeout", "Closed", "ResponseTooLarge"]),
     method: Schema.String,
     path: Schema.String,
     description: Schema.String,
-    cause: Schema.optional(Schema.Defect)
+    cause: Schema.optional(Schema.Defect())
   }
 ) {
   /**
    * Marks the error as a `PusherError`, for `isPusherError`.
    *
-   * @since 0.1.0
+   * @since 1.0.0
    */
   readonly [TypeId]: TypeId = typed(this)
 
-  /** @since 0.1.0 */
+  /** @since 1.0.0 */
   override get message(): string {
     return `${this.method} ${this.path}: ${
       this.reason === "Timeout"
@@ -197,7 +200,7 @@ export class TransportError extends Schema.TaggedError<TransportError>("@effect-
  * The server answered with a success status but a body this library does not understand. As in
  * {@link HttpError}, `body` is cut to its first 4 KiB and `totalLength` is the whole body's length in bytes.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category errors
  */
 export class DecodeError extends Schema.TaggedError<DecodeError>("@effect-pusher/core/DecodeError")("DecodeError", {
@@ -211,11 +214,11 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("@effect-pusher
   /**
    * Marks the error as a `PusherError`, for `isPusherError`.
    *
-   * @since 0.1.0
+   * @since 1.0.0
    */
   readonly [TypeId]: TypeId = typed(this)
 
-  /** @since 0.1.0 */
+  /** @since 1.0.0 */
   override get message(): string {
     return `${this.method} ${this.path}: unexpected response body (status ${this.status}): ${this.issue}`
   }
@@ -224,13 +227,13 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("@effect-pusher
 /**
  * End-to-end encryption could not be done: no master key is configured, or a sealed payload does not open.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category errors
  */
 export class EncryptionError extends Schema.TaggedError<EncryptionError>("@effect-pusher/core/EncryptionError")(
   "EncryptionError",
   {
-    reason: Schema.Literal(...Encryption.reasons),
+    reason: Schema.Literals(Encryption.reasons),
     channel: Schema.String,
     description: Schema.String
   }
@@ -238,11 +241,11 @@ export class EncryptionError extends Schema.TaggedError<EncryptionError>("@effec
   /**
    * Marks the error as a `PusherError`, for `isPusherError`.
    *
-   * @since 0.1.0
+   * @since 1.0.0
    */
   readonly [TypeId]: TypeId = typed(this)
 
-  /** @since 0.1.0 */
+  /** @since 1.0.0 */
   override get message(): string {
     return `Encryption on ${this.channel} (${this.reason}): ${this.description}`
   }
@@ -252,21 +255,21 @@ export class EncryptionError extends Schema.TaggedError<EncryptionError>("@effec
  * A webhook request was not accepted (nothing in it should be trusted), or, with reason `InvalidEventData`,
  * the data of a verified client event did not match the schema it was decoded with.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category errors
  */
 export class WebhookError extends /* @__PURE__ */ Schema.TaggedError<WebhookError>(
   "@effect-pusher/core/WebhookError"
 )("WebhookError", {
   // The protocol's refusals, and the one reason only a decoder with a Schema has. In a pure closure: a
-  // spread argument (it iterates) would keep the class in programs that never use it.
-  reason: /* @__PURE__ */ (() => Schema.Literal(...Webhook.reasons, "InvalidEventData"))(),
+  // spread (it iterates) would keep the class in programs that never use it.
+  reason: /* @__PURE__ */ (() => Schema.Literals([...Webhook.reasons, "InvalidEventData"]))(),
   description: Schema.String
 }) {
   /**
    * Marks the error as a `PusherError`, for `isPusherError`.
    *
-   * @since 0.1.0
+   * @since 1.0.0
    */
   declare readonly [TypeId]: TypeId
 
@@ -280,7 +283,7 @@ export class WebhookError extends /* @__PURE__ */ Schema.TaggedError<WebhookErro
     this[TypeId] = typed(this)
   }
 
-  /** @since 0.1.0 */
+  /** @since 1.0.0 */
   override get message(): string {
     return `Webhook rejected (${this.reason}): ${this.description}`
   }
@@ -289,7 +292,7 @@ export class WebhookError extends /* @__PURE__ */ Schema.TaggedError<WebhookErro
 /**
  * Every failure of an operation that talks to the Channels HTTP API.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type PusherError = ValidationError | HttpError | TransportError | DecodeError | EncryptionError
@@ -298,7 +301,7 @@ export type PusherError = ValidationError | HttpError | TransportError | DecodeE
  * Every error this library fails with: the {@link PusherError} of the operations and the
  * {@link WebhookError} of webhook verification. {@link isPusherError} recognizes all of them.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type AnyPusherError = PusherError | WebhookError
@@ -306,7 +309,7 @@ export type AnyPusherError = PusherError | WebhookError
 /**
  * Whether a value is one of this library's errors ({@link AnyPusherError}), webhook errors included.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category guards
  */
 export const isPusherError = (u: unknown): u is AnyPusherError => {

@@ -14,15 +14,15 @@
  * answer only an excerpt is read. A client that bounds its answers by itself says so with
  * {@link withMaxResponseBytes}; the operations then read its answers as they are.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import * as Limits from "@effect-pusher/protocol/Limits"
-import type * as HttpClient from "effect/http/HttpClient"
 import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
-import * as Either from "effect/Either"
 import { dual } from "effect/Function"
+import type * as HttpClient from "effect/http/HttpClient"
 import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import * as ClientMarks from "./internal/clientMarks.js"
 import * as ConfigRules from "./internal/configRules.js"
 
@@ -30,17 +30,17 @@ import * as ConfigRules from "./internal/configRules.js"
  * A copy of the client marked as enforcing `deadline` on each request by itself (see the module
  * description). The copy sends exactly as the original does.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category combinators
  */
 export const withDeadline: {
-  (deadline: Duration.DurationInput): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E, R>
-  <E, R>(self: HttpClient.HttpClient.With<E, R>, deadline: Duration.DurationInput): HttpClient.HttpClient.With<E, R>
+  (deadline: Duration.Input): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E, R>
+  <E, R>(self: HttpClient.HttpClient.With<E, R>, deadline: Duration.Input): HttpClient.HttpClient.With<E, R>
 } = /* @__PURE__ */ dual(
   2,
   <E, R>(
     self: HttpClient.HttpClient.With<E, R>,
-    deadline: Duration.DurationInput
+    deadline: Duration.Input
   ): HttpClient.HttpClient.With<E, R> =>
     // `Duration.decode` throws on what is not a duration and reads -1 or NaN as zero: the timeout's rule
     // instead, whose failure the operations report (see the module description).
@@ -51,18 +51,18 @@ export const withDeadline: {
  * The per-request deadline the client enforces by itself, if it was marked with {@link withDeadline} and a
  * deadline that keeps the timeout's rule.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category accessors
  */
 export const deadline = <E, R>(self: HttpClient.HttpClient.With<E, R>): Option.Option<Duration.Duration> =>
-  Option.flatMap(ClientMarks.get(self).deadline, Either.getRight)
+  Option.flatMap(ClientMarks.get(self).deadline, Result.getSuccess)
 
 /**
  * The longest success answer, in bytes, that operations read from a client that does not bound its
  * answers itself: 16 MiB (`Limits.defaultMaxResponseBytes` of `@effect-pusher/protocol`, where the figure
  * is derived). It is also the default `maxResponseBytes` of the lean client of `@effect-pusher/platform-node`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constants
  */
 export const defaultMaxResponseBytes: number = Limits.defaultMaxResponseBytes
@@ -72,7 +72,7 @@ export const defaultMaxResponseBytes: number = Limits.defaultMaxResponseBytes
  * `@effect-pusher/protocol`, where the size is explained): a client that refuses an answer for its size
  * keeps this much of it as the excerpt.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constants
  */
 export const maxErrorBodyBytes: number = Limits.maxErrorBodyBytes
@@ -83,7 +83,7 @@ export const maxErrorBodyBytes: number = Limits.maxErrorBodyBytes
  * {@link maxErrorBodyBytes} of the body. Operations report it as a `TransportError` of reason
  * `ResponseTooLarge` for a success status, and as the `HttpError` of the status otherwise.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category errors
  */
 export class ResponseTooLarge extends Data.TaggedError("ResponseTooLarge")<{
@@ -91,7 +91,7 @@ export class ResponseTooLarge extends Data.TaggedError("ResponseTooLarge")<{
   /** The whole body's length in bytes, when declared by `Content-Length`. */
   readonly totalLength: number | undefined
 }> {
-  /** @since 0.1.0 */
+  /** @since 1.0.0 */
   override get message(): string {
     return `the response body is larger than maxResponseBytes (${this.maxResponseBytes})${
       this.totalLength === undefined ? "" : `: ${this.totalLength} bytes declared`
@@ -105,7 +105,7 @@ export class ResponseTooLarge extends Data.TaggedError("ResponseTooLarge")<{
  * read its answers as they come, without a bound of their own, and do not tell it (as they tell fetch)
  * not to follow redirects. The copy sends exactly as the original does.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category combinators
  */
 export const withMaxResponseBytes: {
@@ -120,7 +120,7 @@ export const withMaxResponseBytes: {
 /**
  * The answer size limit the client enforces by itself, if it was marked with {@link withMaxResponseBytes}.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category accessors
  */
 export const maxResponseBytes = <E, R>(self: HttpClient.HttpClient.With<E, R>): Option.Option<number> =>

@@ -2,11 +2,11 @@ import { Pusher, PusherConfig, PusherCrypto, PusherError } from "@effect-pusher/
 import * as ProtocolEncryption from "@effect-pusher/protocol/encryption"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as TestClock from "effect/TestClock"
+import * as Result from "effect/Result"
+import * as TestClock from "effect/testing/TestClock"
 import fc from "fast-check"
 import * as NodeCrypto from "node:crypto"
 import { createRequire } from "node:module"
@@ -192,15 +192,15 @@ describe("trigger to a private-encrypted- channel", () => {
       const data = { from: "pusher@5.3.4", text: "ünïcödé ✓", n: 1.5 }
       const theirs = yield* Effect.promise(() => officialCapture((p) => p.trigger(channel, "e", data)))
       const wire = (JSON.parse(theirs.body) as { data: string }).data
-      expect(Encryption.open(cipher, PusherCrypto.portable, masterKey, channel, wire)).toEqual(Either.right(data))
+      expect(Encryption.open(cipher, PusherCrypto.portable, masterKey, channel, wire)).toEqual(Result.succeed(data))
       const str = yield* Effect.promise(() => officialCapture((p) => p.trigger(channel, "e", "just text")))
       const strWire = (JSON.parse(str.body) as { data: string }).data
       expect(Encryption.open(cipher, PusherCrypto.portable, masterKey, channel, strWire)).toEqual(
-        Either.right("just text")
+        Result.succeed("just text")
       )
       // Same channel, other channel: only the right key opens it.
       const other = Encryption.open(cipher, PusherCrypto.portable, masterKey, "private-encrypted-x", wire)
-      expect(Either.isLeft(other) && other.left.reason).toBe("DecryptionFailed")
+      expect(Result.isFailure(other) && other.failure.reason).toBe("DecryptionFailed")
     }))
 
   it.effect("a batch seals each encrypted entry, leaves the others plain, and matches pusher@5.3.4", () => {
@@ -250,10 +250,10 @@ describe("trigger to a private-encrypted- channel", () => {
       )
       const batch = (JSON.parse(theirs.body) as { batch: Array<{ data: string }> }).batch
       expect(Encryption.open(cipher, PusherCrypto.portable, masterKey, channel, batch[0]!.data)).toEqual(
-        Either.right([1, "two", { three: 3 }])
+        Result.succeed([1, "two", { three: 3 }])
       )
       expect(Encryption.open(cipher, PusherCrypto.portable, masterKey, "private-encrypted-b", batch[1]!.data)).toEqual(
-        Either.right("hi")
+        Result.succeed("hi")
       )
     }))
 
@@ -426,7 +426,7 @@ describe("seal and open", () => {
 
   const reasonOf = (data: unknown, name = channel, master = masterKey) => {
     const result = Encryption.open(cipher, crypto, master, name, data)
-    return Either.isLeft(result) ? result.left.reason : "opened"
+    return Result.isFailure(result) ? result.failure.reason : "opened"
   }
 
   const flipBit = (base64: string, byte: number): string => {
@@ -443,8 +443,8 @@ describe("seal and open", () => {
     })
 
   it("round-trips and matches tweetnacl", () => {
-    expect(Encryption.open(cipher, crypto, masterKey, channel, sealed)).toEqual(Either.right({ hello: "world" }))
-    expect(Encryption.open(cipher, crypto, masterKey, channel, envelope)).toEqual(Either.right({ hello: "world" }))
+    expect(Encryption.open(cipher, crypto, masterKey, channel, sealed)).toEqual(Result.succeed({ hello: "world" }))
+    expect(Encryption.open(cipher, crypto, masterKey, channel, envelope)).toEqual(Result.succeed({ hello: "world" }))
     expect(sealed).toBe(sealRaw(new TextEncoder().encode("{\"hello\":\"world\"}")))
   })
 
@@ -486,7 +486,7 @@ describe("seal and open", () => {
           const wire = Encryption.seal(cipher, PusherCrypto.portable, master, name, json)
           expect(openLikePusherJs(wire, name, master)).toBe(json)
           expect(Encryption.open(cipher, PusherCrypto.portable, master, name, wire)).toEqual(
-            Either.right(JSON.parse(json))
+            Result.succeed(JSON.parse(json))
           )
         }
       ),
@@ -547,7 +547,7 @@ describe("seal and open", () => {
     const errors: Array<unknown> = []
     for (const data of ["x", { ...envelope, nonce: flipBit(envelope.nonce, 0) }, sealRaw(new Uint8Array([1]))]) {
       const result = Encryption.open(cipher, crypto, masterKey, channel, data)
-      if (Either.isLeft(result)) errors.push(result.left)
+      if (Result.isFailure(result)) errors.push(result.failure)
     }
     errors.push(Encryption.toError(channel, ProtocolEncryption.missingMasterKey))
     expect(errors.length).toBe(4)
@@ -590,8 +590,8 @@ describe("the master key stays secret", () => {
   it("a bad master key is a ConfigError that does not echo it", () => {
     const bad = masterKeyBase64.slice(0, -4) + "AAAAAA=="
     const result = PusherConfig.validate({ ...options, encryptionMasterKeyBase64: bad })
-    expect(Either.isLeft(result)).toBe(true)
-    const text = JSON.stringify(result) + String(Either.isLeft(result) ? result.left : "")
+    expect(Result.isFailure(result)).toBe(true)
+    const text = JSON.stringify(result) + String(Result.isFailure(result) ? result.failure : "")
     expect(text).not.toContain(bad)
     expect(text).not.toContain(masterKeyBase64.slice(0, 12))
   })

@@ -5,12 +5,12 @@
  */
 import { Pusher, PusherConfig, PusherCrypto } from "@effect-pusher/core"
 import { beforeAll, describe, expect, it, vi } from "@effect/vitest"
-import * as ConfigError from "effect/ConfigError"
+import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import PusherNode from "pusher"
 import { officialServer } from "./utils/officialServer.js"
 import { makeRecorder } from "./utils/recorder.js"
@@ -24,7 +24,7 @@ beforeAll(() => {
 })
 
 const ours = (options: Record<string, unknown>) =>
-  Effect.runSync(Effect.either(PusherConfig.make({ ...app, ...options } as unknown as PusherConfig.Options)))
+  Effect.runSync(Effect.result(PusherConfig.make({ ...app, ...options } as unknown as PusherConfig.Options)))
 
 const official = (options: Record<string, unknown>) => new PusherNode({ ...app, ...options } as PusherNode.Options)
 
@@ -54,7 +54,7 @@ describe("the official spellings reach the same server as pusher@5.3.4", () => {
   ]
 
   it.each(same)("%s", (_, options) => {
-    const config = Either.getOrThrow(ours(options))
+    const config = Result.getOrThrow(ours(options))
     const reference = officialConfig(options)
     expect(origin(config.baseUrl)).toBe(origin(reference.getBaseURL()))
     expect(config.scheme).toBe(reference.scheme)
@@ -67,11 +67,11 @@ describe("the official spellings reach the same server as pusher@5.3.4", () => {
   it("host:port with the same port again: pusher builds a broken URL, we send to that port", () => {
     const options = { scheme: "http", host: "localhost:6001", port: "6001" }
     expect(officialConfig(options).getBaseURL()).toBe("http://localhost:6001:6001")
-    expect(Either.getOrThrow(ours(options)).baseUrl).toBe("http://localhost:6001")
+    expect(Result.getOrThrow(ours(options)).baseUrl).toBe("http://localhost:6001")
   })
 
   it("encryptionMasterKey, the raw 32-character string, is the same key: same bytes, same shared_secret", () => {
-    const config = Either.getOrThrow(ours({ encryptionMasterKey: rawKey }))
+    const config = Result.getOrThrow(ours({ encryptionMasterKey: rawKey }))
     const reference = official({ encryptionMasterKey: rawKey })
     expect(Option.map(config.encryptionMasterKey, Redacted.value)).toStrictEqual(
       Option.some(Uint8Array.from(officialConfig({ encryptionMasterKey: rawKey }).encryptionMasterKey))
@@ -108,10 +108,10 @@ describe("what pusher@5.3.4 accepts but would mis-send or silently ignore fails 
   it.each(refused)("%s", (_, options, named) => {
     expect(() => official(options)).not.toThrow()
     const result = ours(options)
-    expect(Either.isLeft(result)).toBe(true)
-    if (Either.isLeft(result)) {
-      expect(ConfigError.isConfigError(result.left)).toBe(true)
-      const message = String(result.left)
+    expect(Result.isFailure(result)).toBe(true)
+    if (Result.isFailure(result)) {
+      expect(result.failure).toBeInstanceOf(Config.ConfigError)
+      const message = String(result.failure)
       for (const word of named) expect(message).toContain(word)
       expect(message).not.toContain(app.secret)
     }
@@ -130,9 +130,9 @@ describe("what pusher@5.3.4 accepts but would mis-send or silently ignore fails 
   it.each(bothRefuse)("%s (pusher throws; we fail with a typed error, never showing the key)", (_, options, named) => {
     expect(() => official(options)).toThrow()
     const result = ours(options)
-    expect(Either.isLeft(result)).toBe(true)
-    if (Either.isLeft(result)) {
-      const message = String(result.left)
+    expect(Result.isFailure(result)).toBe(true)
+    if (Result.isFailure(result)) {
+      const message = String(result.failure)
       for (const word of named) expect(message).toContain(word)
       expect(message).not.toContain(rawKey.slice(1))
     }
@@ -161,18 +161,18 @@ describe("maxEventsPerBatch and maxWatchlistSize follow the config", () => {
 
   it("a watchlist of 150 with maxWatchlistSize 200 is signed as pusher@5.3.4 signs it; the default refuses it", () => {
     const user = { id: "u", watchlist: Array.from({ length: 150 }, (_, i) => `w${i}`) }
-    const sign = (layer: Layer.Layer<PusherConfig.PusherConfig, ConfigError.ConfigError>) =>
+    const sign = (layer: Layer.Layer<PusherConfig.PusherConfig, Config.ConfigError>) =>
       Effect.runSync(
-        Effect.either(Pusher.authenticateUser("123.456", user)).pipe(
+        Effect.result(Pusher.authenticateUser("123.456", user)).pipe(
           Effect.provide(layer),
           Effect.provide(PusherCrypto.layer(PusherCrypto.portable))
         )
       )
     expect(sign(PusherConfig.layer({ ...app, maxWatchlistSize: 200 }))).toStrictEqual(
-      Either.right(official({}).authenticateUser("123.456", user))
+      Result.succeed(official({}).authenticateUser("123.456", user))
     )
     const refused = sign(PusherConfig.layer(app))
-    expect(Either.isLeft(refused) && refused.left._tag === "ValidationError" && refused.left.field).toBe(
+    expect(Result.isFailure(refused) && refused.failure._tag === "ValidationError" && refused.failure.field).toBe(
       "user.watchlist"
     )
   })

@@ -1,15 +1,16 @@
 import { PusherConfig } from "@effect-pusher/core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
-import * as ConfigError from "effect/ConfigError"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
 import { inspect } from "node:util"
 
 const secret = "s3cret-NEVER-shown"
@@ -17,21 +18,26 @@ const masterKey = "zyrm8pvV2C9fJcBfhyXzvxbJVN/H7QLmbe0xJi1GhPU="
 const masterKeyBytes = Uint8Array.from(Buffer.from(masterKey, "base64"))
 const base = { appId: "1234", key: "f00d", secret } as const
 
-const read = (layer: Layer.Layer<PusherConfig.PusherConfig, ConfigError.ConfigError>) =>
+const read = (layer: Layer.Layer<PusherConfig.PusherConfig, Config.ConfigError>) =>
   Effect.provide(PusherConfig.PusherConfig, layer)
 
 const readEnv = (env: Record<string, string>) =>
   read(PusherConfig.layerConfig()).pipe(
-    Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+    Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env }))
   )
+
+// Where a ConfigError points: the path of its Schema issue (the option or the variable), as Effect 3's
+// `InvalidData` carried its `path`.
+const pathOf = (error: Config.ConfigError): ReadonlyArray<PropertyKey> | undefined =>
+  Schema.isSchemaError(error.cause) && error.cause.issue._tag === "Pointer" ? error.cause.issue.path : undefined
 
 const printed = (value: unknown): ReadonlyArray<string> => [
   JSON.stringify(value) ?? "",
   String(value),
   inspect(value, { depth: 10 }),
   value instanceof Error ? value.message : "",
-  String(Either.left(value)),
-  JSON.stringify(Either.left(value))
+  String(Result.fail(value)),
+  JSON.stringify(Result.fail(value))
 ]
 
 const expectHidden = (value: unknown, ...hidden: ReadonlyArray<string>) => {
@@ -40,8 +46,8 @@ const expectHidden = (value: unknown, ...hidden: ReadonlyArray<string>) => {
   }
 }
 
-const expectConfigError = (error: ConfigError.ConfigError, field: string) => {
-  expect(ConfigError.isConfigError(error)).toBe(true)
+const expectConfigError = (error: Config.ConfigError, field: string) => {
+  expect(error).toBeInstanceOf(Config.ConfigError)
   expect(String(error)).toContain(field)
   expectHidden(error, secret, masterKey)
 }
@@ -273,8 +279,8 @@ describe("PusherConfig.layer", () => {
     Effect.gen(function*() {
       const error = yield* failure(options)
       expectConfigError(error, field)
-      expect(error._op).toBe("InvalidData")
-      expect((error as ConfigError.InvalidData).path).toStrictEqual([field])
+      expect(Schema.isSchemaError(error.cause)).toBe(true)
+      expect(pathOf(error)).toStrictEqual([field])
       const fromLayer = yield* Effect.flip(read(PusherConfig.layer({ ...base, ...options } as PusherConfig.Options)))
       expect(fromLayer).toStrictEqual(error)
       const raw = options.encryptionMasterKey
@@ -286,9 +292,9 @@ describe("PusherConfig.layer", () => {
     }))
 
   it("decodeMasterKey accepts exactly 32 bytes of strict base64", () => {
-    const bytes = Either.getOrThrow(PusherConfig.decodeMasterKey(masterKey))
+    const bytes = Result.getOrThrow(PusherConfig.decodeMasterKey(masterKey))
     expect(Redacted.value(bytes)).toStrictEqual(masterKeyBytes)
-    expect(Either.isLeft(PusherConfig.decodeMasterKey(""))).toBe(true)
+    expect(Result.isFailure(PusherConfig.decodeMasterKey(""))).toBe(true)
   })
 })
 
@@ -333,7 +339,7 @@ describe("PusherConfig.layerFromUrl", () => {
     Effect.gen(function*() {
       const error = yield* Effect.flip(read(PusherConfig.layerFromUrl(url)))
       expectConfigError(error, "url")
-      expect((error as ConfigError.InvalidData).path).toStrictEqual(["url"])
+      expect(pathOf(error)).toStrictEqual(["url"])
       expectHidden(error, url)
     }))
 
@@ -381,7 +387,9 @@ describe("PusherConfig.layerConfig", () => {
         ["PUSHER_ENCRYPTION_MASTER_KEY_BASE64", masterKey]
       ])
       const config = yield* read(
-        PusherConfig.layerConfig().pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(env))))
+        PusherConfig.layerConfig().pipe(
+          Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env: Object.fromEntries(env) })))
+        )
       )
       expect(config).toMatchObject({ baseUrl: "http://127.0.0.1:6001", scheme: "http", port: 6001 })
       expect(Option.isSome(config.encryptionMasterKey)).toBe(true)
@@ -425,7 +433,7 @@ describe("PusherConfig.layerConfig", () => {
     ([, env, name]) =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(readEnv(env))
-        expect(ConfigError.isConfigError(error)).toBe(true)
+        expect(error).toBeInstanceOf(Config.ConfigError)
         expect(String(error)).toContain(name)
         expectHidden(error, secret, masterKey, masterKey.slice(4))
       })
@@ -435,18 +443,19 @@ describe("PusherConfig.layerConfig", () => {
 describe("PusherConfig.fromEnv", () => {
   it.effect("reports Effect's own ConfigErrors at the variable's path", () =>
     Effect.gen(function*() {
+      // Effect 4's `Config.all` stops at the first missing variable: one error names every missing part
+      // (and PUSHER_URL, which would do instead), at the path of the first.
       const missing = yield* Effect.flip(readEnv({ PUSHER_APP_ID: "1" }))
-      expect(missing._op).toBe("Or")
-      expect(ConfigError.isMissingDataOnly(missing)).toBe(true)
-      expect(String(missing)).toContain("Missing data at PUSHER_KEY")
-      expect(String(missing)).toContain("Missing data at PUSHER_SECRET")
+      expect(pathOf(missing)).toStrictEqual(["PUSHER_KEY"])
+      expect(String(missing)).toContain("PUSHER_URL")
+      expect(String(missing)).toContain("missing: PUSHER_KEY, PUSHER_SECRET")
       const invalid = yield* Effect.flip(
         readEnv({ PUSHER_URL: `https://k:${secret}@h/apps/1`, PUSHER_TIMEOUT: "0 seconds" })
       )
-      expect(invalid._op).toBe("InvalidData")
-      expect((invalid as ConfigError.InvalidData).path).toStrictEqual(["PUSHER_TIMEOUT"])
+      expect(Schema.isSchemaError(invalid.cause)).toBe(true)
+      expect(pathOf(invalid)).toStrictEqual(["PUSHER_TIMEOUT"])
       const badUrl = yield* Effect.flip(readEnv({ PUSHER_URL: `https://k%20:${secret}@h/apps/1` }))
-      expect((badUrl as ConfigError.InvalidData).path).toStrictEqual(["PUSHER_URL"])
+      expect(pathOf(badUrl)).toStrictEqual(["PUSHER_URL"])
       expect(String(badUrl)).toContain("key must be")
       expectHidden(badUrl, secret)
     }))
@@ -474,7 +483,7 @@ describe("PusherConfig.fromEnv", () => {
       expect(timeouts.map(Duration.toMillis)).toStrictEqual([5000, 5000, 1500])
       for (const bad of ["0", "5000ms", "-1", "1.5", "soon", "2592000000"]) {
         const error = yield* Effect.flip(readEnv({ PUSHER_URL: url, PUSHER_TIMEOUT: bad }))
-        expect((error as ConfigError.InvalidData).path).toStrictEqual(["PUSHER_TIMEOUT"])
+        expect(pathOf(error)).toStrictEqual(["PUSHER_TIMEOUT"])
         expect(String(error)).toContain("a number of milliseconds (5000)")
       }
     }))
@@ -508,12 +517,13 @@ describe("PusherConfig options from untyped callers (issue 13 §2)", () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped callers
   const untyped = (value: unknown): any => value
   const app = { appId: 1, key: "key", secret: "secret" }
-  const fieldOf = (exit: Exit.Exit<unknown, ConfigError.ConfigError>) => {
-    if (Exit.isSuccess(exit) || Cause.isDie(exit.cause)) return "no typed failure"
-    const error = Cause.failureOption(exit.cause)
-    return error._tag === "Some" && error.value._op === "InvalidData" ? error.value.path.join(".") : "other"
+  const fieldOf = (exit: Exit.Exit<unknown, Config.ConfigError>) => {
+    if (Exit.isSuccess(exit) || Cause.hasDies(exit.cause)) return "no typed failure"
+    const error = Cause.findErrorOption(exit.cause)
+    const path = Option.isSome(error) ? pathOf(error.value) : undefined
+    return path === undefined ? "other" : path.join(".")
   }
-  const build = (layer: Layer.Layer<PusherConfig.PusherConfig, ConfigError.ConfigError>) =>
+  const build = (layer: Layer.Layer<PusherConfig.PusherConfig, Config.ConfigError>) =>
     Effect.exit(Effect.scoped(Layer.build(layer)))
 
   it.effect("null, undefined, throwing getters and proxies fail at layer build with a ConfigError, never a throw", () =>

@@ -1,15 +1,15 @@
 import { Pusher, PusherConfig, PusherHttpClient } from "@effect-pusher/core"
-import * as HttpClient from "effect/http/HttpClient"
-import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as TestClock from "effect/TestClock"
+import * as Result from "effect/Result"
+import * as TestClock from "effect/testing/TestClock"
 
 const config = PusherConfig.layer({ appId: "1", key: "k", secret: "s", timeout: "2 seconds" })
 
@@ -18,9 +18,9 @@ const silent = HttpClient.make(() => Effect.never)
 /** Runs `Pusher.channels()` with `client` and says whether it has ended once the configured timeout passed. */
 const endedAfterTimeout = (client: HttpClient.HttpClient) =>
   Effect.gen(function*() {
-    const fiber = yield* Effect.fork(Pusher.channels())
+    const fiber = yield* Effect.forkChild(Pusher.channels())
     yield* TestClock.adjust(Duration.seconds(3))
-    const ended = Option.isSome(yield* Fiber.poll(fiber))
+    const ended = fiber.pollUnsafe() !== undefined
     yield* Fiber.interrupt(fiber)
     return ended
   }).pipe(Effect.provide(Layer.merge(config, Layer.succeed(HttpClient.HttpClient, client))))
@@ -65,15 +65,15 @@ describe("PusherHttpClient", () => {
       )
       const bad: ReadonlyArray<unknown> = ["banana", null, undefined, {}, -1, Number.NaN, 0, "-5 seconds", Infinity]
       for (const deadline of bad) {
-        const marked = PusherHttpClient.withDeadline(client, deadline as Duration.DurationInput)
-        const piped = client.pipe(PusherHttpClient.withDeadline(deadline as Duration.DurationInput))
+        const marked = PusherHttpClient.withDeadline(client, deadline as Duration.Input)
+        const piped = client.pipe(PusherHttpClient.withDeadline(deadline as Duration.Input))
         for (const each of [marked, piped]) {
           // A deadline that broke its rule is none: it is not read as zero, nor as the configured timeout.
           expect(Option.isNone(PusherHttpClient.deadline(each))).toBe(true)
-          const result = yield* Effect.either(
+          const result = yield* Effect.result(
             Pusher.channels().pipe(Effect.provide(Layer.merge(config, Layer.succeed(HttpClient.HttpClient, each))))
           )
-          expect(Either.isLeft(result) && result.left._tag === "ValidationError" && result.left.field)
+          expect(Result.isFailure(result) && result.failure._tag === "ValidationError" && result.failure.field)
             .toBe("PusherHttpClient.withDeadline")
         }
       }

@@ -2,9 +2,9 @@ import { Pusher, PusherConfig, PusherCrypto } from "@effect-pusher/core"
 import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as TestClock from "effect/TestClock"
+import * as Result from "effect/Result"
+import * as TestClock from "effect/testing/TestClock"
 import * as fc from "fast-check"
 import { createHash, createHmac } from "node:crypto"
 import * as CoreSigning from "../src/internal/signing.js"
@@ -20,7 +20,7 @@ const Signing = {
 }
 
 const configOf = (options: PusherConfig.Options): PusherConfig.Service =>
-  Either.getOrThrowWith(PusherConfig.validate(options), (error) => new Error(String(error)))
+  Result.getOrThrowWith(PusherConfig.validate(options), (error) => new Error(String(error)))
 
 const tofu = configOf({ appId: 1234, key: "f00d", secret: "tofu" })
 const reference = configOf({ appId: 3, key: "278d425bdf160c739803", secret: "7ad3773142a6692b25b8" })

@@ -4,12 +4,12 @@
  * chunks are kept in an array and joined once (linear in the body, not quadratic).
  */
 import * as Headers from "@effect-pusher/protocol/Headers"
-import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
-import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as Channel from "effect/Channel"
 import type * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
+import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 

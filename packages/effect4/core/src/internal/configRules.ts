@@ -11,14 +11,27 @@ import * as Encryption from "@effect-pusher/protocol/encryption"
 import type * as Json from "@effect-pusher/protocol/Json"
 import * as Limits from "@effect-pusher/protocol/Limits"
 import * as ProtocolOptions from "@effect-pusher/protocol/Options"
+import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
-import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
 import { decodeDuration } from "./duration.js"
 
 /** @internal A field's value, or the rule it broke. */
-export type Checked<A> = Either.Either<A, string>
+export type Checked<A> = Result.Result<A, string>
+
+/**
+ * @internal Effect's own `ConfigError` for a value that broke its rule: a Schema issue at `path` (the option
+ * or the variable), as `Config` reports a value its schema refuses. The issue holds the message only, never
+ * the value, which may be a secret.
+ */
+export const configError = (path: string, message: string): Config.ConfigError =>
+  new Config.ConfigError(
+    new Schema.SchemaError(new SchemaIssue.Pointer([path], new SchemaIssue.InvalidValue({ message })))
+  )
 
 const appIdPattern = /^[A-Za-z0-9_\-.]{1,100}$/
 const keyPattern = /^[A-Za-z0-9_\-.]{1,200}$/
@@ -145,12 +158,12 @@ export const appId = (value: unknown): Checked<string> => {
   const text = typeof value === "number" ? (Number.isSafeInteger(value) && value >= 0 ? String(value) : "") : value
   // "." and ".." would be resolved away in the URL, so requests would not reach the signed path.
   return typeof text === "string" && appIdPattern.test(text) && text !== "." && text !== ".."
-    ? Either.right(text)
-    : Either.left("must be a non-negative integer or 1-100 characters of [A-Za-z0-9_-.]")
+    ? Result.succeed(text)
+    : Result.fail("must be a non-negative integer or 1-100 characters of [A-Za-z0-9_-.]")
 }
 
 const matching = (pattern: RegExp, rule: string) => (value: unknown): Checked<string> =>
-  typeof value === "string" && pattern.test(value) ? Either.right(value) : Either.left(rule)
+  typeof value === "string" && pattern.test(value) ? Result.succeed(value) : Result.fail(rule)
 
 /** @internal */
 export const key = matching(keyPattern, "must be 1-200 characters of [A-Za-z0-9_-.]")
@@ -158,8 +171,8 @@ export const key = matching(keyPattern, "must be 1-200 characters of [A-Za-z0-9_
 /** @internal A secret, plain or `Redacted`, held as `Redacted` from here on. */
 export const secret = (value: unknown): Checked<Redacted.Redacted<string>> => {
   const text = reveal(value)
-  if (typeof text !== "string") return Either.left("must be a string")
-  return text.length === 0 ? Either.left("must be a non-empty string") : Either.right(Redacted.make(text))
+  if (typeof text !== "string") return Result.fail("must be a string")
+  return text.length === 0 ? Result.fail("must be a non-empty string") : Result.succeed(Redacted.make(text))
 }
 
 /** @internal */
@@ -179,10 +192,10 @@ export interface HostParts {
 /** @internal */
 export const hostParts = (value: unknown): Checked<HostParts> => {
   const match = typeof value === "string" ? hostPattern.exec(value) : null
-  if (match === null) return Either.left(hostRule)
+  if (match === null) return Result.fail(hostRule)
   const name = match[1] ?? ""
-  if (match[2] === undefined) return Either.right({ host: name, port: undefined })
-  return Either.map(Either.mapLeft(port(Number(match[2])), () => hostRule), (port) => ({ host: name, port }))
+  if (match[2] === undefined) return Result.succeed({ host: name, port: undefined })
+  return Result.map(Result.mapError(port(Number(match[2])), () => hostRule), (port) => ({ host: name, port }))
 }
 
 /** @internal What a host set beside a cluster breaks, after the names of both. */
@@ -191,18 +204,18 @@ export const hostAndCluster =
 
 /** @internal */
 export const useTLS = (value: unknown): Checked<boolean> =>
-  typeof value === "boolean" ? Either.right(value) : Either.left("must be a boolean")
+  typeof value === "boolean" ? Result.succeed(value) : Result.fail("must be a boolean")
 
 /** @internal `http` or `https`, the official library's spelling of `useTLS`. */
 export const scheme = (value: unknown): Checked<"http" | "https"> =>
-  value === "http" || value === "https" ? Either.right(value) : Either.left(`must be "http" or "https"`)
+  value === "http" || value === "https" ? Result.succeed(value) : Result.fail(`must be "http" or "https"`)
 
 /** @internal A port as a number or a numeric string (the server library spec allows a string). */
 export const port = (value: unknown): Checked<number> => {
   const number = typeof value === "string" && portPattern.test(value) ? Number(value) : value
   return typeof number === "number" && Number.isInteger(number) && number >= 1 && number <= 65535
-    ? Either.right(number)
-    : Either.left("must be an integer from 1 to 65535, as a number or a numeric string")
+    ? Result.succeed(number)
+    : Result.fail("must be an integer from 1 to 65535, as a number or a numeric string")
 }
 
 /** @internal A timeout (the protocol's rule: positive, at most 24 days, which a timer can hold). */
@@ -211,14 +224,14 @@ export const timeout = (value: unknown): Checked<Duration.Duration> => {
   const decoded = Option.getOrElse(decodeDuration(value), () => Duration.infinity)
   const failure = ProtocolOptions.checkTimeoutMillis("timeout", Duration.toMillis(decoded))
   return failure === undefined
-    ? Either.right(decoded)
-    : Either.left(`${failure.rule}: a number of milliseconds (5000) or a duration ("5 seconds")`)
+    ? Result.succeed(decoded)
+    : Result.fail(`${failure.rule}: a number of milliseconds (5000) or a duration ("5 seconds")`)
 }
 
 /** @internal A positive safe integer: the limits that depend on the plan or the cluster. */
 export const positiveInteger = (value: unknown): Checked<number> => {
   const failure = ProtocolOptions.checkPositiveInteger("value", value)
-  return failure === undefined ? Either.right(Number(value)) : Either.left(failure.rule)
+  return failure === undefined ? Result.succeed(Number(value)) : Result.fail(failure.rule)
 }
 
 /** @internal */
@@ -227,9 +240,9 @@ export const maxPayloadBytes = positiveInteger
 /** @internal An encryption master key: strict base64 of exactly 32 bytes. The rule never shows the key. */
 export const masterKey = (value: unknown): Checked<Redacted.Redacted<Uint8Array>> => {
   const text = reveal(value)
-  if (typeof text !== "string") return Either.left("must be a string")
+  if (typeof text !== "string") return Result.fail("must be a string")
   const decoded = Encryption.decodeMasterKeyBase64(text)
-  return decoded.ok ? Either.right(Redacted.make(decoded.value)) : Either.left(decoded.error)
+  return decoded.ok ? Result.succeed(Redacted.make(decoded.value)) : Result.fail(decoded.error)
 }
 
 /**
@@ -238,11 +251,11 @@ export const masterKey = (value: unknown): Checked<Redacted.Redacted<Uint8Array>
  */
 export const rawMasterKey = (value: unknown): Checked<Redacted.Redacted<Uint8Array>> => {
   const text = reveal(value)
-  if (typeof text !== "string") return Either.left("must be a string")
+  if (typeof text !== "string") return Result.fail("must be a string")
   const bytes = Encoding.utf8Encode(text)
   return bytes.length === 32
-    ? Either.right(Redacted.make(bytes))
-    : Either.left("must be exactly 32 bytes (32 ASCII characters); or give encryptionMasterKeyBase64 instead")
+    ? Result.succeed(Redacted.make(bytes))
+    : Result.fail("must be exactly 32 bytes (32 ASCII characters); or give encryptionMasterKeyBase64 instead")
 }
 
 /** @internal The parts of a `PUSHER_URL`, the secret already `Redacted`. The rule never shows the URL. */
@@ -258,7 +271,7 @@ export interface UrlParts {
 /** @internal */
 export const url = (value: unknown): Checked<UrlParts> => {
   const parsed = ConfigUrl.parse(reveal(value))
-  if (!parsed.ok) return Either.left(parsed.error)
+  if (!parsed.ok) return Result.fail(parsed.error)
   const { secret, ...parts } = parsed.value
-  return Either.right({ ...parts, secret: Redacted.make(secret) })
+  return Result.succeed({ ...parts, secret: Redacted.make(secret) })
 }

@@ -1,8 +1,8 @@
 import * as Encryption from "@effect-pusher/protocol/encryption"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import type * as PusherConfig from "../PusherConfig.js"
 import type * as PusherCrypto from "../PusherCrypto.js"
 import { EncryptionError } from "../PusherError.js"
@@ -18,10 +18,10 @@ export const missingMasterKey = (channel: string): EncryptionError => toError(ch
 export const masterKeyFor = (
   config: PusherConfig.Service,
   channel: string
-): Either.Either<Uint8Array, EncryptionError> =>
+): Result.Result<Uint8Array, EncryptionError> =>
   Option.isSome(config.encryptionMasterKey)
-    ? Either.right(Redacted.value(config.encryptionMasterKey.value))
-    : Either.left(missingMasterKey(channel))
+    ? Result.succeed(Redacted.value(config.encryptionMasterKey.value))
+    : Result.fail(missingMasterKey(channel))
 
 /** @internal The per-channel key (cached). */
 export const channelKey = (crypto: PusherCrypto.Service, masterKey: Uint8Array, channel: string): Uint8Array =>
@@ -47,9 +47,9 @@ export const open = (
   masterKey: Uint8Array,
   channel: string,
   data: unknown
-): Either.Either<unknown, EncryptionError> => {
+): Result.Result<unknown, EncryptionError> => {
   const result = Encryption.open({ cipher, sha256: crypto.sha256 }, masterKey, channel, data)
-  return result.ok ? Either.right(result.value) : Either.left(toError(channel, result.error))
+  return result.ok ? Result.succeed(result.value) : Result.fail(toError(channel, result.error))
 }
 
 /** @internal What sealing and opening need: the master key and the cipher. */

@@ -1,7 +1,7 @@
+import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
-import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { createHash, createHmac } from "node:crypto"
 
@@ -55,7 +55,9 @@ export const makeFailingClient = (description = "connect ECONNREFUSED 127.0.0.1:
     Effect.suspend(() => {
       calls++
       return Effect.fail(
-        new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error(description), description })
+        new HttpClientError.HttpClientError({
+          reason: new HttpClientError.TransportError({ request, cause: new Error(description), description })
+        })
       )
     })
   )

@@ -1,4 +1,5 @@
 import * as Encoding from "@effect-pusher/protocol/Encoding"
+import * as Effect from "effect/Effect"
 import type * as HttpApp from "effect/http/HttpApp"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
@@ -6,7 +7,6 @@ import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import type * as Socket from "effect/socket/Socket"
-import * as Effect from "effect/Effect"
 import type * as PusherTest from "../../PusherTest.js"
 
 type Handle = (request: PusherTest.EmulatorRequest) => Effect.Effect<PusherTest.EmulatorAnswer>
