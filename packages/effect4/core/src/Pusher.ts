@@ -8,7 +8,7 @@
  *
  * Each operation reads what it is given once, into a snapshot, and checks and sends that snapshot.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import type * as Events from "@effect-pusher/protocol/Events"
 import * as Effect from "effect/Effect"
@@ -29,7 +29,7 @@ import type { EncryptionError, PusherError, ValidationError } from "./PusherErro
 /**
  * The attributes of one channel that Channels reports when asked with `info`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const ChannelAttributes: typeof Results.ChannelAttributes = Results.ChannelAttributes
@@ -38,7 +38,7 @@ export const ChannelAttributes: typeof Results.ChannelAttributes = Results.Chann
  * The attributes Channels reported for one channel (`subscriptionCount`, `userCount`), each present only
  * when asked for.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ChannelAttributes extends Schema.Schema.Type<typeof ChannelAttributes> {}
@@ -46,7 +46,7 @@ export interface ChannelAttributes extends Schema.Schema.Type<typeof ChannelAttr
 /**
  * The answer to `trigger`: `channels` is present when `info` was asked for.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const TriggerResult: typeof Results.TriggerResult = Results.TriggerResult
@@ -54,7 +54,7 @@ export const TriggerResult: typeof Results.TriggerResult = Results.TriggerResult
 /**
  * The decoded answer to `trigger`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface TriggerResult extends Schema.Schema.Type<typeof TriggerResult> {}
@@ -62,7 +62,7 @@ export interface TriggerResult extends Schema.Schema.Type<typeof TriggerResult> 
 /**
  * The answer to `triggerBatch`: `batch` holds one entry per event, in order, when any event asked for `info`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const TriggerBatchResult: typeof Results.TriggerBatchResult = Results.TriggerBatchResult
@@ -70,7 +70,7 @@ export const TriggerBatchResult: typeof Results.TriggerBatchResult = Results.Tri
 /**
  * The decoded answer to `triggerBatch`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface TriggerBatchResult extends Schema.Schema.Type<typeof TriggerBatchResult> {}
@@ -78,7 +78,7 @@ export interface TriggerBatchResult extends Schema.Schema.Type<typeof TriggerBat
 /**
  * The answer to `channels`: the occupied channels by name, each with the attributes asked for.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const ChannelsResult: typeof Results.ChannelsResult = Results.ChannelsResult
@@ -86,7 +86,7 @@ export const ChannelsResult: typeof Results.ChannelsResult = Results.ChannelsRes
 /**
  * The decoded answer to `channels`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ChannelsResult extends Schema.Schema.Type<typeof ChannelsResult> {}
@@ -95,7 +95,7 @@ export interface ChannelsResult extends Schema.Schema.Type<typeof ChannelsResult
  * The answer to `channel`: whether the channel is occupied, the attributes asked for and, on a cache channel,
  * its cached event.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const ChannelResult: typeof Results.ChannelResult = Results.ChannelResult
@@ -103,7 +103,7 @@ export const ChannelResult: typeof Results.ChannelResult = Results.ChannelResult
 /**
  * The decoded answer to `channel`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ChannelResult extends Schema.Schema.Type<typeof ChannelResult> {}
@@ -111,7 +111,7 @@ export interface ChannelResult extends Schema.Schema.Type<typeof ChannelResult> 
 /**
  * A member of a presence channel.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const User: typeof Results.User = Results.User
@@ -119,7 +119,7 @@ export const User: typeof Results.User = Results.User
 /**
  * A member of a presence channel, as listed by `users`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface User extends Schema.Schema.Type<typeof User> {}
@@ -131,7 +131,7 @@ export interface User extends Schema.Schema.Type<typeof User> {}
 /**
  * Attributes that `trigger` and `triggerBatch` can report per channel.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type TriggerInfo = (typeof Events.triggerInfo)[number]
@@ -139,7 +139,7 @@ export type TriggerInfo = (typeof Events.triggerInfo)[number]
 /**
  * The options of `trigger`. Any other key fails with a `ValidationError` naming it, so none is ignored.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface TriggerOptions {
@@ -157,7 +157,7 @@ export interface TriggerOptions {
 /**
  * One event of a batch. Any other key fails with a `ValidationError` naming it, so none is ignored.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface BatchEvent {
@@ -178,7 +178,7 @@ export interface BatchEvent {
  * The options of `channels`. Any other key fails with a `ValidationError` naming it (`filter_by_prefix`:
  * use `filterByPrefix`).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ChannelsOptions {
@@ -191,7 +191,7 @@ export interface ChannelsOptions {
 /**
  * The options of `channel`. Any other key fails with a `ValidationError` naming it.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ChannelOptions {
@@ -202,7 +202,7 @@ export interface ChannelOptions {
 /**
  * Query parameters of a raw request; arrays are joined with `,`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type QueryParams = Readonly<
@@ -212,7 +212,7 @@ export type QueryParams = Readonly<
 /**
  * The services every HTTP operation requires: the app's `PusherConfig` and an `HttpClient`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type Requirements = PusherConfig.PusherConfig | HttpClient.HttpClient
@@ -241,7 +241,7 @@ export type Requirements = PusherConfig.PusherConfig | HttpClient.HttpClient
  * Effect.runPromise(Effect.provide(program, PusherTest.layer()))
  * ```
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category operations
  */
 export const trigger = (
@@ -255,7 +255,7 @@ export const trigger = (
 /**
  * Triggers up to 10 events, each on one channel, in one request.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category operations
  */
 export const triggerBatch = (
@@ -267,7 +267,7 @@ export const triggerBatch = (
  * Sends an event to every connection of a signed-in user (the `#server-to-user-{userId}` channel). The data
  * is never encrypted.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category operations
  */
 export const sendToUser = (
@@ -284,7 +284,7 @@ export const sendToUser = (
 /**
  * Closes every connection of a signed-in user.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category operations
  */
 export const terminateUserConnections = (userId: string): Effect.Effect<void, PusherError, Requirements> =>
@@ -293,7 +293,7 @@ export const terminateUserConnections = (userId: string): Effect.Effect<void, Pu
 /**
  * Lists occupied channels, optionally by name prefix and with attributes.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category operations
  */
 export const channels = (options?: ChannelsOptions): Effect.Effect<ChannelsResult, PusherError, Requirements> =>
@@ -302,7 +302,7 @@ export const channels = (options?: ChannelsOptions): Effect.Effect<ChannelsResul
 /**
  * Reads one channel's state.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category operations
  */
 export const channel = (
@@ -314,7 +314,7 @@ export const channel = (
 /**
  * Lists the members of a presence channel.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category operations
  */
 export const users = (name: string): Effect.Effect<ReadonlyArray<User>, PusherError, Requirements> =>
@@ -325,7 +325,7 @@ export const users = (name: string): Effect.Effect<ReadonlyArray<User>, PusherEr
  * answer is the parsed JSON body. Parameter values may hold any character (spaces, non-ASCII, `& # + %`):
  * they are signed as given and percent-encoded on the wire.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category operations
  */
 export const get = (path: string, params?: QueryParams): Effect.Effect<unknown, PusherError, Requirements> =>
@@ -336,7 +336,7 @@ export const get = (path: string, params?: QueryParams): Effect.Effect<unknown, 
  * body (`undefined`) it is an empty POST, as pusher-http-node sends. The answer is the parsed JSON body.
  * Parameter values may hold any character: they are signed as given and percent-encoded on the wire.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category operations
  */
 export const post = (
@@ -356,7 +356,7 @@ export const post = (
  * and any other keys, signed as given in the caller's key order, like pusher@5.3.4. `authorizeChannel` also
  * checks Pusher's 1 KB limit on the user object: at most 1024 bytes of UTF-8 JSON.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const PresenceData: typeof Authorization.PresenceData = Authorization.PresenceData
@@ -364,7 +364,7 @@ export const PresenceData: typeof Authorization.PresenceData = Authorization.Pre
 /**
  * The presence member data given to `authorizeChannel`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface PresenceData extends Schema.Schema.Type<typeof PresenceData> {}
@@ -376,7 +376,7 @@ export interface PresenceData extends Schema.Schema.Type<typeof PresenceData> {}
  * alphabet, not `.` or `..`): deliberately stricter than pusher@5.3.4, since a user id also names the
  * user's `#server-to-user-` channel and a URL path segment.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const UserData: typeof Authorization.UserData = Authorization.UserData
@@ -384,7 +384,7 @@ export const UserData: typeof Authorization.UserData = Authorization.UserData
 /**
  * The user data given to `authenticateUser`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface UserData extends Schema.Schema.Type<typeof UserData> {}
@@ -392,7 +392,7 @@ export interface UserData extends Schema.Schema.Type<typeof UserData> {}
 /**
  * The JSON answer that pusher-js expects from a channel authorization endpoint.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ChannelAuthorization {
@@ -406,7 +406,7 @@ export interface ChannelAuthorization {
 /**
  * The JSON answer that pusher-js expects from a user authentication (sign-in) endpoint.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface UserAuthentication {
@@ -440,7 +440,7 @@ export interface UserAuthentication {
  * })
  * ```
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category authorization
  */
 export const authorizeChannel = (
@@ -458,7 +458,7 @@ export const authorizeChannel = (
  * Authenticates a signed-in user for a socket (pusher-js `signin`): `user_data` is the user as JSON, exactly
  * as signed.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category authorization
  */
 export const authenticateUser = (

@@ -142,11 +142,12 @@ describe("answers", () => {
         PusherHttpClient.withMaxResponseBytes(
           HttpClient.make((request) =>
             Effect.fail(
-              new HttpClientError.ResponseError({
-                request,
-                response: HttpClientResponse.fromWeb(request, new Response("partial", { status })),
-                reason: "Decode",
-                cause: new PusherHttpClient.ResponseTooLarge({ maxResponseBytes: 100, totalLength: 5000 })
+              new HttpClientError.HttpClientError({
+                reason: new HttpClientError.DecodeError({
+                  request,
+                  response: HttpClientResponse.fromWeb(request, new Response("partial", { status })),
+                  cause: new PusherHttpClient.ResponseTooLarge({ maxResponseBytes: 100, totalLength: 5000 })
+                })
               })
             )
           ),

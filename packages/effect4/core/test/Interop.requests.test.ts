@@ -6,16 +6,15 @@
 import { Pusher, PusherConfig, PusherError, PusherTest } from "@effect-pusher/core"
 import * as Query from "@effect-pusher/protocol/Query"
 import { afterAll, describe, expect, it, vi } from "@effect/vitest"
-import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import * as TestClock from "effect/TestClock"
-import * as TestContext from "effect/TestContext"
 import * as fc from "fast-check"
 import type PusherNode from "pusher"
 import { officialServer, type Received } from "./utils/officialServer.js"
 import { type Answer, makeRecorder, type Recorded } from "./utils/recorder.js"
+import { stoppedAt } from "./utils/stoppedClock.js"
 
 const appId = "1234"
 const key = "interop-key"
@@ -39,13 +38,10 @@ const sideBySide = async <A>(
   const recorder = makeRecorder(() => reply)
   const runtime = ManagedRuntime.make(Layer.mergeAll(
     recorder.layer,
-    PusherConfig.layer({ appId, key, secret, host: "127.0.0.1", port: server.port, useTLS: false }),
-    TestContext.TestContext
+    PusherConfig.layer({ appId, key, secret, host: "127.0.0.1", port: server.port, useTLS: false })
   ))
   try {
-    const result = await runtime.runPromise(
-      Effect.provide(ours, TestClock.live(TestClock.makeData(now, Chunk.empty())))
-    )
+    const result = await runtime.runPromise(Effect.provideService(ours, Clock.Clock, stoppedAt(now)))
     vi.useFakeTimers({ toFake: ["Date"] })
     vi.setSystemTime(now)
     await theirs(server.official({ appId, key, secret }))

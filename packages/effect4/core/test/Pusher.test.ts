@@ -3,12 +3,12 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as TestClock from "effect/TestClock"
+import * as Result from "effect/Result"
+import * as TestClock from "effect/testing/TestClock"
 import { inspect } from "node:util"
 import {
   type Answer,
@@ -367,7 +367,7 @@ describe("Pusher HTTP operations: exact requests", () => {
     const { recorder, run } = setup()
     return Effect.gen(function*() {
       yield* run(Pusher.channels())
-      yield* run(Effect.zipRight(TestClock.setTime(1_999), Pusher.channels()))
+      yield* run(Effect.andThen(TestClock.setTime(1_999), Pusher.channels()))
       expect(recorder.requests[0]!.url).toContain("auth_timestamp=1700000123&")
       expect(recorder.requests[1]!.url).toContain("auth_timestamp=1&")
     })
@@ -376,8 +376,8 @@ describe("Pusher HTTP operations: exact requests", () => {
   it.effect("signs timestamps after 2038 correctly (pusher@5.3.4 wraps them to negative numbers)", () => {
     const { recorder, run } = setup()
     return Effect.gen(function*() {
-      yield* run(Effect.zipRight(TestClock.setTime(2_147_483_648_000), Pusher.channels()))
-      yield* run(Effect.zipRight(TestClock.setTime(4_102_444_800_999), Pusher.channels()))
+      yield* run(Effect.andThen(TestClock.setTime(2_147_483_648_000), Pusher.channels()))
+      yield* run(Effect.andThen(TestClock.setTime(4_102_444_800_999), Pusher.channels()))
       expect(recorder.requests[0]!.url).toContain("auth_timestamp=2147483648&")
       expect(recorder.requests[1]!.url).toContain("auth_timestamp=4102444800&")
     })
@@ -630,7 +630,7 @@ describe("Pusher validation (SPEC §5)", () => {
       yield* run(Pusher.get("/channels", params))
       yield* run(Pusher.post("/events", body, params))
       yield* run(Pusher.channels(channelsOptions))
-      yield* Effect.either(run(Pusher.channel("a", channelOptions)))
+      yield* Effect.result(run(Pusher.channel("a", channelOptions)))
       expect({ channels, data, options, batch, params, body, channelsOptions, channelOptions }).toStrictEqual(before)
       expect(recorder.requests.length).toBe(7)
       expect(recorder.requests[1]!.body).toBe(
@@ -652,8 +652,8 @@ const expectNoSecret = (error: unknown) => {
     error instanceof Error ? error.message : "",
     error instanceof Error ? String(error.stack) : "",
     inspect(error, { depth: 10 }),
-    String(Either.left(error)),
-    inspect(Either.left(error), { depth: 10 }),
+    String(Result.fail(error)),
+    inspect(Result.fail(error), { depth: 10 }),
     Cause.pretty(Cause.fail(error))
   ]
   for (const text of texts) expect(text).not.toContain(secret)
@@ -796,9 +796,9 @@ describe("Pusher errors", () => {
   it.effect("a client that never answers is a TransportError Timeout after the configured timeout", () => {
     const client = makeSilentClient()
     return Effect.gen(function*() {
-      const fiber = yield* Effect.fork(Pusher.channels())
+      const fiber = yield* Effect.forkChild(Pusher.channels())
       yield* TestClock.adjust(Duration.millis(2_499))
-      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      expect(fiber.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust(Duration.millis(1))
       const exit = yield* Fiber.await(fiber)
       expect(Exit.isFailure(exit)).toBe(true)
@@ -816,9 +816,9 @@ describe("Pusher errors", () => {
   it.effect("the default timeout is 10 seconds", () => {
     const client = makeSilentClient()
     return Effect.gen(function*() {
-      const fiber = yield* Effect.fork(Pusher.trigger("c", "e", "d"))
+      const fiber = yield* Effect.forkChild(Pusher.trigger("c", "e", "d"))
       yield* TestClock.adjust(Duration.millis(9_999))
-      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      expect(fiber.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust(Duration.millis(1))
       const error = yield* Effect.flip(Fiber.join(fiber))
       expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
@@ -837,11 +837,11 @@ describe("Pusher errors", () => {
       Pusher.channels()
     ]
     for (const op of failures) {
-      const either = Effect.runSync(Effect.either(Effect.provide(op, layer)))
-      expect(Either.isLeft(either)).toBe(true)
-      const printed = [String(either), JSON.stringify(either), inspect(either, { depth: 10 })]
+      const result = Effect.runSync(Effect.result(Effect.provide(op, layer)))
+      expect(Result.isFailure(result)).toBe(true)
+      const printed = [String(result), JSON.stringify(result), inspect(result, { depth: 10 })]
       for (const text of printed) expect(text).not.toContain(secret)
-      expectNoSecret(Either.getLeft(either).pipe(Option.getOrThrow))
+      expectNoSecret(Result.getFailure(result).pipe(Option.getOrThrow))
     }
     expect(client.calls()).toBe(2)
   })

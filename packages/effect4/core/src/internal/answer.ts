@@ -70,7 +70,7 @@ const tooLarge = (
 const manual: RequestInit = { redirect: "manual" }
 
 const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.contextWithEffect((context: Context.Context<never>) =>
+  Effect.contextWith((context: Context.Context<never>) =>
     Effect.provideService(
       effect,
       FetchHttpClient.RequestInit,
@@ -96,7 +96,7 @@ const decodeStart = (bytes: Uint8Array): string => new TextDecoder().decode(byte
 const bounded = (
   response: HttpClientResponse.HttpClientResponse,
   limit: number
-): Effect.Effect<Answer, HttpClientError.ResponseError> => {
+): Effect.Effect<Answer, HttpClientError.HttpClientError> => {
   const declared = plainLength(response)
   const refused = () =>
     tooLarge(response, new PusherHttpClient.ResponseTooLarge({ maxResponseBytes: limit, totalLength: declared }))
@@ -115,7 +115,7 @@ const bounded = (
 /** An error answer: its first `Limits.maxErrorBodyBytes`, and then the rest is not read. */
 const excerpt = (
   response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<Answer, HttpClientError.ResponseError> => {
+): Effect.Effect<Answer, HttpClientError.HttpClientError> => {
   const max = Limits.maxErrorBodyBytes
   const declared = plainLength(response)
   if (declared !== undefined && declared <= max) {
@@ -129,18 +129,15 @@ const excerpt = (
 
 /** What a client that refused an answer for its size kept of it (see `PusherHttpClient.ResponseTooLarge`). */
 const refusedBySize = (
-  error: HttpClientError.ResponseError,
+  response: HttpClientResponse.HttpClientResponse,
   cause: PusherHttpClient.ResponseTooLarge
 ): Effect.Effect<Answer> =>
-  HttpStatus.isSuccess(error.response.status)
-    ? Effect.succeed(tooLarge(error.response, cause))
-    // `catchAll`, not `orElseSucceed`: the same "" for a failed read, without the `orElse` machinery
-    // (defects elected out of the cause), which a Worker loads for this use alone (check:size +15 335 →
-    // +15 173 bytes gzipped over the baseline). The one difference: a read that ends interrupted (not
-    // failed) stays interrupted instead of reading as "".
+  HttpStatus.isSuccess(response.status)
+    ? Effect.succeed(tooLarge(response, cause))
+    // A failed read of the excerpt reads as "": the error is about the size, and says so without it.
     : Effect.map(
-      Effect.catchAll(error.response.text, () => Effect.succeed("")),
-      (text) => body(error.response, text, cause.totalLength, false)
+      Effect.catch(response.text, () => Effect.succeed("")),
+      (text) => body(response, text, cause.totalLength, false)
     )
 
 /**
@@ -159,18 +156,20 @@ export const receive = (
   // about 10 µs per request (a fiber-local context; `provideService` → plain, 10.4–10.8 → 0.1–0.5 µs per
   // call, Node 20, loaded machine), a tenth of what a trigger costs the lean client: only other clients pay it.
   return (boundedByClient ? client.execute(request) : withoutRedirects(client.execute(request))).pipe(
-    Effect.flatMap((response): Effect.Effect<Answer, HttpClientError.ResponseError> =>
+    Effect.flatMap((response): Effect.Effect<Answer, HttpClientError.HttpClientError> =>
       boundedByClient
         ? Effect.map(response.text, (text) => body(response, text, undefined, true))
         : HttpStatus.isSuccess(response.status)
         ? bounded(response, PusherHttpClient.defaultMaxResponseBytes)
         : excerpt(response)
     ),
-    Effect.catchAll((error) =>
-      error._tag === "ResponseError" && error.cause instanceof PusherHttpClient.ResponseTooLarge
-        ? refusedBySize(error, error.cause)
+    Effect.catch((error) => {
+      // A client that bounds its answers refuses one too large with the response and the size as the cause.
+      const response = error.response
+      return response !== undefined && error.reason.cause instanceof PusherHttpClient.ResponseTooLarge
+        ? refusedBySize(response, error.reason.cause)
         : Effect.fail(error)
-    )
+    })
   )
 }
 

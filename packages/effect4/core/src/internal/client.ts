@@ -1,18 +1,19 @@
 import * as HttpStatus from "@effect-pusher/protocol/HttpStatus"
 import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
-import * as Cause from "effect/Cause"
-import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as HttpBody from "effect/http/HttpBody"
 import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
+import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
+import type * as SchemaIssue from "effect/SchemaIssue"
+import * as SchemaParser from "effect/SchemaParser"
 import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
 import { DecodeError, HttpError, type PusherError, TransportError, ValidationError } from "../PusherError.js"
@@ -35,10 +36,11 @@ const templates = {
 } as const
 
 /** @internal A response decoder, compiled once per operation. */
-export type Decoder<A> = (u: unknown) => Either.Either<A, ParseResult.ParseIssue>
+export type Decoder<A> = (u: unknown) => Result.Result<A, SchemaIssue.Issue>
 
 /** @internal */
-export const decoder = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => ParseResult.decodeUnknownEither(schema)
+export const decoder = <S extends Schema.ConstraintDecoder<unknown>>(schema: S): Decoder<S["Type"]> =>
+  SchemaParser.decodeUnknownResult(schema)
 
 /** @internal Everything a signed request needs, read once from the fiber's context. */
 export interface RequestContext {
@@ -79,31 +81,35 @@ const mapClientError = (
   path: string,
   error: HttpClientError.HttpClientError
 ): TransportError =>
-  // A client that enforces the deadline itself reports its expiry as a RequestError caused by a TimeoutException.
-  error._tag === "RequestError" && Cause.isTimeoutException(error.cause)
+  // A client that enforces the deadline itself reports its expiry as a TransportError caused by a TimeoutError.
+  error.reason._tag === "TransportError" && Cause.isTimeoutError(error.reason.cause)
     ? timeoutError(config, method, path)
     : new TransportError({
       reason: "Network",
       method,
       path,
-      description: `${error.reason}: ${error.description ?? causeMessages(error.cause, error._tag)}`
+      description: `${reasonName(error.reason)}: ${error.reason.description ?? causeMessages(error.reason)}`
     })
+
+// The kind of failure as the Effect 3 line names it (`Transport`, `StatusCode`, ...): descriptions read the
+// same on both lines.
+const reasonName = (reason: HttpClientError.HttpClientErrorReason): string => reason._tag.slice(0, -"Error".length)
 
 // The platform's error is not kept as the cause: it holds the request, whose URL carries the signature, and
 // a printed cause adds its stack (undici's or fetch's internals). What it says is kept, in the description:
 // fetch's `fetch failed: connect ECONNREFUSED …`, with any signed query cut out.
-const causeMessages = (cause: unknown, tag: HttpClientError.HttpClientError["_tag"]): string => {
+const causeMessages = (reason: HttpClientError.HttpClientErrorReason): string => {
   const messages: Array<string> = []
-  for (let at = cause, depth = 0; at instanceof Error && depth < 4; at = at.cause, depth++) {
+  for (let at = reason.cause, depth = 0; at instanceof Error && depth < 4; at = at.cause, depth++) {
     if (at.message !== "") messages.push(at.message.replace(/\?[^\s"'`)]*auth_signature=[^\s"'`)]*/g, "?…"))
   }
-  return messages.length > 0 ? messages.join(": ") : tag === "RequestError" ? "request failed" : "response failed"
+  return messages.length > 0 ? messages.join(": ") : "response" in reason ? "response failed" : "request failed"
 }
 
 /**
  * Whether the client itself enforces exactly the configured per-request deadline (see
  * `PusherHttpClient.withDeadline`); then no timer of ours is needed, which saves two fibers per request:
- * `Effect.timeoutFail` per request → the lean client's own deadline, 3.6× the triggers per second over an
+ * a timeout per request → the lean client's own deadline, 3.6× the triggers per second over an
  * undici `MockAgent` at concurrency 50 (`pnpm bench:fastpaths trigger`, Node 20; no network, so this is
  * the whole of the client-side cost).
  */
@@ -115,8 +121,8 @@ const enforcesDeadline = (client: HttpClient.HttpClient, config: PusherConfig.Se
 /** The failure of a client marked with a deadline that broke the timeout's rule (no request is sent). */
 const badDeadline = (client: HttpClient.HttpClient): ValidationError | undefined => {
   const deadline = ClientMarks.get(client).deadline
-  return Option.isSome(deadline) && Either.isLeft(deadline.value)
-    ? new ValidationError({ field: "PusherHttpClient.withDeadline", rule: deadline.value.left })
+  return Option.isSome(deadline) && Result.isFailure(deadline.value)
+    ? new ValidationError({ field: "PusherHttpClient.withDeadline", rule: deadline.value.failure })
     : undefined
 }
 
@@ -142,7 +148,7 @@ export const send = <A>(
     const refused = badDeadline(client)
     if (refused !== undefined) return Effect.fail(refused)
     const fullPath = config.pathPrefix + path
-    const timestamp = Math.floor(clock.unsafeCurrentTimeMillis() / 1000)
+    const timestamp = Math.floor(clock.currentTimeMillisUnsafe() / 1000)
     const query = ProtocolSigning.signedQuery(
       Signing.requestSigner(config, crypto),
       method,
@@ -161,7 +167,7 @@ export const send = <A>(
     const exchange = Answer.receive(client, request).pipe(
       Effect.map((answer) =>
         answer._tag === "TooLarge"
-          ? Either.left(tooLargeError(method, path, answer.description))
+          ? Result.fail(tooLargeError(method, path, answer.description))
           : interpret(
             method,
             path,
@@ -169,15 +175,18 @@ export const send = <A>(
             answer.text,
             decode,
             answer,
-            retryAfter(answer.response, clock.unsafeCurrentTimeMillis())
+            retryAfter(answer.response, clock.currentTimeMillisUnsafe())
           )
       ),
-      Effect.catchAll((error) => Effect.fail(mapClientError(config, method, path, error))),
-      Effect.flatten
+      Effect.mapError((error) => mapClientError(config, method, path, error)),
+      Effect.flatMap(Effect.fromResult)
     )
     return !bounded || enforcesDeadline(client, config)
       ? exchange
-      : Effect.timeoutFail(exchange, { duration: config.timeout, onTimeout: () => timeoutError(config, method, path) })
+      : Effect.timeoutOrElse(exchange, {
+        duration: config.timeout,
+        orElse: () => Effect.fail(timeoutError(config, method, path))
+      })
   })
 
 /** The `retryAfter` field of a 429 or 503 answer's `HttpError`: the headers are only read for those. */
@@ -201,9 +210,9 @@ const interpret = <A>(
   decode: Decoder<A>,
   length: Answer.Length,
   wait: { readonly retryAfter?: Duration.Duration }
-): Either.Either<A, PusherError> => {
+): Result.Result<A, PusherError> => {
   if (!HttpStatus.isSuccess(status)) {
-    return Either.left(
+    return Result.fail(
       new HttpError({
         reason: HttpStatus.reasonOf(status),
         method,
@@ -219,14 +228,14 @@ const interpret = <A>(
     // An empty 2xx body (a 204, a proxy) carries nothing: it answers like `{}`.
     json = text === "" ? {} : JSON.parse(text)
   } catch {
-    return Either.left(
+    return Result.fail(
       new DecodeError({ method, path, status, ...Answer.errorBody(text, length), issue: "the body is not JSON" })
     )
   }
   // soketi answers most errors with 200 and {"error": "...", "code": 4xx}.
   const embedded = HttpStatus.embeddedErrorStatus(json)
   if (embedded !== undefined) {
-    return Either.left(
+    return Result.fail(
       new HttpError({
         reason: HttpStatus.reasonOf(embedded),
         method,
@@ -237,15 +246,15 @@ const interpret = <A>(
     )
   }
   const decoded = decode(json)
-  return Either.isRight(decoded)
-    ? Either.right(decoded.right)
-    : Either.left(
+  return Result.isSuccess(decoded)
+    ? Result.succeed(decoded.success)
+    : Result.fail(
       new DecodeError({
         method,
         path,
         status,
         ...Answer.errorBody(text, length),
-        issue: ParseResult.TreeFormatter.formatIssueSync(decoded.left)
+        issue: String(decoded.failure)
       })
     )
 }

@@ -3,7 +3,7 @@ import * as Json from "@effect-pusher/protocol/Json"
 import * as Names from "@effect-pusher/protocol/Names"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import * as Result from "effect/Result"
 import { constVoid, identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as PusherBatching from "../PusherBatching.js"
@@ -51,22 +51,22 @@ const prepareData = (
   field: string,
   encrypted: string | undefined,
   data: unknown
-): Either.Either<string, ValidationError | EncryptionError> => {
+): Result.Result<string, ValidationError | EncryptionError> => {
   const encrypting = keys.encrypting
-  const wire: Either.Either<string, ValidationError | EncryptionError> = encrypted === undefined
+  const wire: Result.Result<string, ValidationError | EncryptionError> = encrypted === undefined
     ? toEither(Json.serializeData(field, data))
     : encrypting === undefined
-    ? Either.left(Encryption.missingMasterKey(encrypted))
-    : Either.map(
+    ? Result.fail(Encryption.missingMasterKey(encrypted))
+    : Result.map(
       // Strings are JSON-encoded before sealing too, as pusher-http-node does; pusher-js parses them back.
       toEither(Json.toJson(field, data)),
       (json) => Encryption.seal(encrypting.cipher, keys.crypto, encrypting.masterKey, encrypted, json)
     )
-  return Either.flatMap(wire, (sent) => {
+  return Result.flatMap(wire, (sent) => {
     const failure = Json.checkPayloadSize(field, sent, keys.config.maxPayloadBytes)
     return failure === undefined
-      ? Either.right(sent)
-      : Either.left(toError({ field: failure.field, rule: `${failure.rule} (the maxPayloadBytes setting)` }))
+      ? Result.succeed(sent)
+      : Result.fail(toError({ field: failure.field, rule: `${failure.rule} (the maxPayloadBytes setting)` }))
   })
 }
 
@@ -77,11 +77,11 @@ const prepareEvent = (
   table: Json.KeyTable | undefined,
   input: EventInput,
   encrypted: string | undefined
-): Either.Either<Events.EventFields, ValidationError | EncryptionError> =>
-  Either.flatMap(
+): Result.Result<Events.EventFields, ValidationError | EncryptionError> =>
+  Result.flatMap(
     toEither(Events.checkEvent(fields, input, table)),
     (checked) =>
-      Either.map(prepareData(keys, fields.data, encrypted, input.data), (data) => ({
+      Result.map(prepareData(keys, fields.data, encrypted, input.data), (data) => ({
         name: checked.name,
         data,
         socketId: checked.socketId,
@@ -130,11 +130,11 @@ const triggerFields: Events.EventFieldNames = {
 export const prepareTrigger = (
   keys: Keys,
   input: TriggerInput
-): Either.Either<Prepared, ValidationError | EncryptionError> =>
-  Either.flatMap(
+): Result.Result<Prepared, ValidationError | EncryptionError> =>
+  Result.flatMap(
     toEither(Events.checkTriggerChannels(input.channels)),
     ({ channels, encrypted }) =>
-      Either.map(
+      Result.map(
         prepareEvent(keys, triggerFields, Events.triggerOptionKeys, input, encrypted),
         (event) => ({ channels, event })
       )
@@ -184,26 +184,26 @@ const batchFields = (field: string): Events.EventFieldNames => ({
 export const prepareBatch = (
   keys: Keys,
   input: BatchInput
-): Either.Either<string, ValidationError | EncryptionError> => {
+): Result.Result<string, ValidationError | EncryptionError> => {
   const sizeFailure = Events.checkBatchSize("events", input.events, keys.config.maxEventsPerBatch)
-  if (sizeFailure !== undefined) return Either.left(toError(sizeFailure))
+  if (sizeFailure !== undefined) return Result.fail(toError(sizeFailure))
   const batch: Array<Events.WireEvent> = []
   for (let i = 0; i < input.items.length; i++) {
     const field = `events[${i}]`
     const item = input.items[i]
-    if (item === undefined || item === null) return Either.left(toError({ field, rule: "must be an event object" }))
+    if (item === undefined || item === null) return Result.fail(toError({ field, rule: "must be an event object" }))
     // Unknown keys first: a misspelled `channel` would otherwise be reported as a missing channel.
     const unknownKey = Json.checkKeys(field, item.keys, Events.batchEventKeys)
-    if (unknownKey !== undefined) return Either.left(toError(unknownKey))
+    if (unknownKey !== undefined) return Result.fail(toError(unknownKey))
     const channel = toEither(Events.checkChannel(`${field}.channel`, item.channel))
-    if (Either.isLeft(channel)) return Either.left(channel.left)
-    const encrypted = Names.isEncrypted(channel.right) ? channel.right : undefined
+    if (Result.isFailure(channel)) return Result.fail(channel.failure)
+    const encrypted = Names.isEncrypted(channel.success) ? channel.success : undefined
     // Its keys were checked above, before its channel.
     const event = prepareEvent(keys, batchFields(field), undefined, item, encrypted)
-    if (Either.isLeft(event)) return Either.left(event.left)
-    batch.push(Events.wireEvent(channel.right, event.right))
+    if (Result.isFailure(event)) return Result.fail(event.failure)
+    batch.push(Events.wireEvent(channel.success, event.success))
   }
-  return Either.right(Events.batchBody(batch))
+  return Result.succeed(Events.batchBody(batch))
 }
 
 // ---- sendToUser
@@ -227,11 +227,11 @@ const userFields: Events.EventFieldNames = {
 export const prepareUserEvent = (
   keys: Keys,
   input: UserEventInput
-): Either.Either<Prepared, ValidationError | EncryptionError> =>
-  Either.flatMap(
+): Result.Result<Prepared, ValidationError | EncryptionError> =>
+  Result.flatMap(
     toEither(Events.checkUserId("userId", input.userId)),
     (userId) =>
-      Either.map(
+      Result.map(
         prepareEvent(
           keys,
           userFields,
@@ -293,15 +293,15 @@ const submit = <A>(
  * one for this config and the event names one channel, else as one `/events` request decoded with `decode`.
  */
 const sending = <I, A>(
-  prepare: (keys: Keys, input: I) => Either.Either<Prepared, ValidationError | EncryptionError>,
+  prepare: (keys: Keys, input: I) => Result.Result<Prepared, ValidationError | EncryptionError>,
   decode: Client.Decoder<A>,
   fromBatcher: (result: TriggerResult) => A
 ) =>
 (input: I, requestContext: Client.RequestContext, context: Context.Context<never>): Effect.Effect<A, PusherError> =>
   withKeys(requestContext, (keys) =>
-    Either.match(prepare(keys, input), {
-      onLeft: Effect.fail,
-      onRight: ({ channels, event }) => {
+    Result.match(prepare(keys, input), {
+      onFailure: Effect.fail,
+      onSuccess: ({ channels, event }) => {
         const channel = channels.length === 1 ? channels[0] : undefined
         const batcher = channel === undefined ? undefined : batcherFor(requestContext, context)
         return channel !== undefined && batcher !== undefined
@@ -333,8 +333,8 @@ export const triggerBatch = (
   context: Context.Context<never>
 ): Effect.Effect<Results.TriggerBatchResult, PusherError> =>
   withKeys(requestContext, (keys) =>
-    Either.match(prepareBatch(keys, input), {
-      onLeft: Effect.fail,
-      onRight: (body) =>
+    Result.match(prepareBatch(keys, input), {
+      onFailure: Effect.fail,
+      onSuccess: (body) =>
         Retry.send(Retry.policyOf(context), requestContext, "POST", "/batch_events", [], body, Results.decodeBatch)
     }))

@@ -1,19 +1,15 @@
-import * as Context from "effect/Context"
-import * as DefaultServices from "effect/DefaultServices"
+import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
+import * as References from "effect/References"
 import * as Tracer from "effect/Tracer"
 import { ValidationError } from "../PusherError.js"
-
-// Effect's built-in tracer keeps its spans to itself: they reach no exporter.
-const builtInTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
 
 // A stack trace per call would cost more than the rest of the span.
 const spanOptions = { captureStackTrace: false } as const
 
 /**
  * Runs a public operation on a snapshot of its input, with the fiber's context, in a span named `name`
- * when a tracer that exports spans (OpenTelemetry, ...) is installed. With Effect's built-in tracer a span
+ * when a tracer that exports spans (OpenTelemetry, ...) is installed. With Effect's native tracer a span
  * records nothing anyone can read, yet costs several times the operation itself, so none is made: with a
  * span → without, `authorizeChannel` 3.8–5.3× and webhook verify + decode 3.5–4.8× the operations per
  * second (`pnpm bench:fastpaths span`, wall clock and CPU time, Node 20).
@@ -31,16 +27,16 @@ export const operation = <S, A, E, R, E2>(
   onThrow: (cause: unknown) => E2,
   body: (snapshot: S, context: Context.Context<never>) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | E2, R> =>
-  Effect.withFiberRuntime<A, E | E2, R>((fiber) => {
+  Effect.withFiber<A, E | E2, R>((fiber) => {
     let snapshot: S
     try {
       snapshot = read()
     } catch (cause) {
       return Effect.fail(onThrow(cause))
     }
-    return fiber.currentTracer === builtInTracer || !fiber.getFiberRef(FiberRef.currentTracerEnabled)
-      ? body(snapshot, fiber.currentContext)
-      : Effect.withSpan(Effect.suspend(() => body(snapshot, fiber.currentContext)), name, spanOptions)
+    return fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer || !fiber.getRef(References.TracerEnabled)
+      ? body(snapshot, fiber.context)
+      : Effect.withSpan(Effect.suspend(() => body(snapshot, fiber.context)), name, spanOptions)
   })
 
 /**

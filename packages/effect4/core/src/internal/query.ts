@@ -2,9 +2,9 @@ import * as Events from "@effect-pusher/protocol/Events"
 import * as Json from "@effect-pusher/protocol/Json"
 import * as Names from "@effect-pusher/protocol/Names"
 import * as Query from "@effect-pusher/protocol/Query"
-import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import type * as HttpClient from "effect/http/HttpClient"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
 import type * as PusherConfig from "../PusherConfig.js"
 import type { PusherError, ValidationError } from "../PusherError.js"
 import * as Client from "./client.js"
@@ -31,13 +31,13 @@ export interface Request {
 export const operation = <S, A>(
   name: string,
   read: () => S,
-  check: (snapshot: S) => Either.Either<Request, ValidationError>,
+  check: (snapshot: S) => Result.Result<Request, ValidationError>,
   decode: Client.Decoder<A>
 ): Effect.Effect<A, PusherError, PusherConfig.PusherConfig | HttpClient.HttpClient> =>
   Client.requestOperation(name, read, (snapshot, requestContext, context) =>
-    Either.match(check(snapshot), {
-      onLeft: Effect.fail,
-      onRight: (request) =>
+    Result.match(check(snapshot), {
+      onFailure: Effect.fail,
+      onSuccess: (request) =>
         Retry.send(
           Retry.policyOf(context),
           requestContext,
@@ -49,8 +49,8 @@ export const operation = <S, A>(
         )
     }))
 
-const fail = (field: string, rule: string): Either.Either<never, ValidationError> =>
-  Either.left(toError({ field, rule }))
+const fail = (field: string, rule: string): Result.Result<never, ValidationError> =>
+  Result.fail(toError({ field, rule }))
 
 const get = (path: string, params: ReadonlyArray<Query.Param>): Request => ({
   method: "GET",
@@ -87,26 +87,26 @@ export const readChannels = (options: unknown): ChannelsInput => ({
 const channelsInfo = ["user_count", "subscription_count"] as const
 
 /** @internal `GET /channels`: `user_count` needs a `presence-` prefix. */
-export const channels = (input: ChannelsInput): Either.Either<Request, ValidationError> => {
+export const channels = (input: ChannelsInput): Result.Result<Request, ValidationError> => {
   const unknownKey = Json.checkKeys("options", input.keys, Query.channelsOptionKeys)
-  if (unknownKey !== undefined) return Either.left(toError(unknownKey))
+  if (unknownKey !== undefined) return Result.fail(toError(unknownKey))
   const params: Array<Query.Param> = []
   let prefix = ""
   if (input.prefix !== undefined) {
     const failure = Names.checkChannelPrefix("options.filterByPrefix", input.prefix)
-    if (failure !== undefined) return Either.left(toError(failure))
+    if (failure !== undefined) return Result.fail(toError(failure))
     if (typeof input.prefix === "string") {
       prefix = input.prefix
       params.push(["filter_by_prefix", prefix])
     }
   }
-  return Either.flatMap(toEither(Query.checkInfo("options.info", input.info, channelsInfo)), (info) => {
-    if (info === undefined) return Either.right(get("/channels", params))
+  return Result.flatMap(toEither(Query.checkInfo("options.info", input.info, channelsInfo)), (info) => {
+    if (info === undefined) return Result.succeed(get("/channels", params))
     if (info.attributes.includes("user_count") && !Names.isPresence(prefix)) {
       return fail("options.info", "user_count can only be asked for with a filterByPrefix that starts with presence-")
     }
     params.push(["info", info.joined])
-    return Either.right(get("/channels", params))
+    return Result.succeed(get("/channels", params))
   })
 }
 
@@ -120,42 +120,42 @@ export const readChannel = (name: unknown, options: unknown): InfoInput => ({
 const channelInfo = ["user_count", "subscription_count", "cache"] as const
 
 /** A channel name that becomes a URL path segment. */
-const channelName = (field: string, name: unknown): Either.Either<string, ValidationError> =>
-  Either.flatMap(toEither(Events.checkChannel(field, name)), (checked) => {
+const channelName = (field: string, name: unknown): Result.Result<string, ValidationError> =>
+  Result.flatMap(toEither(Events.checkChannel(field, name)), (checked) => {
     const failure = Names.checkPathSegment(field, checked)
-    return failure === undefined ? Either.right(checked) : Either.left(toError(failure))
+    return failure === undefined ? Result.succeed(checked) : Result.fail(toError(failure))
   })
 
 /** @internal `GET /channels/{name}`: `user_count` is for presence channels only. */
-export const channel = (input: InfoInput): Either.Either<Request, ValidationError> =>
-  Either.flatMap(
-    Either.flatMap(
+export const channel = (input: InfoInput): Result.Result<Request, ValidationError> =>
+  Result.flatMap(
+    Result.flatMap(
       channelName("name", input.name),
       (name) => {
         const unknownKey = Json.checkKeys("options", input.keys, Query.channelOptionKeys)
-        return unknownKey === undefined ? Either.right(name) : Either.left(toError(unknownKey))
+        return unknownKey === undefined ? Result.succeed(name) : Result.fail(toError(unknownKey))
       }
     ),
     (name) =>
-      Either.flatMap(toEither(Query.checkInfo("options.info", input.info, channelInfo)), (info) => {
-        if (info === undefined) return Either.right(get(`/channels/${name}`, []))
+      Result.flatMap(toEither(Query.checkInfo("options.info", input.info, channelInfo)), (info) => {
+        if (info === undefined) return Result.succeed(get(`/channels/${name}`, []))
         if (info.attributes.includes("user_count") && !Names.isPresence(name)) {
           return fail("options.info", "user_count can only be asked for on a presence- channel")
         }
-        return Either.right(get(`/channels/${name}`, [["info", info.joined]]))
+        return Result.succeed(get(`/channels/${name}`, [["info", info.joined]]))
       })
   )
 
 /** @internal `GET /channels/{name}/users`, for a presence channel. */
-export const users = (name: unknown): Either.Either<Request, ValidationError> =>
-  Either.flatMap(toEither(Events.checkChannel("name", name)), (checked) =>
+export const users = (name: unknown): Result.Result<Request, ValidationError> =>
+  Result.flatMap(toEither(Events.checkChannel("name", name)), (checked) =>
     Names.isPresence(checked)
-      ? Either.right(get(`/channels/${checked}/users`, []))
+      ? Result.succeed(get(`/channels/${checked}/users`, []))
       : fail("name", "must be a presence- channel"))
 
 /** @internal `POST /users/{userId}/terminate_connections`. */
-export const terminateUserConnections = (userId: unknown): Either.Either<Request, ValidationError> =>
-  Either.map(
+export const terminateUserConnections = (userId: unknown): Result.Result<Request, ValidationError> =>
+  Result.map(
     toEither(Events.checkUserId("userId", userId)),
     (id): Request => ({ method: "POST", path: `/users/${id}/terminate_connections`, params: [], body: "{}" })
   )
@@ -175,30 +175,30 @@ export const readRaw = (path: unknown, params: unknown, body: unknown): RawInput
   return { path, params: copy, body }
 }
 
-const raw = (input: RawInput): Either.Either<readonly [string, Array<Query.Param>], ValidationError> => {
+const raw = (input: RawInput): Result.Result<readonly [string, Array<Query.Param>], ValidationError> => {
   const failure = Query.checkPath("path", input.path)
   if (failure !== undefined || typeof input.path !== "string") {
-    return Either.left(toError(failure ?? { field: "path", rule: "must be a string" }))
+    return Result.fail(toError(failure ?? { field: "path", rule: "must be a string" }))
   }
   const path = input.path
-  return Either.map(toEither(Query.checkParams("params", input.params)), (params) => [path, params] as const)
+  return Result.map(toEither(Query.checkParams("params", input.params)), (params) => [path, params] as const)
 }
 
 /** @internal A raw GET. */
-export const rawGet = (input: RawInput): Either.Either<Request, ValidationError> =>
-  Either.map(raw(input), ([path, params]) => get(path, params))
+export const rawGet = (input: RawInput): Result.Result<Request, ValidationError> =>
+  Result.map(raw(input), ([path, params]) => get(path, params))
 
 /**
  * @internal A raw POST, its body sent as JSON; without a body (`undefined`), an empty POST with no
  * `body_md5`, as pusher-http-node sends one.
  */
-export const rawPost = (input: RawInput): Either.Either<Request, ValidationError> =>
-  Either.flatMap(
+export const rawPost = (input: RawInput): Result.Result<Request, ValidationError> =>
+  Result.flatMap(
     raw(input),
     ([path, params]) =>
       input.body === undefined
-        ? Either.right({ method: "POST", path, params, body: undefined })
-        : Either.map(
+        ? Result.succeed({ method: "POST", path, params, body: undefined })
+        : Result.map(
           toEither(Json.toJson("body", input.body)),
           (body): Request => ({ method: "POST", path, params, body })
         )

@@ -1,5 +1,7 @@
-import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import * as SchemaGetter from "effect/SchemaGetter"
 import * as Client from "./client.js"
 
 // Every answer schema of the REST API, and the decoders compiled from them; `Pusher.ts` publishes the schemas.
@@ -7,30 +9,30 @@ import * as Client from "./client.js"
 // are free of side effects, so a Worker that only triggers keeps `TriggerResult` and drops the others
 // (`pnpm check:size`: +19.5 → +18.8 KB gzipped loaded).
 
+const NonNegativeInt = /* @__PURE__ */ Schema.Int.check(/* @__PURE__ */ Schema.isGreaterThanOrEqualTo(0))
+
 // The fields of `ChannelAttributes`, also fields of `ChannelResult`: named once each, since a spread of
-// `ChannelAttributes.fields` reads properties, which a bundler cannot prove free of side effects.
-const subscriptionCount = /* @__PURE__ */ Schema.optional(Schema.NonNegativeInt).pipe(
-  /* @__PURE__ */ Schema.fromKey("subscription_count")
-)
-const userCount = /* @__PURE__ */ Schema.optional(Schema.NonNegativeInt).pipe(
-  /* @__PURE__ */ Schema.fromKey("user_count")
-)
+// `ChannelAttributes.fields` reads properties, which a bundler cannot prove free of side effects. Their
+// wire names (`subscription_count`, `user_count`) are given by `attributeKeys`.
+const subscriptionCount = /* @__PURE__ */ Schema.optional(NonNegativeInt)
+const userCount = /* @__PURE__ */ Schema.optional(NonNegativeInt)
+const attributeKeys = { subscriptionCount: "subscription_count", userCount: "user_count" } as const
 
 /** @internal */
-export const ChannelAttributes = /* @__PURE__ */ Schema.Struct({ subscriptionCount, userCount })
+export const ChannelAttributes = /* @__PURE__ */ Schema.Struct({ subscriptionCount, userCount }).pipe(
+  /* @__PURE__ */ Schema.encodeKeys(attributeKeys)
+)
 
 /** @internal Per-channel attributes, as decoded. */
-export type ChannelAttributes = Schema.Schema.Type<typeof ChannelAttributes>
+export type ChannelAttributes = typeof ChannelAttributes.Type
 
 /** @internal */
 export const TriggerResult = /* @__PURE__ */ Schema.Struct({
-  channels: /* @__PURE__ */ Schema.optional(
-    /* @__PURE__ */ Schema.Record({ key: Schema.String, value: ChannelAttributes })
-  )
+  channels: /* @__PURE__ */ Schema.optional(/* @__PURE__ */ Schema.Record(Schema.String, ChannelAttributes))
 })
 
 /** @internal */
-export type TriggerResult = Schema.Schema.Type<typeof TriggerResult>
+export type TriggerResult = typeof TriggerResult.Type
 
 /** @internal */
 export const TriggerBatchResult = /* @__PURE__ */ Schema.Struct({
@@ -38,12 +40,14 @@ export const TriggerBatchResult = /* @__PURE__ */ Schema.Struct({
 })
 
 /** @internal */
-export type TriggerBatchResult = Schema.Schema.Type<typeof TriggerBatchResult>
+export type TriggerBatchResult = typeof TriggerBatchResult.Type
 
 /** @internal */
 export const ChannelsResult = /* @__PURE__ */ Schema.Struct({
-  channels: /* @__PURE__ */ Schema.Record({ key: Schema.String, value: ChannelAttributes })
+  channels: /* @__PURE__ */ Schema.Record(Schema.String, ChannelAttributes)
 })
+
+const Cache = /* @__PURE__ */ Schema.Struct({ data: Schema.String, ttl: Schema.Number })
 
 /**
  * `cache` is absent unless asked for; an empty cache channel answers `"cache": null` (as the docs say),
@@ -55,13 +59,15 @@ export const ChannelResult = /* @__PURE__ */ Schema.Struct({
   occupied: Schema.Boolean,
   subscriptionCount,
   userCount,
-  cache: /* @__PURE__ */ Schema.optionalWith(
-    /* @__PURE__ */ Schema.Struct({ data: Schema.String, ttl: Schema.Number }),
-    {
-      nullable: true
-    }
+  cache: /* @__PURE__ */ Schema.optional(/* @__PURE__ */ Schema.NullOr(Cache)).pipe(
+    /* @__PURE__ */ Schema.decodeTo(/* @__PURE__ */ Schema.optional(Cache), {
+      decode: /* @__PURE__ */ SchemaGetter.transformOptional(
+        /* @__PURE__ */ Option.filter((cache) => cache !== null && cache !== undefined)
+      ),
+      encode: /* @__PURE__ */ SchemaGetter.passthroughSubtype()
+    })
   )
-})
+}).pipe(/* @__PURE__ */ Schema.encodeKeys(attributeKeys))
 
 /** @internal */
 export const User = /* @__PURE__ */ Schema.Struct({ id: Schema.String })
@@ -82,4 +88,6 @@ export const decodeUsers = /* @__PURE__ */ Client.decoder(UsersResult)
 /** @internal */
 export const decodeAnything = /* @__PURE__ */ Client.decoder(Schema.Unknown)
 /** @internal An answer whose body carries nothing the caller needs. */
-export const ignoreBody: Client.Decoder<void> = () => Either.void
+export const ignoreBody: Client.Decoder<void> = () => nothing
+
+const nothing = /* @__PURE__ */ Result.succeed(undefined)
