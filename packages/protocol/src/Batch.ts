@@ -122,3 +122,63 @@ export const take = <A>(queue: ReadonlyArray<A>, options: TakeOptions<A>, from =
  * @category planning
  */
 export const isolates = (size: number, status: number): boolean => size > 1 && (status === 400 || status === 413)
+
+/**
+ * What tells a batcher's public handle apart: a symbol users cannot name, so that a value of type
+ * {@link Handle} can only come from {@link handles} (the `PusherBatching` layer of either Effect line).
+ *
+ * @since 0.1.0
+ * @category handles
+ */
+export const HandleTypeId: unique symbol = Symbol.for("@effect-pusher/core/PusherBatching")
+
+/**
+ * The type of {@link HandleTypeId}.
+ *
+ * @since 0.1.0
+ * @category handles
+ */
+export type HandleTypeId = typeof HandleTypeId
+
+/**
+ * The public face of a running batcher: opaque, it carries nothing of the batcher behind it.
+ *
+ * @since 0.1.0
+ * @category handles
+ */
+export interface Handle {
+  readonly [HandleTypeId]: HandleTypeId
+}
+
+/**
+ * Makes handles for batchers of type `B` and finds the batcher behind one.
+ *
+ * @since 0.1.0
+ * @category handles
+ */
+export interface Handles<B> {
+  /** A new handle for `batcher`. */
+  readonly make: (batcher: B) => Handle
+  /** The batcher behind a handle made by {@link Handles.make}; `undefined` for any other value. */
+  readonly get: (handle: Handle) => B | undefined
+}
+
+/**
+ * A store of handles for batchers of type `B`: the public type carries no internals, reading the batcher back
+ * needs no cast, and a value forged past the types (any value, even a primitive) finds no batcher.
+ *
+ * @since 0.1.0
+ * @category handles
+ */
+export const handles = <B>(): Handles<B> => {
+  const batchers = new WeakMap<Handle, B>()
+  return {
+    make: (batcher) => {
+      const handle: Handle = { [HandleTypeId]: HandleTypeId }
+      batchers.set(handle, batcher)
+      return handle
+    },
+    // `WeakMap.prototype.get` answers `undefined` for a key that cannot be one, instead of throwing.
+    get: (handle) => batchers.get(handle)
+  }
+}

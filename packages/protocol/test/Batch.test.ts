@@ -159,3 +159,26 @@ describe("isolates", () => {
       .toEqual([true, true, false, false])
   })
 })
+
+describe("handles", () => {
+  it("finds the batcher behind a handle it made, and none behind any other value", () => {
+    const store = Batch.handles<{ readonly name: string }>()
+    const a = { name: "a" }
+    const handle = store.make(a)
+    expect(store.get(handle)).toBe(a)
+    expect(store.get(store.make({ name: "b" }))).toEqual({ name: "b" })
+    // A forged handle, with the very symbol, and values past the types: no batcher, no throw.
+    expect(store.get({ [Batch.HandleTypeId]: Batch.HandleTypeId })).toBeUndefined()
+    fc.assert(fc.property(fc.anything(), (value) => {
+      expect(store.get(value as Batch.Handle)).toBeUndefined()
+    }))
+    // Another store does not see this one's batchers.
+    expect(Batch.handles<{ readonly name: string }>().get(handle)).toBeUndefined()
+  })
+
+  it("a handle shows nothing of its batcher", () => {
+    const handle = Batch.handles<{ readonly secret: string }>().make({ secret: "s3cr3t" })
+    expect(JSON.stringify(handle)).toBe("{}")
+    expect(Object.getOwnPropertySymbols(handle)).toEqual([Batch.HandleTypeId])
+  })
+})

@@ -38,21 +38,21 @@
  *
  * Triggers to several channels, `triggerBatch` and the query operations are unchanged.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import * as Json from "@effect-pusher/protocol/Json"
 import * as ProtocolOptions from "@effect-pusher/protocol/Options"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import * as Batcher from "./internal/batcher.js"
 import * as Batching from "./internal/batching.js"
 import { decodeDuration } from "./internal/duration.js"
-import { invalid, toEither } from "./internal/validation.js"
+import { fail, invalid, toEither } from "./internal/validation.js"
 import * as PusherConfig from "./PusherConfig.js"
 import * as PusherCrypto from "./PusherCrypto.js"
 import type { ValidationError } from "./PusherError.js"
@@ -61,7 +61,7 @@ import type { ValidationError } from "./PusherError.js"
  * The options of `PusherBatching.layer`: batch size, how long an event waits for others, requests in flight
  * and ordering.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Options {
@@ -71,7 +71,7 @@ export interface Options {
    * How long the first queued event waits for others, shorter than the config's `timeout`. Default 0: until
    * the end of the current tick.
    */
-  readonly maxWait?: Duration.DurationInput | undefined
+  readonly maxWait?: Duration.Input | undefined
   /** Batch requests in flight at once. Default 64. */
   readonly maxInFlight?: number | undefined
   /**
@@ -84,7 +84,7 @@ export interface Options {
 /**
  * What order batched events keep: see the module's documentation.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type Ordering = "unordered" | "perChannel"
@@ -92,7 +92,7 @@ export type Ordering = "unordered" | "perChannel"
 /**
  * What the batcher has sent so far.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Stats {
@@ -108,20 +108,21 @@ export interface Stats {
  * A running batcher, as seen from outside: opaque. Only `layer` makes one; read what it has sent with
  * `stats`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Service extends Batching.Handle {}
 
 /**
- * The batcher of the current context, if any.
+ * The batcher of the current context, if any (none by default). Set it with {@link layer}.
  *
- * @since 0.1.0
- * @category tags
+ * @since 1.0.0
+ * @category references
  */
-export class PusherBatching extends Context.Reference<PusherBatching>()("@effect-pusher/core/PusherBatching", {
-  defaultValue: (): Option.Option<Service> => Option.none()
-}) {}
+export const PusherBatching: Context.Reference<Option.Option<Service>> = /* @__PURE__ */ Context.Reference(
+  "@effect-pusher/core/PusherBatching",
+  { defaultValue: (): Option.Option<Service> => Option.none() }
+)
 
 /** The one table of the keys `layer` accepts: a misspelled option fails instead of being ignored. */
 const optionKeys: Json.KeyTable<keyof Options> = {
@@ -130,7 +131,7 @@ const optionKeys: Json.KeyTable<keyof Options> = {
 }
 
 /** The options, each read once (a getter or a proxy may throw: that is a `ValidationError`, not a throw). */
-const read = (options: unknown): Either.Either<Partial<Record<keyof Options, unknown>>, ValidationError> => {
+const read = (options: unknown): Result.Result<Partial<Record<keyof Options, unknown>>, ValidationError> => {
   // `undefined` is no options (the default); `null` is a mistake, as before.
   if (options === null) return invalid("options", "must be an object")
   const snapshot = Json.readOptions("options", options, optionKeys)
@@ -140,7 +141,7 @@ const read = (options: unknown): Either.Either<Partial<Record<keyof Options, unk
 const check = (
   options: Partial<Record<keyof Options, unknown>>,
   maxEventsPerBatch: number
-): Either.Either<Batcher.Options, ValidationError> => {
+): Result.Result<Batcher.Options, ValidationError> => {
   const maxBatch = options.maxBatch ?? maxEventsPerBatch
   if (typeof maxBatch !== "number" || !Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > maxEventsPerBatch) {
     return invalid("maxBatch", `must be an integer from 1 to ${maxEventsPerBatch} (PusherConfig maxEventsPerBatch)`)
@@ -158,7 +159,7 @@ const check = (
   if (ordering !== "unordered" && ordering !== "perChannel") {
     return invalid("ordering", "must be \"unordered\" or \"perChannel\"")
   }
-  return Either.right({ maxBatch, maxWait: maxWait.value, maxInFlight, ordering })
+  return Result.succeed({ maxBatch, maxWait: maxWait.value, maxInFlight, ordering })
 }
 
 /**
@@ -166,25 +167,27 @@ const check = (
  * `PusherConfig` and `HttpClient` that the layer itself was given; operations that run under another
  * config bypass it.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
 export const layer = (
   options: Options = {}
-): Layer.Layer<PusherBatching, ValidationError, PusherConfig.PusherConfig | HttpClient.HttpClient> =>
-  Layer.scoped(
+): Layer.Layer<never, ValidationError, PusherConfig.PusherConfig | HttpClient.HttpClient> =>
+  Layer.effect(
     PusherBatching,
     Effect.gen(function*() {
       const config = yield* PusherConfig.PusherConfig
-      const checked = yield* Either.flatMap(read(options), (given) => check(given, config.maxEventsPerBatch))
+      const checked = yield* Effect.fromResult(
+        Result.flatMap(read(options), (given) => check(given, config.maxEventsPerBatch))
+      )
       const requestContext = {
         config,
         crypto: yield* PusherCrypto.PusherCrypto,
         client: yield* HttpClient.HttpClient
       }
       // A burst that may outlast the timeout would fail its first callers before their event is sent.
-      if (Duration.greaterThanOrEqualTo(checked.maxWait, requestContext.config.timeout)) {
-        return yield* invalid("maxWait", "must be shorter than the configured timeout")
+      if (Duration.isGreaterThanOrEqualTo(checked.maxWait, requestContext.config.timeout)) {
+        return yield* Effect.fail(fail("maxWait", "must be shorter than the configured timeout"))
       }
       return Option.some<Service>(Batching.handle(yield* Batcher.make(requestContext, checked)))
     })
@@ -193,7 +196,7 @@ export const layer = (
 /**
  * What the current batcher has sent (all zero without one).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category accessors
  */
 export const stats: Effect.Effect<Stats> = /* @__PURE__ */ Effect.map(

@@ -21,15 +21,15 @@
  * - Under a tracer that exports spans, each retry adds a `pusher.retry` event to the operation's span (its
  *   attempt number, the error it follows, the wait), and the span gets a `pusher.attempts` attribute.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import * as Json from "@effect-pusher/protocol/Json"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import * as RetryLoop from "./internal/retryLoop.js"
 import { invalid, toEither } from "./internal/validation.js"
@@ -40,7 +40,7 @@ import type { PusherError, ValidationError } from "./PusherError.js"
  * error (only transient errors reach it); `writes: true` retries writes too (at least once, see the module's
  * documentation).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Policy {
@@ -54,7 +54,7 @@ export interface Policy {
  * at most 4 attempts and about 1.7 s of waiting, well within the default 10 s timeout. For writes too:
  * `{ ...PusherRetry.transient, writes: true }`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constants
  */
 export const transient: Policy = {
@@ -62,23 +62,23 @@ export const transient: Policy = {
   // what it needs of Schedule (`pnpm check:size`: 0.3 KB gzipped).
   schedule: /* @__PURE__ */ Schedule.exponential("200 millis").pipe(
     Schedule.jittered,
-    /* @__PURE__ */ Schedule.intersect(/* @__PURE__ */ Schedule.recurs(3))
+    /* @__PURE__ */ Schedule.upTo({ times: 3 })
   )
 }
 
 /**
  * No retries: for one call under a layer that turns them on (`PusherRetry.withPolicy(PusherRetry.none)`).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constants
  */
-export const none: Policy = { schedule: Schedule.stop }
+export const none: Policy = { schedule: /* @__PURE__ */ Schedule.recurs(0) }
 
 /**
  * A policy turned on, as seen from outside: opaque. Only {@link layer} and {@link withPolicy} make one, after
  * checking the policy, so that a value in the {@link PusherRetry} reference has always been checked.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Installed extends RetryLoop.Installed {}
@@ -87,12 +87,13 @@ export interface Installed extends RetryLoop.Installed {}
  * The retry policy of the current context, if any (none by default). Set it with {@link layer} or
  * {@link withPolicy}.
  *
- * @since 0.1.0
- * @category tags
+ * @since 1.0.0
+ * @category references
  */
-export class PusherRetry extends Context.Reference<PusherRetry>()("@effect-pusher/core/PusherRetry", {
-  defaultValue: (): Option.Option<Installed> => Option.none()
-}) {}
+export const PusherRetry: Context.Reference<Option.Option<Installed>> = /* @__PURE__ */ Context.Reference(
+  "@effect-pusher/core/PusherRetry",
+  { defaultValue: (): Option.Option<Installed> => Option.none() }
+)
 
 const keys: Json.KeyTable<"schedule" | "writes"> = {
   accepted: ["schedule", "writes"],
@@ -103,7 +104,7 @@ const keys: Json.KeyTable<"schedule" | "writes"> = {
  * The policy, each field read once (only that read is guarded: a getter or a proxy may throw), and checked:
  * its static type is what a typed caller passed, and untyped callers are caught at run time.
  */
-const check = (policy: Policy): Either.Either<Installed, ValidationError> => {
+const check = (policy: Policy): Result.Result<Installed, ValidationError> => {
   if (typeof policy !== "object" || policy === null) return invalid("policy", "must be an object")
   const read = Json.readOptions("policy", policy, keys)
   if (!read.ok) return toEither(read)
@@ -113,24 +114,24 @@ const check = (policy: Policy): Either.Either<Installed, ValidationError> => {
   // What a Schedule takes and fails with cannot be seen at run time: the caller's static type stands for it.
   // The loop that runs the policy comes with it: only a checked policy reaches the request path, which thus
   // never imports the loop (see internal/retryLoop.ts).
-  return Either.right(RetryLoop.install({ schedule: schedule as Policy["schedule"], writes: writes === true }))
+  return Result.succeed(RetryLoop.install({ schedule: schedule as Policy["schedule"], writes: writes === true }))
 }
 
 /**
  * Turns retries on with `policy` for every operation that runs with this layer; a `ValidationError` naming
  * the field when the policy is malformed.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
-export const layer = (policy: Policy): Layer.Layer<PusherRetry, ValidationError> =>
-  Layer.effect(PusherRetry, Effect.map(Effect.suspend(() => check(policy)), Option.some))
+export const layer = (policy: Policy): Layer.Layer<never, ValidationError> =>
+  Layer.effect(PusherRetry, Effect.map(Effect.suspend(() => Effect.fromResult(check(policy))), Option.some))
 
 /**
  * Runs `self` with `policy`, overriding the layer's (`PusherRetry.none`: no retries); a `ValidationError`
  * naming the field when the policy is malformed.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category combinators
  */
 export const withPolicy: {
@@ -140,9 +141,9 @@ export const withPolicy: {
   2,
   <A, E, R>(self: Effect.Effect<A, E, R>, policy: Policy): Effect.Effect<A, E | ValidationError, R> =>
     Effect.suspend((): Effect.Effect<A, E | ValidationError, R> =>
-      Either.match(check(policy), {
-        onLeft: Effect.fail,
-        onRight: (checked) => Effect.provideService(self, PusherRetry, Option.some(checked))
+      Result.match(check(policy), {
+        onFailure: Effect.fail,
+        onSuccess: (checked) => Effect.provideService(self, PusherRetry, Option.some(checked))
       })
     )
 )

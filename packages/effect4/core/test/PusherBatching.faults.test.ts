@@ -41,21 +41,21 @@ const runUnderFaults = (
     const scope = yield* Scope.make()
     const context = yield* Layer.buildWithScope(layer(server), scope)
     const channelOf = (i: number) => `c${(i * 5 + 1) % 8}`
-    const fibers: Array<Fiber.RuntimeFiber<Exit.Exit<unknown, unknown>>> = []
+    const fibers: Array<Fiber.Fiber<Exit.Exit<unknown, unknown>>> = []
     for (let i = 0; i < 2000; i++) {
-      const fiber = yield* Effect.fork(Effect.exit(Effect.provide(Pusher.trigger(channelOf(i), "e", i), context)))
+      const fiber = yield* Effect.forkChild(Effect.exit(Effect.provide(Pusher.trigger(channelOf(i), "e", i), context)))
       fibers.push(fiber)
       // One caller in ten is interrupted a millisecond later, while queued or in flight (from another
       // fiber, so that the order of the triggers stays the order of `i`).
-      if (i % 10 === 3) yield* Effect.fork(Effect.zipRight(Effect.sleep("1 millis"), Fiber.interrupt(fiber)))
+      if (i % 10 === 3) yield* Effect.forkChild(Effect.andThen(Effect.sleep("1 millis"), Fiber.interrupt(fiber)))
       if (i % 40 === 39) yield* Effect.sleep("1 millis")
     }
     const succeeded: Array<number> = []
     let failed = 0
     for (let i = 0; i < fibers.length; i++) {
       // An interrupted caller's fiber ends interrupted: its outer exit is a failure.
-      const exit = Exit.flatten(yield* Fiber.await(fibers[i]!))
-      if (Exit.isSuccess(exit)) succeeded.push(i)
+      const exit = yield* Fiber.await(fibers[i]!)
+      if (Exit.isSuccess(exit) && Exit.isSuccess(exit.value)) succeeded.push(i)
       else failed++
     }
     yield* Scope.close(scope, Exit.void)
@@ -90,7 +90,7 @@ describe("PusherBatching under faults", () => {
   it.live("unordered, write retries on: the same faults; the duplicates retries caused", () =>
     Effect.gen(function*() {
       const retries = PusherRetry.layer({
-        schedule: Schedule.intersect(Schedule.spaced("1 millis"), Schedule.recurs(3)),
+        schedule: Schedule.spaced("1 millis").pipe(Schedule.upTo({ times: 3 })),
         writes: true
       })
       const { delivered, requests, succeeded } = yield* runUnderFaults(

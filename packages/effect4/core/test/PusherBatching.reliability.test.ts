@@ -1,13 +1,13 @@
 import { Pusher, PusherBatching, PusherConfig } from "@effect-pusher/core"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
-import * as TestClock from "effect/TestClock"
-import { events, inversions, makeServer, withBatching } from "./utils/batchingServer.js"
+import * as TestClock from "effect/testing/TestClock"
+import { events, inversions, makeServer, waitFor, withBatching } from "./utils/batchingServer.js"
 
 // Issue 13 point 3: every caller's wait is bounded by its own call's timeout, the default mode keeps as many
 // batches in flight as allowed, and a released layer keeps order or fails with a typed error.
@@ -17,11 +17,12 @@ const timeout300 = PusherConfig.layer({ appId: 1, key: "key", secret: "secret", 
 /** A server that never answers (within any test). */
 const silent = () => makeServer(() => ({ delay: "1 day" }))
 
-const outcome = (exit: Exit.Exit<unknown, { readonly _tag: string; readonly reason?: string }>) =>
-  Exit.isSuccess(exit) ? "ok" : Exit.isInterrupted(exit) ? "interrupted" : Either.match(
-    Exit.causeOption(exit).pipe((cause) => Either.right(JSON.stringify(cause))),
-    { onLeft: () => "?", onRight: (text) => text.includes("\"Timeout\"") ? "Timeout" : text }
-  )
+const outcome = (exit: Exit.Exit<unknown, { readonly _tag: string; readonly reason?: string }>) => {
+  if (Exit.isSuccess(exit)) return "ok"
+  if (Exit.hasInterrupts(exit)) return "interrupted"
+  const text = JSON.stringify(exit.cause)
+  return text.includes("\"Timeout\"") ? "Timeout" : text
+}
 
 describe("PusherBatching: bounded waits", () => {
   for (const ordering of ["unordered", "perChannel"] as const) {
@@ -29,24 +30,23 @@ describe("PusherBatching: bounded waits", () => {
       const server = silent()
       return Effect.gen(function*() {
         // 100 callers on one channel with one request in flight: 9 batches wait behind the first.
+        // Forked one after the other from the test's fiber: a fiber forked inside a concurrent `forEach` is its
+        // worker's child, and Effect 4 interrupts it when the worker ends.
         const early = yield* Effect.forEach(
           Array.from({ length: 100 }, (_, i) => i),
-          (i) => Effect.fork(Effect.exit(Pusher.trigger("hot", "e", i))),
-          { concurrency: "unbounded" }
+          (i) => Effect.forkChild(Effect.exit(Pusher.trigger("hot", "e", i)))
         )
         yield* TestClock.adjust("150 millis")
         const late = yield* Effect.forEach(
           Array.from({ length: 20 }, (_, i) => i),
-          (i) => Effect.fork(Effect.exit(Pusher.trigger("hot", "e", 100 + i))),
-          { concurrency: "unbounded" }
+          (i) => Effect.forkChild(Effect.exit(Pusher.trigger("hot", "e", 100 + i)))
         )
         yield* TestClock.adjust("149 millis")
-        const polled = yield* Effect.forEach([...early, ...late], Fiber.poll)
-        expect(polled.filter((o) => o._tag === "Some")).toHaveLength(0)
+        expect([...early, ...late].filter((fiber) => fiber.pollUnsafe() !== undefined)).toHaveLength(0)
         // At 300 ms: every early caller has failed with a Timeout, queued or in flight; no late one yet.
         yield* TestClock.adjust("1 millis")
         for (const fiber of early) expect(outcome(yield* Fiber.join(fiber))).toBe("Timeout")
-        expect((yield* Effect.forEach(late, Fiber.poll)).filter((o) => o._tag === "Some")).toHaveLength(0)
+        expect(late.filter((fiber) => fiber.pollUnsafe() !== undefined)).toHaveLength(0)
         // At 450 ms (150 + 300): the late ones.
         yield* TestClock.adjust("150 millis")
         for (const fiber of late) expect(outcome(yield* Fiber.join(fiber))).toBe("Timeout")
@@ -62,11 +62,12 @@ describe("PusherBatching: bounded waits", () => {
   it.effect("the caller of an event in flight is told it timed out", () => {
     const server = silent()
     return Effect.gen(function*() {
-      const fiber = yield* Effect.fork(Effect.either(Pusher.trigger("a", "e", 1)))
+      const fiber = yield* Effect.forkChild(Effect.result(Pusher.trigger("a", "e", 1)))
+      yield* waitFor(() => server.sent.length === 1)
       yield* TestClock.adjust("300 millis")
       const result = yield* Fiber.join(fiber)
-      assert(Either.isLeft(result) && result.left._tag === "TransportError")
-      expect(result.left.reason).toBe("Timeout")
+      assert(Result.isFailure(result) && result.failure._tag === "TransportError")
+      expect(result.failure.reason).toBe("Timeout")
       expect(server.sent).toHaveLength(1)
     }).pipe(Effect.provide(withBatching(server, {}, timeout300)))
   })
@@ -74,12 +75,13 @@ describe("PusherBatching: bounded waits", () => {
   it.effect("unordered: as many batches of a hot channel in flight as maxInFlight allows", () => {
     const server = makeServer(() => ({ delay: "200 millis" }))
     return Effect.gen(function*() {
-      const fiber = yield* Effect.fork(Effect.forEach(
+      const fiber = yield* Effect.forkChild(Effect.forEach(
         Array.from({ length: 1000 }, (_, i) => i),
         (i) => Pusher.trigger("hot", "e", i),
         { concurrency: "unbounded", discard: true }
       ))
       // 1,000 callers on one channel: 100 batches, 64 at once, so two round trips (not 100).
+      yield* waitFor(() => server.stats.inFlight === 64)
       yield* TestClock.adjust("400 millis")
       yield* Fiber.join(fiber)
       expect(server.sent).toHaveLength(100)
@@ -111,9 +113,9 @@ describe("PusherBatching: after release", () => {
       const scope = yield* Scope.make()
       const context = yield* Layer.buildWithScope(withBatching(server), scope)
       yield* Scope.close(scope, Exit.void)
-      const result = yield* Effect.either(Effect.provide(Pusher.trigger("a", "e", 1), context))
-      assert(Either.isLeft(result) && result.left._tag === "TransportError")
-      expect(result.left.reason).toBe("Closed")
+      const result = yield* Effect.result(Effect.provide(Pusher.trigger("a", "e", 1), context))
+      assert(Result.isFailure(result) && result.failure._tag === "TransportError")
+      expect(result.failure.reason).toBe("Closed")
       expect(server.sent).toHaveLength(0)
     }))
 
@@ -124,12 +126,12 @@ describe("PusherBatching: after release", () => {
       const scope = yield* Scope.make()
       const context = yield* Layer.buildWithScope(withBatching(server, { ordering: "perChannel" }), scope)
       const channelOf = (i: number) => `c${(i * 7 + 3) % 8}`
-      const fibers: Array<Fiber.RuntimeFiber<Exit.Exit<unknown, { readonly _tag: string }>>> = []
-      let releasing: Fiber.RuntimeFiber<void> | undefined
+      const fibers: Array<Fiber.Fiber<Exit.Exit<unknown, { readonly _tag: string }>>> = []
+      let releasing: Fiber.Fiber<void> | undefined
       for (let i = 0; i < 3000; i++) {
-        fibers.push(yield* Effect.fork(Effect.exit(Effect.provide(Pusher.trigger(channelOf(i), "e", i), context))))
+        fibers.push(yield* Effect.forkChild(Effect.exit(Effect.provide(Pusher.trigger(channelOf(i), "e", i), context))))
         if (i % 50 === 49) yield* Effect.sleep("1 millis")
-        if (i === 1500) releasing = yield* Effect.fork(Scope.close(scope, Exit.void))
+        if (i === 1500) releasing = yield* Effect.forkChild(Scope.close(scope, Exit.void))
         // By then the layer is released: the last 500 are refused.
         if (i === 2500) yield* Fiber.join(releasing!)
       }
@@ -185,7 +187,7 @@ describe("PusherBatching: options", () => {
         )
         const exit = yield* Effect.exit(Layer.build(layer).pipe(Effect.scoped))
         assert(Exit.isFailure(exit))
-        const error = Exit.causeOption(exit)
+        const error = exit.cause
         expect(JSON.stringify(error)).toContain("ValidationError")
         expect(JSON.stringify(error)).toContain(`"field":"${field}"`)
       }

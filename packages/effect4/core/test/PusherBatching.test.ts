@@ -1,14 +1,15 @@
 import { Pusher, PusherBatching, PusherConfig, PusherCrypto } from "@effect-pusher/core"
-import * as HttpClient from "effect/http/HttpClient"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
-import * as TestClock from "effect/TestClock"
+import * as TestClock from "effect/testing/TestClock"
 import { createHash } from "node:crypto"
 import nacl from "tweetnacl"
 
@@ -185,15 +186,15 @@ describe("PusherBatching", () => {
     const server = makeServer()
     return Effect.gen(function*() {
       const results = yield* Effect.all([
-        Effect.either(Pusher.trigger("good-1", "e", 1)),
-        Effect.either(Pusher.trigger("bad channel", "e", 2)),
-        Effect.either(Pusher.trigger("good-2", "e", "x".repeat(10_241)))
+        Effect.result(Pusher.trigger("good-1", "e", 1)),
+        Effect.result(Pusher.trigger("bad channel", "e", 2)),
+        Effect.result(Pusher.trigger("good-2", "e", "x".repeat(10_241)))
       ], { concurrency: "unbounded" })
-      expect(results[0]._tag).toBe("Right")
-      assert(results[1]._tag === "Left" && results[1].left._tag === "ValidationError")
-      expect(results[1].left.field).toBe("channel")
-      assert(results[2]._tag === "Left" && results[2].left._tag === "ValidationError")
-      expect(results[2].left.field).toBe("data")
+      expect(results[0]._tag).toBe("Success")
+      assert(Result.isFailure(results[1]) && results[1].failure._tag === "ValidationError")
+      expect(results[1].failure.field).toBe("channel")
+      assert(Result.isFailure(results[2]) && results[2].failure._tag === "ValidationError")
+      expect(results[2].failure.field).toBe("data")
       expect(server.sent.length).toBe(1)
       expect(events(server).map((e) => e.channel)).toEqual(["good-1"])
     }).pipe(Effect.provide(withBatching(server)))
@@ -207,14 +208,14 @@ describe("PusherBatching", () => {
     )
     return Effect.gen(function*() {
       const results = yield* Effect.all([
-        Effect.either(Pusher.trigger("a", "ok", 1)),
-        Effect.either(Pusher.trigger("b", "poison", 2)),
-        Effect.either(Pusher.trigger("c", "ok", 3))
+        Effect.result(Pusher.trigger("a", "ok", 1)),
+        Effect.result(Pusher.trigger("b", "poison", 2)),
+        Effect.result(Pusher.trigger("c", "ok", 3))
       ], { concurrency: "unbounded" })
-      expect(results.map((r) => r._tag)).toEqual(["Right", "Left", "Right"])
-      assert(results[1]._tag === "Left" && results[1].left._tag === "HttpError")
-      expect(results[1].left.status).toBe(400)
-      expect(results[1].left.body).toBe("Invalid event in batch")
+      expect(results.map((r) => r._tag)).toEqual(["Success", "Failure", "Success"])
+      assert(Result.isFailure(results[1]) && results[1].failure._tag === "HttpError")
+      expect(results[1].failure.status).toBe(400)
+      expect(results[1].failure.body).toBe("Invalid event in batch")
       expect(server.sent.map((s) => s.body.batch!.length)).toEqual([3, 1, 1, 1])
       expect(yield* PusherBatching.stats).toEqual({ requests: 4, events: 6, isolated: 1 })
     }).pipe(Effect.provide(withBatching(server)))
@@ -230,10 +231,10 @@ describe("PusherBatching", () => {
     )
     return Effect.gen(function*() {
       const names = ["a1", "poison", "a2", "a3"]
-      const results = yield* Effect.forEach(names, (name) => Effect.either(Pusher.trigger("same", name, 1)), {
+      const results = yield* Effect.forEach(names, (name) => Effect.result(Pusher.trigger("same", name, 1)), {
         concurrency: "unbounded"
       })
-      expect(results.map((r) => r._tag)).toEqual(["Right", "Left", "Right", "Right"])
+      expect(results.map((r) => r._tag)).toEqual(["Success", "Failure", "Success", "Success"])
       // The refused batch, then each event alone, in the order the callers queued them.
       expect(server.sent.map((s) => s.body.batch!.map((e) => e.name))).toEqual([names, ["a1"], ["poison"], ["a2"], [
         "a3"
@@ -251,7 +252,7 @@ describe("PusherBatching", () => {
       ], { concurrency: "unbounded" })
       for (const exit of exits) {
         assert(Exit.isFailure(exit))
-        expect(Cause.isDie(exit.cause)).toBe(true)
+        expect(Cause.hasDies(exit.cause)).toBe(true)
       }
     }).pipe(Effect.provide(PusherBatching.layer().pipe(Layer.provideMerge(Layer.merge(config, dying)))))
   })
@@ -259,17 +260,17 @@ describe("PusherBatching", () => {
   it.effect("sends a full batch at once, without waiting for maxWait", () => {
     const server = makeServer()
     return Effect.gen(function*() {
+      // Forked from the test's fiber (a fork inside a concurrent `forEach` would end with its worker).
       const first = yield* Effect.forEach(
         Array.from({ length: 10 }, (_, i) => i),
-        (i) => Effect.fork(Pusher.trigger(`c${i}`, "e", i)),
-        { concurrency: "unbounded" }
+        (i) => Effect.forkChild(Pusher.trigger(`c${i}`, "e", i))
       )
       // Ten are waiting: they leave without the clock moving.
       for (const fiber of first) yield* Fiber.join(fiber)
       expect(server.sent.map((s) => s.body.batch!.length)).toEqual([10])
       // One alone waits for maxWait.
-      const last = yield* Effect.fork(Pusher.trigger("last", "e", 10))
-      yield* Effect.yieldNow()
+      const last = yield* Effect.forkChild(Pusher.trigger("last", "e", 10))
+      yield* Effect.yieldNow
       expect(server.sent.length).toBe(1)
       yield* TestClock.adjust("5 seconds")
       yield* Fiber.join(last)
@@ -281,12 +282,12 @@ describe("PusherBatching", () => {
     const server = makeServer(() => ({ status: 503, body: "down" }))
     return Effect.gen(function*() {
       const results = yield* Effect.all([
-        Effect.either(Pusher.trigger("a", "e", 1)),
-        Effect.either(Pusher.trigger("b", "e", 2))
+        Effect.result(Pusher.trigger("a", "e", 1)),
+        Effect.result(Pusher.trigger("b", "e", 2))
       ], { concurrency: "unbounded" })
       for (const result of results) {
-        assert(result._tag === "Left" && result.left._tag === "HttpError")
-        expect(result.left.reason).toBe("ServerError")
+        assert(Result.isFailure(result) && result.failure._tag === "HttpError")
+        expect(result.failure.reason).toBe("ServerError")
       }
       expect(server.sent.length).toBe(1)
     }).pipe(Effect.provide(withBatching(server)))
@@ -295,9 +296,9 @@ describe("PusherBatching", () => {
   it.effect("drops an interrupted caller's event that has not been sent", () => {
     const server = makeServer()
     return Effect.gen(function*() {
-      const a = yield* Effect.fork(Pusher.trigger("a", "e", 1))
-      const b = yield* Effect.fork(Pusher.trigger("b", "e", 2))
-      yield* Effect.yieldNow()
+      const a = yield* Effect.forkChild(Pusher.trigger("a", "e", 1))
+      const b = yield* Effect.forkChild(Pusher.trigger("b", "e", 2))
+      yield* Effect.yieldNow
       yield* Fiber.interrupt(a)
       yield* TestClock.adjust("1 second")
       yield* Fiber.join(b)
@@ -308,8 +309,8 @@ describe("PusherBatching", () => {
   it.effect("drops a queued event whose caller gave up with Effect.timeout (the caller's fiber ended)", () => {
     const server = makeServer()
     return Effect.gen(function*() {
-      const a = yield* Effect.fork(Effect.timeout(Pusher.trigger("a", "e", 1), "10 millis"))
-      const b = yield* Effect.fork(Pusher.trigger("b", "e", 2))
+      const a = yield* Effect.forkChild(Effect.timeout(Pusher.trigger("a", "e", 1), "10 millis"))
+      const b = yield* Effect.forkChild(Pusher.trigger("b", "e", 2))
       yield* TestClock.adjust("20 millis")
       const gaveUp = yield* Fiber.await(a)
       expect(Exit.isFailure(gaveUp)).toBe(true)
@@ -322,10 +323,10 @@ describe("PusherBatching", () => {
   it.effect("waits maxWait for a burst to grow", () => {
     const server = makeServer()
     return Effect.gen(function*() {
-      const first = yield* Effect.fork(Pusher.trigger("a", "e", 1))
+      const first = yield* Effect.forkChild(Pusher.trigger("a", "e", 1))
       yield* TestClock.adjust("50 millis")
       expect(server.sent.length).toBe(0)
-      const second = yield* Effect.fork(Pusher.trigger("b", "e", 2))
+      const second = yield* Effect.forkChild(Pusher.trigger("b", "e", 2))
       yield* TestClock.adjust("50 millis")
       yield* Fiber.join(first)
       yield* Fiber.join(second)
@@ -340,10 +341,9 @@ describe("PusherBatching", () => {
       const context = yield* Layer.buildWithScope(withBatching(server, { maxWait: "5 seconds" }), scope)
       const fibers = yield* Effect.forEach(
         [1, 2, 3],
-        (i) => Effect.fork(Effect.provide(Pusher.trigger(`c${i}`, "e", i), context)),
-        { concurrency: "unbounded" }
+        (i) => Effect.forkChild(Effect.provide(Pusher.trigger(`c${i}`, "e", i), context))
       )
-      yield* Effect.yieldNow()
+      yield* Effect.yieldNow
       expect(server.sent.length).toBe(0)
       yield* Scope.close(scope, Exit.void)
       expect(server.sent.length).toBe(1)

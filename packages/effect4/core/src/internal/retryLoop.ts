@@ -83,28 +83,28 @@ const loop = <A>(
 ): Effect.Effect<A, PusherError> =>
   Effect.clockWith((clock) =>
     Effect.suspend(() => {
-      const start = clock.unsafeCurrentTimeMillis()
+      const start = clock.currentTimeMillisUnsafe()
       const budgetMillis = Duration.toMillis(budget)
       let attempts = 0
       let last: { readonly error: PusherError; readonly wait: Duration.Duration } | undefined
+      // The wait is the longer of the policy's and what the server asked for. A non-transient error ends the
+      // retries, and so does a wait that would end past the budget.
       const schedule = policy.schedule.pipe(
-        // The intersection waits the longer of the two: the policy's wait, or what the server asked for.
-        Schedule.intersect(Schedule.addDelay(Schedule.identity<PusherError>(), retryAfterOf)),
-        Schedule.whileInput(isTransient),
-        Schedule.delays,
-        Schedule.check((error: PusherError, wait: Duration.Duration) => {
-          last = { error, wait }
-          return clock.unsafeCurrentTimeMillis() - start + Duration.toMillis(wait) < budgetMillis
+        Schedule.modifyDelay(({ duration, input }) => Effect.succeed(Duration.max(duration, retryAfterOf(input)))),
+        Schedule.while(({ duration, input }) => {
+          if (!isTransient(input)) return false
+          last = { error: input, wait: duration }
+          return clock.currentTimeMillisUnsafe() - start + Duration.toMillis(duration) < budgetMillis
         })
       )
       const once = Effect.suspend(() => {
         attempts++
         return attempts === 1 || last === undefined
           ? attempt
-          : Effect.zipRight(event(clock, attempts, last.error, last.wait), attempt)
+          : Effect.andThen(event(clock, attempts, last.error, last.wait), attempt)
       })
       return Effect.retry(once, schedule).pipe(
-        Effect.timeoutFail({ duration: budget, onTimeout: () => onTimeout(attempts) }),
+        Effect.timeoutOrElse({ duration: budget, orElse: () => Effect.fail(onTimeout(attempts)) }),
         Effect.ensuring(Effect.suspend(() => Effect.annotateCurrentSpan("pusher.attempts", attempts)))
       )
     })
@@ -112,7 +112,7 @@ const loop = <A>(
 
 const event = (clock: Clock.Clock, attempt: number, after: PusherError, wait: Duration.Duration) =>
   Effect.ignore(Effect.map(Effect.currentSpan, (span) =>
-    span.event("pusher.retry", clock.unsafeCurrentTimeNanos(), {
+    span.event("pusher.retry", clock.currentTimeNanosUnsafe(), {
       "pusher.attempt": attempt,
       "pusher.retry.after": describe(after),
       "pusher.retry.wait_ms": Duration.toMillis(wait)

@@ -1,10 +1,10 @@
 import { PusherBatching, PusherConfig } from "@effect-pusher/core"
 import type * as Events from "@effect-pusher/protocol/Events"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
-import type * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
 /** An answer with its Content-Length, as a server sends it (operations then read it whole, not as a stream). */
@@ -21,7 +21,7 @@ export interface Sent {
 export interface Reply {
   readonly status?: number
   readonly body?: string
-  readonly delay?: Duration.DurationInput
+  readonly delay?: Duration.Input
   /** The connection is reset once the request was received (it may have been delivered). */
   readonly reset?: boolean
 }
@@ -40,10 +40,12 @@ export const makeServer = (reply: (sent: Sent) => Reply = () => ({})) => {
       stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight)
       const respond = answer.reset === true
         ? Effect.fail(
-          new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("ECONNRESET") })
+          new HttpClientError.HttpClientError({
+            reason: new HttpClientError.TransportError({ request, cause: new Error("ECONNRESET") })
+          })
         )
         : Effect.sync(() => HttpClientResponse.fromWeb(request, answered(answer.body ?? "{}", answer.status ?? 200)))
-      return (answer.delay === undefined ? respond : Effect.zipRight(Effect.sleep(answer.delay), respond)).pipe(
+      return (answer.delay === undefined ? respond : Effect.andThen(Effect.sleep(answer.delay), respond)).pipe(
         Effect.ensuring(Effect.sync(() => stats.inFlight--))
       )
     })
@@ -81,3 +83,14 @@ export const inversions = (delivered: Iterable<{ readonly channel: string; reado
   }
   return count
 }
+
+/**
+ * Lets forked fibers run until `condition` holds (at most 10,000 scheduler turns), then checks it. Effect 3's
+ * `TestClock.adjust` first waited for every fiber of the test to suspend; Effect 4's gives them one scheduler turn,
+ * fewer than a trigger takes to reach the server through the batcher (queue, flusher, request fiber).
+ */
+export const waitFor = (condition: () => boolean): Effect.Effect<void> =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 10_000 && !condition(); i++) yield* Effect.yieldNow
+    if (!condition()) return yield* Effect.die(new Error("the condition did not hold within 10,000 scheduler turns"))
+  })
