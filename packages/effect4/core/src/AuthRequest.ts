@@ -7,7 +7,7 @@
  * as is a body a framework has already parsed into an object. A missing, repeated or malformed field is a
  * `ValidationError` naming it; nothing throws.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import * as Encoding from "@effect-pusher/protocol/Encoding"
 import type * as Failure from "@effect-pusher/protocol/Failure"
@@ -16,11 +16,11 @@ import * as Json from "@effect-pusher/protocol/Json"
 import * as Limits from "@effect-pusher/protocol/Limits"
 import * as Names from "@effect-pusher/protocol/Names"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as HttpServerRequest from "effect/http/HttpServerRequest"
-import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import * as SchemaParser from "effect/SchemaParser"
 import * as Body from "./internal/body.js"
 import * as Issue from "./internal/issue.js"
 import * as Operation from "./internal/operation.js"
@@ -36,40 +36,37 @@ const ruleOf = (failure: Failure.Failure | undefined): true | string => failure 
 /**
  * A socket id as Channels issues it: `1234.5678`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
-export const SocketId = Schema.String.pipe(
-  Schema.filter((s) => ruleOf(Names.checkSocketId("socket_id", s))),
-  Schema.annotations({ identifier: "SocketId" })
-)
+export const SocketId = Schema.String.check(
+  Schema.makeFilter((s: string) => ruleOf(Names.checkSocketId("socket_id", s)))
+).annotate({ identifier: "SocketId" })
 
 /**
  * A channel name: 1-200 characters of `A-Z a-z 0-9 _ - = @ , . ;`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
-export const ChannelName = Schema.String.pipe(
-  Schema.filter((s) => ruleOf(Names.checkChannel("channel_name", s))),
-  Schema.annotations({ identifier: "ChannelName" })
-)
+export const ChannelName = Schema.String.check(
+  Schema.makeFilter((s: string) => ruleOf(Names.checkChannel("channel_name", s)))
+).annotate({ identifier: "ChannelName" })
 
 /**
  * The fields of a channel authorization request: `socket_id` and `channel_name` on the wire.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
-export const ChannelAuthRequest = Schema.Struct({
-  socketId: Schema.propertySignature(SocketId).pipe(Schema.fromKey("socket_id")),
-  channelName: Schema.propertySignature(ChannelName).pipe(Schema.fromKey("channel_name"))
-})
+export const ChannelAuthRequest = Schema.Struct({ socketId: SocketId, channelName: ChannelName }).pipe(
+  Schema.encodeKeys({ socketId: "socket_id", channelName: "channel_name" })
+)
 
 /**
  * A decoded channel authorization request: the `socketId` and `channelName` that pusher-js posted.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ChannelAuthRequest extends Schema.Schema.Type<typeof ChannelAuthRequest> {}
@@ -77,17 +74,17 @@ export interface ChannelAuthRequest extends Schema.Schema.Type<typeof ChannelAut
 /**
  * The fields of a user authentication (sign-in) request: `socket_id` on the wire.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
-export const UserAuthRequest = Schema.Struct({
-  socketId: Schema.propertySignature(SocketId).pipe(Schema.fromKey("socket_id"))
-})
+export const UserAuthRequest = Schema.Struct({ socketId: SocketId }).pipe(
+  Schema.encodeKeys({ socketId: "socket_id" })
+)
 
 /**
  * A decoded user authentication (sign-in) request: the `socketId` that pusher-js posted.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface UserAuthRequest extends Schema.Schema.Type<typeof UserAuthRequest> {}
@@ -97,7 +94,7 @@ export interface UserAuthRequest extends Schema.Schema.Type<typeof UserAuthReque
  * parsed it into (`URLSearchParams` or a plain object); `headers` (any case) give the `Content-Type` of a
  * raw body, and may be omitted, in which case the body's form is recognized from its first character.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface AuthHttpRequest {
@@ -136,14 +133,14 @@ const read = (request: AuthHttpRequest): Snapshot => {
 
 const fromPairs = (
   pairs: Iterable<readonly [string, string]>
-): Either.Either<Record<string, unknown>, ValidationError> => {
+): Result.Result<Record<string, unknown>, ValidationError> => {
   const out: Record<string, unknown> = {}
   for (const [name, value] of pairs) {
     // The name is the caller's: a 10 MB one must not come back whole in the error.
     if (Object.prototype.hasOwnProperty.call(out, name)) return invalid(Limits.excerpt(name), "must be given once")
     out[name] = value
   }
-  return Either.right(out)
+  return Result.succeed(out)
 }
 
 /** A raw body's fields, as its `Content-Type` (or, without one, its first character) says. */
@@ -164,11 +161,11 @@ const fromRaw = (raw: string | Uint8Array, contentType: string | undefined) => {
   if (!json) return fromPairs(new URLSearchParams(body))
   const parsed = Json.parseOrUndefined(body)
   if (parsed === undefined) return invalid("body", "must be a JSON object (it is not JSON)")
-  return Json.isRecord(parsed) ? Either.right(parsed) : invalid("body", "must be a JSON object with socket_id")
+  return Json.isRecord(parsed) ? Result.succeed(parsed) : invalid("body", "must be a JSON object with socket_id")
 }
 
 /** The body's fields, from whichever form it came in. */
-const fieldsOf = (snapshot: Snapshot): Either.Either<Record<string, unknown>, ValidationError> => {
+const fieldsOf = (snapshot: Snapshot): Result.Result<Record<string, unknown>, ValidationError> => {
   switch (snapshot._tag) {
     case "NotARequest":
       return invalid("request", "must be { headers, body }")
@@ -178,23 +175,23 @@ const fieldsOf = (snapshot: Snapshot): Either.Either<Record<string, unknown>, Va
       return fromRaw(snapshot.body, snapshot.contentType)
     case "Parsed":
       return Json.isRecord(snapshot.body)
-        ? Either.right(snapshot.body)
+        ? Result.succeed(snapshot.body)
         : invalid("body", "must be a form or JSON object with socket_id")
   }
 }
 
-const decoder = <A, I>(schema: Schema.Schema<A, I>) => {
-  const decode = ParseResult.decodeUnknownEither(schema, { errors: "first" })
-  return (snapshot: Snapshot): Either.Either<A, ValidationError> =>
-    Either.flatMap(fieldsOf(snapshot), (fields) =>
-      Either.mapLeft(decode(fields), (issue) => {
+const decoder = <A, I>(schema: Schema.Codec<A, I>) => {
+  const decode = SchemaParser.decodeUnknownResult(schema, { errors: "first" })
+  return (snapshot: Snapshot): Result.Result<A, ValidationError> =>
+    Result.flatMap(fieldsOf(snapshot), (fields) =>
+      Result.mapError(decode(fields), (issue) => {
         const leaf = Issue.firstLeaf(issue)
         return new ValidationError({ field: leaf.path === "" ? "body" : leaf.path, rule: leaf.message })
       }))
 }
 
-const decodeChannelEither = decoder(ChannelAuthRequest)
-const decodeUserEither = decoder(UserAuthRequest)
+const decodeChannelResult = decoder(ChannelAuthRequest)
+const decodeUserResult = decoder(UserAuthRequest)
 
 /**
  * Runs `body` on the decoded request: only reading the request is guarded (an untyped caller's getter or
@@ -203,7 +200,7 @@ const decodeUserEither = decoder(UserAuthRequest)
 const withDecoded = <A, B, E, R>(
   name: string,
   request: AuthHttpRequest,
-  decode: (snapshot: Snapshot) => Either.Either<A, ValidationError>,
+  decode: (snapshot: Snapshot) => Result.Result<A, ValidationError>,
   body: (decoded: A) => Effect.Effect<B, E, R>
 ): Effect.Effect<B, E | ValidationError, R> =>
   Operation.operation(
@@ -211,26 +208,26 @@ const withDecoded = <A, B, E, R>(
     () => read(request),
     Operation.unreadableInput,
     (snapshot): Effect.Effect<B, E | ValidationError, R> =>
-      Either.match(decode(snapshot), { onLeft: Effect.fail, onRight: body })
+      Result.match(decode(snapshot), { onFailure: Effect.fail, onSuccess: body })
   )
 
 /**
  * Decodes a channel authorization request (`socket_id`, `channel_name`).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category decoding
  */
 export const decodeChannel = (request: AuthHttpRequest): Effect.Effect<ChannelAuthRequest, ValidationError> =>
-  withDecoded("AuthRequest.decodeChannel", request, decodeChannelEither, Effect.succeed)
+  withDecoded("AuthRequest.decodeChannel", request, decodeChannelResult, Effect.succeed)
 
 /**
  * Decodes a user authentication request (`socket_id`).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category decoding
  */
 export const decodeUser = (request: AuthHttpRequest): Effect.Effect<UserAuthRequest, ValidationError> =>
-  withDecoded("AuthRequest.decodeUser", request, decodeUserEither, Effect.succeed)
+  withDecoded("AuthRequest.decodeUser", request, decodeUserResult, Effect.succeed)
 
 /**
  * Decodes a channel authorization request and authorizes it. A presence channel takes `presenceData`: give
@@ -256,7 +253,7 @@ export const decodeUser = (request: AuthHttpRequest): Effect.Effect<UserAuthRequ
  * ).then((answer) => console.log(JSON.stringify(answer))) // the JSON body to answer pusher-js with
  * ```
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category authorization
  */
 export const authorizeChannel = <E = never, R = never>(
@@ -269,7 +266,7 @@ export const authorizeChannel = <E = never, R = never>(
   ValidationError | EncryptionError | E,
   PusherConfig.PusherConfig | R
 > =>
-  withDecoded("AuthRequest.authorizeChannel", request, decodeChannelEither, (decoded) => {
+  withDecoded("AuthRequest.authorizeChannel", request, decodeChannelResult, (decoded) => {
     const { channelName, socketId } = decoded
     if (typeof presenceData !== "function") return Pusher.authorizeChannel(socketId, channelName, presenceData)
     // Only presence channels carry presence data; the lookup is skipped for the others.
@@ -281,44 +278,46 @@ export const authorizeChannel = <E = never, R = never>(
  * Decodes a user authentication request and signs the user in, given directly or as a function of the
  * decoded request.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category authorization
  */
 export const authenticateUser = <E = never, R = never>(
   request: AuthHttpRequest,
   user: Pusher.UserData | ((request: UserAuthRequest) => Effect.Effect<Pusher.UserData, E, R>)
 ): Effect.Effect<Pusher.UserAuthentication, ValidationError | E, PusherConfig.PusherConfig | R> =>
-  withDecoded("AuthRequest.authenticateUser", request, decodeUserEither, (decoded) => {
+  withDecoded("AuthRequest.authenticateUser", request, decodeUserResult, (decoded) => {
     if (typeof user !== "function") return Pusher.authenticateUser(decoded.socketId, user)
     return Effect.flatMap(user(decoded), (data) => Pusher.authenticateUser(decoded.socketId, data))
   })
 
 /**
- * The current `@effect/platform` server request as an {@link AuthHttpRequest}; a body that cannot be read,
- * or is over `Limits.defaultMaxAuthBodyBytes` (64 KiB, or the server's smaller `MaxBodySize`), is a
- * `ValidationError` on `body`, and reading stops there.
+ * The current `effect/http` server request as an {@link AuthHttpRequest}; a body that cannot be read, or is
+ * over `Limits.defaultMaxAuthBodyBytes` (64 KiB, or the server's smaller `MaxBodySize`), is a
+ * `ValidationError` on `body`, and reading stops there. On Effect 4 a route is a `Layer`
+ * (`HttpRouter.add`) and a handler a plain `Effect` of the response that needs the `HttpServerRequest`.
  *
  * @example
  * ```ts
- * import { HttpApp, HttpRouter, HttpServerResponse } from "@effect/platform"
  * import { AuthRequest, PusherConfig } from "@effect-pusher/core"
- * import { Effect } from "effect"
+ * import { Effect, Layer } from "effect"
+ * import { HttpRouter, HttpServerResponse } from "effect/http"
  *
- * const app = HttpRouter.empty.pipe(
- *   HttpRouter.post(
- *     "/pusher/auth",
- *     AuthRequest.fromServerRequest.pipe(
- *       Effect.flatMap((request) => AuthRequest.authorizeChannel(request)),
- *       Effect.flatMap((answer) => HttpServerResponse.json(answer)),
- *       Effect.catchTag("ValidationError", (error) => HttpServerResponse.text(error.message, { status: 400 }))
+ * const route = HttpRouter.add(
+ *   "POST",
+ *   "/pusher/auth",
+ *   AuthRequest.fromServerRequest.pipe(
+ *     Effect.flatMap((request) => AuthRequest.authorizeChannel(request)),
+ *     Effect.map((answer) => HttpServerResponse.jsonUnsafe(answer)),
+ *     Effect.catchTag(
+ *       "ValidationError",
+ *       (error) => Effect.succeed(HttpServerResponse.text(error.message, { status: 400 }))
  *     )
  *   )
  * )
  *
- * // Serve `app` with any `@effect/platform` server; here it answers one request in memory.
- * const { dispose, handler } = HttpApp.toWebHandlerLayer(
- *   app,
- *   PusherConfig.layer({ appId: "123456", key: "app-key", secret: "app-secret" })
+ * // Serve `route` with any `effect/http` server; here it answers one request in memory.
+ * const { dispose, handler } = HttpRouter.toWebHandler(
+ *   route.pipe(Layer.provide(PusherConfig.layer({ appId: "123456", key: "app-key", secret: "app-secret" })))
  * )
  * handler(
  *   new Request("http://localhost/pusher/auth", {
@@ -332,7 +331,7 @@ export const authenticateUser = <E = never, R = never>(
  *   .finally(dispose)
  * ```
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category platform
  */
 export const fromServerRequest: Effect.Effect<AuthHttpRequest, ValidationError, HttpServerRequest.HttpServerRequest> =

@@ -13,7 +13,7 @@
  * The rules are `@effect-pusher/protocol`'s `Webhook` (headers, signature) and `WebhookEvents`
  * (wire format).
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import type * as Headers from "@effect-pusher/protocol/Headers"
 import type * as Duration from "effect/Duration"
@@ -34,7 +34,7 @@ import type { EncryptionError, ValidationError, WebhookError } from "./PusherErr
 /**
  * The first client subscribed to a channel.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const ChannelOccupied: typeof Wire.ChannelOccupied = Wire.ChannelOccupied
@@ -42,7 +42,7 @@ export const ChannelOccupied: typeof Wire.ChannelOccupied = Wire.ChannelOccupied
 /**
  * A decoded `channel_occupied` event.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ChannelOccupied extends Schema.Schema.Type<typeof ChannelOccupied> {}
@@ -50,7 +50,7 @@ export interface ChannelOccupied extends Schema.Schema.Type<typeof ChannelOccupi
 /**
  * The last client unsubscribed from a channel.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const ChannelVacated: typeof Wire.ChannelVacated = Wire.ChannelVacated
@@ -58,7 +58,7 @@ export const ChannelVacated: typeof Wire.ChannelVacated = Wire.ChannelVacated
 /**
  * A decoded `channel_vacated` event.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ChannelVacated extends Schema.Schema.Type<typeof ChannelVacated> {}
@@ -66,7 +66,7 @@ export interface ChannelVacated extends Schema.Schema.Type<typeof ChannelVacated
 /**
  * A user joined a presence channel.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const MemberAdded: typeof Wire.MemberAdded = Wire.MemberAdded
@@ -74,7 +74,7 @@ export const MemberAdded: typeof Wire.MemberAdded = Wire.MemberAdded
 /**
  * A decoded `member_added` event.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface MemberAdded extends Schema.Schema.Type<typeof MemberAdded> {}
@@ -82,7 +82,7 @@ export interface MemberAdded extends Schema.Schema.Type<typeof MemberAdded> {}
 /**
  * A user left a presence channel.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const MemberRemoved: typeof Wire.MemberRemoved = Wire.MemberRemoved
@@ -90,7 +90,7 @@ export const MemberRemoved: typeof Wire.MemberRemoved = Wire.MemberRemoved
 /**
  * A decoded `member_removed` event.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface MemberRemoved extends Schema.Schema.Type<typeof MemberRemoved> {}
@@ -99,7 +99,7 @@ export interface MemberRemoved extends Schema.Schema.Type<typeof MemberRemoved> 
  * A client triggered an event. `data` is what the client sent, as Channels forwards it (normally a JSON
  * string); on a `private-encrypted-` channel it is the decrypted value. Decode it with {@link clientEvent}.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const ClientEvent: typeof Wire.ClientEvent = Wire.ClientEvent
@@ -107,7 +107,7 @@ export const ClientEvent: typeof Wire.ClientEvent = Wire.ClientEvent
 /**
  * A decoded `client_event` event.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ClientEvent extends Schema.Schema.Type<typeof ClientEvent> {}
@@ -117,7 +117,7 @@ export interface ClientEvent extends Schema.Schema.Type<typeof ClientEvent> {}
  * a malformed envelope, or a ciphertext that does not authenticate). `data` is the envelope as received and
  * `error` says why: the ciphertext is never passed on as if it were the data.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const UndecryptableClientEvent: typeof Wire.UndecryptableClientEvent = Wire.UndecryptableClientEvent
@@ -125,7 +125,7 @@ export const UndecryptableClientEvent: typeof Wire.UndecryptableClientEvent = Wi
 /**
  * A decoded client event of a `private-encrypted-` channel that could not be decrypted.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface UndecryptableClientEvent extends Schema.Schema.Type<typeof UndecryptableClientEvent> {}
@@ -133,7 +133,7 @@ export interface UndecryptableClientEvent extends Schema.Schema.Type<typeof Unde
 /**
  * Channels had no cached event for a new subscriber of a cache channel.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const CacheMiss: typeof Wire.CacheMiss = Wire.CacheMiss
@@ -141,7 +141,7 @@ export const CacheMiss: typeof Wire.CacheMiss = Wire.CacheMiss
 /**
  * A decoded `cache_miss` event.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface CacheMiss extends Schema.Schema.Type<typeof CacheMiss> {}
@@ -149,7 +149,7 @@ export interface CacheMiss extends Schema.Schema.Type<typeof CacheMiss> {}
 /**
  * The number of subscriptions of a channel changed.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const SubscriptionCount: typeof Wire.SubscriptionCount = Wire.SubscriptionCount
@@ -157,7 +157,7 @@ export const SubscriptionCount: typeof Wire.SubscriptionCount = Wire.Subscriptio
 /**
  * A decoded `subscription_count` event.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface SubscriptionCount extends Schema.Schema.Type<typeof SubscriptionCount> {}
@@ -167,7 +167,7 @@ export interface SubscriptionCount extends Schema.Schema.Type<typeof Subscriptio
  * receiver; or an event of a known kind whose fields do not match it (a `member_added` without `user_id`),
  * then with a `reason` naming the field. Its `_tag` is `"Unknown"`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const UnknownEvent: typeof Wire.UnknownEvent = Wire.UnknownEvent
@@ -175,7 +175,7 @@ export const UnknownEvent: typeof Wire.UnknownEvent = Wire.UnknownEvent
 /**
  * A decoded event of an unknown kind, or of a known kind with fields that do not match it.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface UnknownEvent extends Schema.Schema.Type<typeof UnknownEvent> {}
@@ -184,7 +184,7 @@ export interface UnknownEvent extends Schema.Schema.Type<typeof UnknownEvent> {}
  * The former name of the `UnknownEvent` schema.
  *
  * @deprecated Use {@link UnknownEvent}: `Unknown` reads like `Schema.Unknown`.
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const Unknown: typeof UnknownEvent = UnknownEvent
@@ -193,7 +193,7 @@ export const Unknown: typeof UnknownEvent = UnknownEvent
  * The former name of the `UnknownEvent` type.
  *
  * @deprecated Use {@link UnknownEvent}.
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type Unknown = UnknownEvent
@@ -202,7 +202,7 @@ export type Unknown = UnknownEvent
  * One webhook event: decodes the wire form (`{"name": "member_added", "user_id": ...}`) into the tagged
  * union, and encodes it back.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const WebhookEvent: typeof Wire.WebhookEvent = Wire.WebhookEvent
@@ -210,7 +210,7 @@ export const WebhookEvent: typeof Wire.WebhookEvent = Wire.WebhookEvent
 /**
  * One decoded webhook event: a union tagged by `_tag`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type WebhookEvent =
@@ -228,7 +228,7 @@ export type WebhookEvent =
  * A webhook body: `{"time_ms", "events"}` on the wire, `{ timeMs, events }` decoded. `timeMs` is absent when
  * the body has no `time_ms` (Channels always sends one).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category schemas
  */
 export const WebhookPayload: typeof Wire.WebhookPayload = Wire.WebhookPayload
@@ -236,7 +236,7 @@ export const WebhookPayload: typeof Wire.WebhookPayload = Wire.WebhookPayload
 /**
  * A decoded webhook body: when Channels sent it and its events, in order.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface WebhookPayload {
@@ -252,7 +252,7 @@ export interface WebhookPayload {
  * Request headers: a web `Headers`, or a plain record as Node, Express and most frameworks give them (any
  * case).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type WebhookHeaders = Headers.Input
@@ -261,7 +261,7 @@ export type WebhookHeaders = Headers.Input
  * What a webhook handler receives: the headers and the raw body, exactly as sent (the signature is over
  * these bytes, so do not parse and re-serialize the body first).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface WebhookRequest {
@@ -272,7 +272,7 @@ export interface WebhookRequest {
 /**
  * The options of `verify`: an optional maximum age.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface VerifyOptions {
@@ -282,7 +282,7 @@ export interface VerifyOptions {
    * shown. A value that is not a positive finite duration, or any other key, fails with a `ValidationError`
    * naming it.
    */
-  readonly maxAge?: Duration.DurationInput | undefined
+  readonly maxAge?: Duration.Input | undefined
 }
 
 /**
@@ -313,7 +313,7 @@ export interface VerifyOptions {
  * Effect.runPromise(Effect.provide(program, PusherTest.layer()))
  * ```
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category verification
  */
 export function verify(
@@ -337,7 +337,7 @@ export function verify(
 /**
  * The events of one verified payload, in order.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category streams
  */
 export const events = (payload: WebhookPayload): Stream.Stream<WebhookEvent> => Stream.fromIterable(payload.events)
@@ -347,7 +347,7 @@ export const events = (payload: WebhookPayload): Stream.Stream<WebhookEvent> => 
  * `"fail"` ends the stream with the error; `"drop"` logs a warning (reason and description, never a secret
  * or a signature) and goes on.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type InvalidPolicy = "fail" | "drop"
@@ -355,7 +355,7 @@ export type InvalidPolicy = "fail" | "drop"
 /**
  * The options of `receive`: those of `verify` plus the endpoint's.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ReceiveOptions extends VerifyOptions {
@@ -386,7 +386,7 @@ export interface ReceiveOptions extends VerifyOptions {
  * Effect.runPromise(Effect.provide(program, PusherTest.layer()))
  * ```
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category streams
  */
 export const receive: {
@@ -408,7 +408,7 @@ export const receive: {
 /**
  * A client event whose data was decoded with a schema.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface DecodedClientEvent<A> extends Omit<ClientEvent, "data"> {
@@ -418,7 +418,7 @@ export interface DecodedClientEvent<A> extends Omit<ClientEvent, "data"> {
 /**
  * Recognizes and decodes one kind of client event.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ClientEventDecoder<A, R> {
@@ -464,10 +464,10 @@ export interface ClientEventDecoder<A, R> {
  * Effect.runPromise(Effect.provide(program, PusherTest.layer()))
  * ```
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category client events
  */
-export const clientEvent: <A, I, R>(name: string, schema: Schema.Schema<A, I, R>) => ClientEventDecoder<A, R> =
+export const clientEvent: <A, I, R>(name: string, schema: Schema.Codec<A, I, R, unknown>) => ClientEventDecoder<A, R> =
   Streams.clientEvent
 
 /**
@@ -500,13 +500,13 @@ export const clientEvent: <A, I, R>(name: string, schema: Schema.Schema<A, I, R>
  * Effect.runPromise(Effect.provide(program, PusherTest.layer()))
  * ```
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category client events
  */
 export const clientEvents: {
   <A, I, R>(
     name: string,
-    schema: Schema.Schema<A, I, R>,
+    schema: Schema.Codec<A, I, R, unknown>,
     options?: { readonly onInvalid?: InvalidPolicy | undefined }
   ): <E, R2>(
     self: Stream.Stream<WebhookEvent, E, R2>
@@ -514,7 +514,7 @@ export const clientEvents: {
   <E, R2, A, I, R>(
     self: Stream.Stream<WebhookEvent, E, R2>,
     name: string,
-    schema: Schema.Schema<A, I, R>,
+    schema: Schema.Codec<A, I, R, unknown>,
     options?: { readonly onInvalid?: InvalidPolicy | undefined }
   ): Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError | ValidationError, R | R2>
 } = dual(Streams.isDataFirst, Streams.clientEvents)

@@ -1,7 +1,7 @@
 import { AuthRequest, Pusher, PusherConfig } from "@effect-pusher/core"
-import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import PusherNode from "pusher"
 
 const config = PusherConfig.layer({ appId: 1, key: "aaaa", secret: "tofu" })
@@ -71,7 +71,7 @@ describe("AuthRequest", () => {
       expect(error._tag === "ValidationError" && error.field).toBe("channel")
     }).pipe(Effect.provide(config)))
 
-  it.effect("reads an @effect/platform server request", () =>
+  it.effect("reads an effect/http server request", () =>
     Effect.gen(function*() {
       const web = new Request("http://127.0.0.1/pusher/auth", {
         method: "POST",

@@ -2,9 +2,9 @@ import { Pusher, PusherConfig, PusherCrypto } from "@effect-pusher/core"
 import { NodePusherCrypto } from "@effect-pusher/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import type * as Layer from "effect/Layer"
-import * as ParseResult from "effect/ParseResult"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
 import * as SchemaAST from "effect/SchemaAST"
 import * as fc from "fast-check"
 import PusherNode from "pusher"
@@ -18,9 +18,9 @@ const run = <A, E>(
   effect: Effect.Effect<A, E, PusherConfig.PusherConfig>,
   layer: Layer.Layer<PusherConfig.PusherConfig, unknown> = aaaa,
   crypto: PusherCrypto.Service = PusherCrypto.portable
-): Either.Either<A, E> =>
+): Result.Result<A, E> =>
   Effect.runSync(
-    Effect.either(effect).pipe(Effect.provide(layer), Effect.provide(PusherCrypto.layer(crypto)), Effect.orDie)
+    Effect.result(effect).pipe(Effect.provide(layer), Effect.provide(PusherCrypto.layer(crypto)), Effect.orDie)
   )
 
 describe("known answers (SPEC §7)", () => {
@@ -39,7 +39,7 @@ describe("known answers (SPEC §7)", () => {
   })
 
   it("authenticates a user", () => {
-    expect(run(Pusher.authenticateUser("123.456", { id: "45678" }))).toEqual(Either.right({
+    expect(run(Pusher.authenticateUser("123.456", { id: "45678" }))).toEqual(Result.succeed({
       auth: "aaaa:f4b1fdeea7c93e32648c7230e32b172057c5623cace6cfce791c6e7035e0babd",
       user_data: `{"id":"45678"}`
     }))
@@ -47,7 +47,7 @@ describe("known answers (SPEC §7)", () => {
 
   it("gives an encrypted channel its shared secret", () => {
     const result = run(Pusher.authorizeChannel("123.456", "private-encrypted-bla"), f00d)
-    expect(Either.getOrThrow(result).shared_secret).toBe("nlr49ISQHz91yS3cy/yWmW8wFMNeTnNL5tNHnbPJcLQ=")
+    expect(Result.getOrThrow(result).shared_secret).toBe("nlr49ISQHz91yS3cy/yWmW8wFMNeTnNL5tNHnbPJcLQ=")
     const f00dConfig = Effect.runSync(PusherConfig.make({ appId: 1234, key: "f00d", secret: "tofu" }))
     expect(channelSignature(f00dConfig, PusherCrypto.portable, "123.456", "private-encrypted-bla", `"foo"`)).toBe(
       "f00d:962c48b78bf93d98ff4c92ee7dff04865821455b7b401e9d60a9e0a90af2c105"
@@ -58,7 +58,7 @@ describe("known answers (SPEC §7)", () => {
 describe("authorizeChannel", () => {
   it("signs a presence channel's data and returns it exactly as signed", () => {
     const data = { user_id: "ada", user_info: { name: "Ada ✓ 😀" } }
-    const result = Either.getOrThrow(run(Pusher.authorizeChannel("1.2", "presence-room", data)))
+    const result = Result.getOrThrow(run(Pusher.authorizeChannel("1.2", "presence-room", data)))
     expect(result.channel_data).toBe(JSON.stringify(data))
     const config = Effect.runSync(PusherConfig.make({ appId: 1, key: "aaaa", secret: "tofu" }))
     expect(result.auth).toBe(
@@ -79,21 +79,21 @@ describe("authorizeChannel", () => {
     ["bad channel", "1.2", "private-a b", undefined, "channel"]
   ])("rejects a %s with a ValidationError", (_, socketId, channel, data, field) => {
     const result = run(Pusher.authorizeChannel(socketId, channel, data as Pusher.PresenceData | undefined))
-    expect(Either.isLeft(result) && result.left._tag === "ValidationError" && result.left.field).toBe(field)
+    expect(Result.isFailure(result) && result.failure._tag === "ValidationError" && result.failure.field).toBe(field)
   })
 
   it("needs a master key for an encrypted channel", () => {
     const result = run(Pusher.authorizeChannel("1.2", "private-encrypted-a"))
-    expect(Either.isLeft(result) && result.left._tag).toBe("EncryptionError")
+    expect(Result.isFailure(result) && result.failure._tag).toBe("EncryptionError")
   })
 
   it("checks presence and user data by decoding, which validates: both schemas are their own type side", () => {
-    expect(SchemaAST.typeAST(Pusher.PresenceData.ast)).toBe(Pusher.PresenceData.ast)
-    expect(SchemaAST.typeAST(Pusher.UserData.ast)).toBe(Pusher.UserData.ast)
+    expect(SchemaAST.toType(Pusher.PresenceData.ast)).toBe(Pusher.PresenceData.ast)
+    expect(SchemaAST.toType(Pusher.UserData.ast)).toBe(Pusher.UserData.ast)
   })
 
   it("accepts exactly the presence data that the PresenceData schema accepts, within 1 KB of JSON", () => {
-    const validate = ParseResult.validateEither(Pusher.PresenceData, { onExcessProperty: "error" })
+    const validate = Schema.decodeUnknownResult(Schema.toType(Pusher.PresenceData), { onExcessProperty: "error" })
     const fitsOneKilobyte = (data: unknown) => new TextEncoder().encode(JSON.stringify(data)).length <= 1024
     const candidate = fc.oneof(
       fc.record({
@@ -111,14 +111,14 @@ describe("authorizeChannel", () => {
     fc.assert(
       fc.property(candidate, (data) => {
         const result = run(Pusher.authorizeChannel("1.2", "presence-a", data as Pusher.PresenceData))
-        expect(Either.isRight(result)).toBe(Either.isRight(validate(data)) && fitsOneKilobyte(data))
+        expect(Result.isSuccess(result)).toBe(Result.isSuccess(validate(data)) && fitsOneKilobyte(data))
       }),
       { numRuns: 500 }
     )
   })
 
   it("signs a presence channel without presence data as the channel alone", () => {
-    const result = Either.getOrThrow(run(Pusher.authorizeChannel("1.2", "presence-a")))
+    const result = Result.getOrThrow(run(Pusher.authorizeChannel("1.2", "presence-a")))
     const config = Effect.runSync(PusherConfig.make({ appId: 1, key: "aaaa", secret: "tofu" }))
     expect(result).toStrictEqual({
       auth: channelSignature(config, PusherCrypto.portable, "1.2", "presence-a", undefined)
@@ -126,7 +126,7 @@ describe("authorizeChannel", () => {
   })
 
   it("accepts exactly the users that the UserData schema accepts and whose ids are user ids", () => {
-    const validate = ParseResult.validateEither(Pusher.UserData, { onExcessProperty: "error" })
+    const validate = Schema.decodeUnknownResult(Schema.toType(Pusher.UserData), { onExcessProperty: "error" })
     const userIdPattern = /^[A-Za-z0-9_\-=@,.;]{1,200}$/
     const isUserId = (id: unknown) => typeof id === "string" && userIdPattern.test(id) && id !== "." && id !== ".."
     const candidate = fc.oneof(
@@ -142,9 +142,9 @@ describe("authorizeChannel", () => {
       fc.property(candidate, (user) => {
         const result = run(Pusher.authenticateUser("1.2", user as Pusher.UserData))
         const valid = validate(user)
-        const expected = Either.isRight(valid) && isUserId(valid.right.id) &&
-          (valid.right.watchlist ?? []).every(isUserId)
-        expect(Either.isRight(result)).toBe(expected)
+        const expected = Result.isSuccess(valid) && isUserId(valid.success.id) &&
+          (valid.success.watchlist ?? []).every(isUserId)
+        expect(Result.isSuccess(result)).toBe(expected)
       }),
       { numRuns: 500 }
     )
@@ -182,7 +182,7 @@ describe("differential against pusher@5.3.4", () => {
             const data = prefix === "presence-"
               ? (info === undefined ? { user_id: userId } : { user_id: userId, user_info: info })
               : undefined
-            const ours = Either.getOrThrow(run(Pusher.authorizeChannel(socket, channel, data), layer, crypto))
+            const ours = Result.getOrThrow(run(Pusher.authorizeChannel(socket, channel, data), layer, crypto))
             expect(ours).toEqual(reference.authorizeChannel(socket, channel, data))
           }
         ),
@@ -203,7 +203,7 @@ describe("differential against pusher@5.3.4", () => {
               ...(info !== undefined ? { user_info: info } : {}),
               ...(watchlist !== undefined ? { watchlist } : {})
             }
-            const ours = Either.getOrThrow(run(Pusher.authenticateUser(socket, user), layer, crypto))
+            const ours = Result.getOrThrow(run(Pusher.authenticateUser(socket, user), layer, crypto))
             expect(ours).toEqual(reference.authenticateUser(socket, user))
           }
         ),
@@ -215,6 +215,8 @@ describe("differential against pusher@5.3.4", () => {
   it("rejects a watchlist of more than 100 user ids, which pusher signs", () => {
     const user = { id: "u", watchlist: Array.from({ length: 101 }, (_, i) => `w${i}`) }
     const result = run(Pusher.authenticateUser("1.2", user), layer)
-    expect(Either.isLeft(result) && result.left._tag === "ValidationError" && result.left.field).toBe("user.watchlist")
+    expect(Result.isFailure(result) && result.failure._tag === "ValidationError" && result.failure.field).toBe(
+      "user.watchlist"
+    )
   })
 })

@@ -5,7 +5,7 @@ import { AuthRequest, Pusher, PusherConfig, PusherCrypto } from "@effect-pusher/
 import { NodePusherCrypto } from "@effect-pusher/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import * as Result from "effect/Result"
 import * as fc from "fast-check"
 import PusherNode from "pusher"
 
@@ -23,13 +23,13 @@ const official = {
 const run = <A, E>(
   effect: Effect.Effect<A, E, PusherConfig.PusherConfig>,
   crypto: PusherCrypto.Service = PusherCrypto.portable
-): Either.Either<A, E> =>
+): Result.Result<A, E> =>
   Effect.runSync(
-    Effect.either(effect).pipe(Effect.provide(layer), Effect.provide(PusherCrypto.layer(crypto)), Effect.orDie)
+    Effect.result(effect).pipe(Effect.provide(layer), Effect.provide(PusherCrypto.layer(crypto)), Effect.orDie)
   )
 
-const fieldOf = (result: Either.Either<unknown, { readonly _tag: string; readonly field?: string }>) =>
-  Either.isLeft(result) && result.left._tag === "ValidationError" ? result.left.field : undefined
+const fieldOf = (result: Result.Result<unknown, { readonly _tag: string; readonly field?: string }>) =>
+  Result.isFailure(result) && result.failure._tag === "ValidationError" ? result.failure.field : undefined
 
 const socketId = fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => `${a}.${b}`)
 const nameChar = fc.constantFrom(..."ABCXYZabcxyz0189_-=@,.;".split(""))
@@ -54,7 +54,7 @@ const cryptos = [["portable", PusherCrypto.portable], ["node", NodePusherCrypto.
 describe("point 2: authenticateUser signs extra fields, like pusher@5.3.4", () => {
   it("signs { id, name } byte-identically", () => {
     const user = { id: "123", name: "John Smith" }
-    const ours = Either.getOrThrow(run(Pusher.authenticateUser("123.456", user)))
+    const ours = Result.getOrThrow(run(Pusher.authenticateUser("123.456", user)))
     expect(ours).toStrictEqual(official.authenticateUser("123.456", user))
     expect(ours.user_data).toBe(`{"id":"123","name":"John Smith"}`)
   })
@@ -76,7 +76,7 @@ describe("point 2: authenticateUser signs extra fields, like pusher@5.3.4", () =
       )
       fc.assert(
         fc.property(socketId, user, (socket, data) => {
-          const ours = Either.getOrThrow(run(Pusher.authenticateUser(socket, data as Pusher.UserData), crypto))
+          const ours = Result.getOrThrow(run(Pusher.authenticateUser(socket, data as Pusher.UserData), crypto))
           expect(ours).toStrictEqual(official.authenticateUser(socket, data))
           expect(Object.keys(JSON.parse(ours.user_data))).toStrictEqual(Object.keys(JSON.parse(JSON.stringify(data))))
         }),
@@ -108,13 +108,13 @@ describe("point 2: authenticateUser signs extra fields, like pusher@5.3.4", () =
 describe("point 3: presence data as pusher@5.3.4 takes it", () => {
   it("signs a numeric user_id as a JSON number", () => {
     const data = { user_id: 42 }
-    const ours = Either.getOrThrow(run(Pusher.authorizeChannel("123.456", "presence-room", data)))
+    const ours = Result.getOrThrow(run(Pusher.authorizeChannel("123.456", "presence-room", data)))
     expect(ours).toStrictEqual(official.authorizeChannel("123.456", "presence-room", data))
     expect(ours.channel_data).toBe(`{"user_id":42}`)
   })
 
   it("signs a presence channel without presence data as socket_id:channel", () => {
-    const ours = Either.getOrThrow(run(Pusher.authorizeChannel("123.456", "presence-room")))
+    const ours = Result.getOrThrow(run(Pusher.authorizeChannel("123.456", "presence-room")))
     expect(ours).toStrictEqual(official.authorizeChannel("123.456", "presence-room"))
     expect(ours.channel_data).toBeUndefined()
   })
@@ -134,7 +134,7 @@ describe("point 3: presence data as pusher@5.3.4 takes it", () => {
       fc.assert(
         fc.property(socketId, userId, fc.option(data, { nil: undefined }), (socket, name, presence) => {
           const channel = `presence-${name}`
-          const ours = Either.getOrThrow(
+          const ours = Result.getOrThrow(
             run(Pusher.authorizeChannel(socket, channel, presence as Pusher.PresenceData | undefined), crypto)
           )
           expect(ours).toStrictEqual(official.authorizeChannel(socket, channel, presence))
@@ -172,7 +172,7 @@ describe("point 3: presence data as pusher@5.3.4 takes it", () => {
   it("takes a user object of exactly 1024 bytes", () => {
     const data = { user_id: "u", user_info: "€".repeat(331) + "a" }
     expect(new TextEncoder().encode(JSON.stringify(data)).length).toBe(1024)
-    expect(Either.getOrThrow(run(Pusher.authorizeChannel("1.2", "presence-a", data)))).toStrictEqual(
+    expect(Result.getOrThrow(run(Pusher.authorizeChannel("1.2", "presence-a", data)))).toStrictEqual(
       official.authorizeChannel("1.2", "presence-a", data)
     )
   })

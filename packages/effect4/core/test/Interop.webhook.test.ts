@@ -4,22 +4,21 @@
  * (written by end users' browsers) never stop a stream by default.
  */
 import { PusherConfig, PusherEndpoints, Webhook } from "@effect-pusher/core"
-import * as HttpApp from "effect/http/HttpApp"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
-import * as HashMap from "effect/HashMap"
+import * as HttpEffect from "effect/http/HttpEffect"
 import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
+import type * as LogLevel from "effect/LogLevel"
+import * as References from "effect/References"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
 import PusherNode from "pusher"
-import { signedWebhookHeaders } from "./utils/signedWebhook.js"
-import { envelope } from "./utils/webhookArbitraries.js"
+import { signedWebhookHeaders } from "../../../core/test/utils/signedWebhook.js"
+import { envelope } from "../../../core/test/utils/webhookArbitraries.js"
 
 const credentials = { appId: "1", key: "app-key", secret: "app-secret" }
 const reference = new PusherNode({ ...credentials, cluster: "mt1" })
@@ -27,8 +26,8 @@ const config = PusherConfig.layer({ ...credentials, appId: 1 })
 
 const headersFor = (body: string) => signedWebhookHeaders(body, credentials)
 
-const verifyEither = (body: string) =>
-  Effect.runSync(Effect.either(Webhook.verify({ headers: headersFor(body), body })).pipe(Effect.provide(config)))
+const verifyResult = (body: string) =>
+  Effect.runSync(Effect.result(Webhook.verify({ headers: headersFor(body), body })).pipe(Effect.provide(config)))
 
 const theirs = (body: string) => {
   const webhook = reference.webhook({ headers: headersFor(body), rawBody: body })
@@ -49,10 +48,10 @@ describe("point 9: a signed webhook with a valid envelope is never refused (agai
         const body = JSON.stringify(input)
         const official = theirs(body)
         expect(official.valid).toBe(true)
-        const ours = verifyEither(body)
-        expect(Either.isRight(ours)).toBe(true)
-        if (Either.isLeft(ours)) return
-        const payload = ours.right
+        const ours = verifyResult(body)
+        expect(Result.isSuccess(ours)).toBe(true)
+        if (Result.isFailure(ours)) return
+        const payload = ours.success
         expect(payload.timeMs).toBe(input.time_ms)
         expect(payload.events.length).toBe(official.events.length)
         payload.events.forEach((event, i) => {
@@ -85,7 +84,7 @@ describe("point 9: a signed webhook with a valid envelope is never refused (agai
     ]
     const body = JSON.stringify({ time_ms: 1_700_000_000_000, events })
     expect(theirs(body).valid).toBe(true)
-    const payload = Either.getOrThrow(verifyEither(body))
+    const payload = Result.getOrThrow(verifyResult(body))
     expect(payload.events).toStrictEqual([
       { _tag: "MemberAdded", channel: "presence-a", userId: "42" },
       { _tag: "Unknown", name: "member_added", raw: events[1], reason: "user_id: must be a string or a safe integer" },
@@ -129,14 +128,17 @@ describe("point 9: a signed webhook with a valid envelope is never refused (agai
     [`{"time_ms":1,"events":[{"channel":"a"}]}`, "events[0].name: must be a string"]
   ])("deliberately refuses the envelope %s, which pusher@5.3.4 accepts, naming the field", (body, description) => {
     expect(theirs(body).valid).toBe(true)
-    const ours = verifyEither(body)
-    expect(Either.isLeft(ours) && [ours.left.reason, ours.left.description]).toEqual(["InvalidBody", description])
+    const ours = verifyResult(body)
+    expect(Result.isFailure(ours) && [ours.failure.reason, ours.failure.description]).toEqual([
+      "InvalidBody",
+      description
+    ])
   })
 
   it("the endpoint answers 200 for a signed webhook with a malformed event, so Pusher does not retry it", async () => {
     const seen: Array<Webhook.WebhookEvent> = []
     const app = PusherEndpoints.webhook((p) => Effect.sync(() => seen.push(...p.events)))
-    const { dispose, handler } = HttpApp.toWebHandlerLayer(app, config)
+    const { dispose, handler } = HttpEffect.toWebHandlerLayer(app, config)
     const body = JSON.stringify({ time_ms: 1, events: [{ name: "member_added", channel: "presence-a" }] })
     const response = await handler(
       new Request("http://localhost/pusher/webhook", { method: "POST", headers: headersFor(body), body })
@@ -165,16 +167,15 @@ describe("point 10: client events are untrusted", () => {
 
   const capture = () => {
     const logs: Array<{ level: LogLevel.LogLevel; message: string; annotations: Record<string, unknown> }> = []
-    const logger = Logger.replace(
-      Logger.defaultLogger,
-      Logger.make(({ annotations, logLevel, message }) =>
+    const logger = Logger.layer([
+      Logger.make(({ fiber, logLevel, message }) =>
         logs.push({
           level: logLevel,
           message: String(message),
-          annotations: Object.fromEntries(HashMap.toEntries(annotations))
+          annotations: { ...fiber.getRef(References.CurrentLogAnnotations) }
         })
       )
-    )
+    ])
     return { logs, logger }
   }
 
@@ -183,15 +184,16 @@ describe("point 10: client events are untrusted", () => {
     return Effect.gen(function*() {
       const events = Stream.fromIterable(requests).pipe(Webhook.receive({ onInvalid: "drop" }))
       const dataLast = yield* events.pipe(Webhook.clientEvents("client-move", Move), Stream.runCollect)
-      expect(Chunk.toReadonlyArray(dataLast).map((event) => [event.data.x, event.userId])).toEqual([[1, "7"], [2, "7"]])
+      expect(dataLast.map((event) => [event.data.x, event.userId])).toEqual([[1, "7"], [2, "7"]])
       const dataFirst = yield* Stream.runCollect(Webhook.clientEvents(events, "client-move", Move))
-      expect(Chunk.toReadonlyArray(dataFirst)).toEqual(Chunk.toReadonlyArray(dataLast))
+      expect(dataFirst).toEqual(dataLast)
       expect(logs.length).toBe(2)
       const [log] = logs
-      expect(log!.level).toBe(LogLevel.Warning)
+      expect(log!.level).toBe("Warn")
       expect(log!.message).toContain("\"client-move\"")
       expect(log!.message).toContain("private-room")
-      expect(log!.message).toContain("x: Expected number, actual \"bad\"")
+      // Effect 4's issue formatter names the expected type, not the received value (it could be a secret).
+      expect(log!.message).toContain("x: Expected number")
       expect(log!.annotations).toMatchObject({
         channel: "private-room",
         event: "client-move",
@@ -207,7 +209,7 @@ describe("point 10: client events are untrusted", () => {
         Stream.runDrain(events.pipe(Webhook.clientEvents("client-move", Move, { onInvalid: "fail" })))
       )
       expect(dataLast._tag === "WebhookError" && dataLast.reason).toBe("InvalidEventData")
-      expect(dataLast.message).toContain("x: Expected number, actual \"bad\"")
+      expect(dataLast.message).toContain("x: Expected number")
       const dataFirst = yield* Effect.flip(
         Stream.runDrain(Webhook.clientEvents(events, "client-move", Move, { onInvalid: "fail" }))
       )
@@ -222,8 +224,8 @@ describe("point 10: client events are untrusted", () => {
       const event = input as Webhook.ClientEvent
       expect(decoder.is(event)).toBe(false)
       const exit = Effect.runSyncExit(decoder.decode(event))
-      expect(Exit.isFailure(exit) && !Cause.isDie(exit.cause)).toBe(true)
-      const error = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : undefined
+      expect(Exit.isFailure(exit) && !Cause.hasDies(exit.cause)).toBe(true)
+      const error = Exit.isFailure(exit) ? Cause.findErrorOption(exit.cause) : undefined
       expect(error?._tag === "Some" && error.value._tag === "WebhookError" && error.value.reason).toBe(
         "InvalidEventData"
       )

@@ -5,10 +5,11 @@ import * as Names from "@effect-pusher/protocol/Names"
 import * as ProtocolSigning from "@effect-pusher/protocol/Signing"
 import * as Users from "@effect-pusher/protocol/Users"
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import type * as SchemaIssue from "effect/SchemaIssue"
+import * as SchemaParser from "effect/SchemaParser"
 import type { ChannelAuthorization, UserAuthentication } from "../Pusher.js"
 import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
@@ -17,40 +18,40 @@ import * as Encryption from "./encryption.js"
 import * as Issue from "./issue.js"
 import * as Operation from "./operation.js"
 import * as Signing from "./signing.js"
-import { toEither, toError } from "./validation.js"
+import { toError } from "./validation.js"
 
 // Channel authorization and user authentication: the presence and user data checks, and the signatures.
 
 // Presence and user data are the caller's payload: keys beyond the documented ones are signed as given, in the
 // caller's order (as pusher@5.3.4 and the other official libraries do), so both schemas take any other key.
-const anyOtherKey = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+const anyOtherKey = [Schema.Record(Schema.String, Schema.Unknown)] as const
 
 /** @internal */
-export const PresenceData = Schema.Struct({
-  user_id: Schema.Union(Schema.String, Schema.Number).annotations({
-    message: () => ({ message: "must be a string or a safe integer", override: true })
-  }).pipe(
-    Schema.filter((userId) => Users.checkPresenceUserId("user_id", userId)?.rule)
-  ),
-  user_info: Schema.optional(Schema.Unknown)
-}, anyOtherKey)
+export const PresenceData = Schema.StructWithRest(
+  Schema.Struct({
+    user_id: Schema.Union([Schema.String, Schema.Number]).annotate({ message: "must be a string or a safe integer" })
+      .check(Schema.makeFilter((userId) => Users.checkPresenceUserId("user_id", userId)?.rule)),
+    user_info: Schema.optional(Schema.Unknown)
+  }),
+  anyOtherKey
+)
 
 // Pure (its inner calls too): a Worker that authorizes channels but never authenticates users drops it.
 /** @internal */
-export const UserData = /* @__PURE__ */ Schema.Struct({
-  id: /* @__PURE__ */ Schema.String.pipe(/* @__PURE__ */ Schema.minLength(1)),
-  user_info: /* @__PURE__ */ Schema.optional(Schema.Unknown),
-  watchlist: /* @__PURE__ */ Schema.optional(
-    /* @__PURE__ */ Schema.Array(/* @__PURE__ */ Schema.String.pipe(/* @__PURE__ */ Schema.minLength(1)))
-  )
-}, anyOtherKey)
+export const UserData = /* @__PURE__ */ Schema.StructWithRest(
+  /* @__PURE__ */ Schema.Struct({
+    id: Schema.NonEmptyString,
+    user_info: /* @__PURE__ */ Schema.optional(Schema.Unknown),
+    watchlist: /* @__PURE__ */ Schema.optional(/* @__PURE__ */ Schema.Array(Schema.NonEmptyString))
+  }),
+  anyOtherKey
+)
 
+// Both schemas are their own type side (no transformation), so decoding is validating; the first issue is
+// the one reported.
 const strictOptions = { onExcessProperty: "error", errors: "first" } as const
-// Both schemas are their own type side (no transformation: `SchemaAST.typeAST` returns the same AST), so
-// decoding is validating; `decodeUnknownEither` is the parser the Worker loads anyway (check:size +15 169 →
-// +15 157 bytes gzipped over the baseline, with `validateEither` no longer loaded).
-const validatePresenceData = ParseResult.decodeUnknownEither(PresenceData, strictOptions)
-const validateUserData = /* @__PURE__ */ ParseResult.decodeUnknownEither(UserData, strictOptions)
+const validatePresenceData = SchemaParser.decodeUnknownResult(PresenceData, strictOptions)
+const validateUserData = /* @__PURE__ */ SchemaParser.decodeUnknownResult(UserData, strictOptions)
 
 const isPlainRecord = (u: unknown): u is Record<string, unknown> => {
   if (typeof u !== "object" || u === null) return false
@@ -73,9 +74,9 @@ const readData = (u: unknown): unknown => {
  * The common shape of presence data, recognized without Schema's interpreter (authorization is a hot path):
  * `true` only for values that `PresenceData` accepts, so the Schema stays the definition and decides, and
  * explains, everything else. Other keys need no look since any is allowed. Measured on the bench's member
- * `{ user_id: "ada", user_info: { name } }`: Schema validation ~300k ops/s (3.3 µs), this check over 2M
- * ops/s; `authorizeChannel` presence, before → after extra keys and numeric ids: median 57k → 67k ops/s
- * (three interleaved runs each, loaded machine: the gain is in the noise, the point is "not slower").
+ * `{ user_id: "ada", user_info: { name } }`: Effect 3 Schema validation ~300k ops/s (3.3 µs), this check over
+ * 2M ops/s; on this line, Effect 4's `SchemaParser.decodeUnknownResult` ~490k ops/s against this check's
+ * ~18M (CPU time, median of 11 interleaved rounds, Node 20, shared 2-CPU machine).
  */
 const isSimplePresenceData = (u: unknown): boolean => {
   if (!isPlainRecord(u)) return false
@@ -96,7 +97,7 @@ const isSimpleUserData = (u: unknown): boolean => {
   return Object.getOwnPropertySymbols(u).length === 0
 }
 
-const schemaFailure = (field: string, issue: ParseResult.ParseIssue): ValidationError => {
+const schemaFailure = (field: string, issue: SchemaIssue.Issue): ValidationError => {
   const leaf = Issue.firstLeaf(issue)
   return toError({ field: leaf.path === "" ? field : `${field}.${leaf.path}`, rule: leaf.message })
 }
@@ -104,13 +105,13 @@ const schemaFailure = (field: string, issue: ParseResult.ParseIssue): Validation
 const presenceDataError = (u: unknown): ValidationError | undefined => {
   if (isSimplePresenceData(u)) return undefined
   const checked = validatePresenceData(u)
-  return Either.isLeft(checked) ? schemaFailure("presenceData", checked.left) : undefined
+  return Result.isFailure(checked) ? schemaFailure("presenceData", checked.failure) : undefined
 }
 
 const userDataError = (u: unknown): ValidationError | undefined => {
   if (isSimpleUserData(u)) return undefined
   const checked = validateUserData(u)
-  return Either.isLeft(checked) ? schemaFailure("user", checked.left) : undefined
+  return Result.isFailure(checked) ? schemaFailure("user", checked.failure) : undefined
 }
 
 /** A user's id and watchlist as user ids (the schema has checked their shape), the watchlist within the config's size. */
@@ -133,8 +134,8 @@ const userIdsError = (user: unknown, maxWatchlistSize: number): ValidationError 
   return undefined
 }
 
-const fail = (field: string, rule: string): Either.Either<never, ValidationError> =>
-  Either.left(toError({ field, rule }))
+const fail = (field: string, rule: string): Result.Result<never, ValidationError> =>
+  Result.fail(toError({ field, rule }))
 
 /** @internal What `authorizeChannel` was given, each read once. */
 export interface ChannelInput {
@@ -155,14 +156,16 @@ export const authorize = (
   config: PusherConfig.Service,
   crypto: PusherCrypto.Service,
   input: ChannelInput
-): Either.Either<ChannelAuthorization, ValidationError | EncryptionError> => {
-  // The protocol's results are read in place rather than lifted into `Either`s and chained: this runs on every
+): Result.Result<ChannelAuthorization, ValidationError | EncryptionError> => {
+  // The protocol's results are read in place rather than lifted into `Result`s and chained: this runs on every
   // subscription. Before → after, ratio to pusher@5.3.4 (CPU time, 151 interleaved rounds, two runs): private
-  // 1.35× → 1.41× and 1.38× → 1.44×, presence even (1.10× → 1.13× and 1.10× → 1.09×).
+  // 1.35× → 1.41× and 1.38× → 1.44×, presence even (1.10× → 1.13× and 1.10× → 1.09×). The same code on
+  // Effect 4 against the Effect 3 line, through `Effect.runSync` (CPU time, median of 15 interleaved rounds,
+  // Node 20): private 101k → 347k ops/s, presence 72k → 192k.
   const socketId = Events.checkSocketId("socketId", input.socketId)
-  if (!socketId.ok) return Either.left(toError(socketId.error))
+  if (!socketId.ok) return Result.fail(toError(socketId.error))
   const checked = Events.checkChannel("channel", input.channel)
-  if (!checked.ok) return Either.left(toError(checked.error))
+  if (!checked.ok) return Result.fail(toError(checked.error))
   const channel = checked.value
   if (!Names.isPrivateOrPresence(channel)) {
     return fail("channel", "is public: only private- and presence- channels need authorization")
@@ -172,20 +175,20 @@ export const authorize = (
   // member is then the user signed in with `authenticateUser`.
   if (input.presenceData === undefined) {
     const auth = ProtocolSigning.channelAuth(config.key, sign, socketId.value, channel, undefined)
-    if (!Names.isEncrypted(channel)) return Either.right({ auth })
-    return Either.map(Encryption.masterKeyFor(config, channel), (masterKey) => ({
+    if (!Names.isEncrypted(channel)) return Result.succeed({ auth })
+    return Result.map(Encryption.masterKeyFor(config, channel), (masterKey) => ({
       auth,
       shared_secret: Encoding.base64Encode(Encryption.channelKey(crypto, masterKey, channel))
     }))
   }
   if (!Names.isPresence(channel)) return fail("presenceData", "is only for presence- channels")
   const error = presenceDataError(input.presenceData)
-  if (error !== undefined) return Either.left(error)
+  if (error !== undefined) return Result.fail(error)
   const channelData = Json.toJson("presenceData", input.presenceData)
-  if (!channelData.ok) return Either.left(toError(channelData.error))
+  if (!channelData.ok) return Result.fail(toError(channelData.error))
   const tooLarge = Users.checkPresenceDataSize("presenceData", channelData.value)
-  if (tooLarge !== undefined) return Either.left(toError(tooLarge))
-  return Either.right({
+  if (tooLarge !== undefined) return Result.fail(toError(tooLarge))
+  return Result.succeed({
     auth: ProtocolSigning.channelAuth(config.key, sign, socketId.value, channel, channelData.value),
     channel_data: channelData.value
   })
@@ -205,15 +208,17 @@ export const authenticate = (
   config: PusherConfig.Service,
   crypto: PusherCrypto.Service,
   input: UserInput
-): Either.Either<UserAuthentication, ValidationError> => {
-  const socketId = toEither(Events.checkSocketId("socketId", input.socketId))
-  if (Either.isLeft(socketId)) return Either.left(socketId.left)
+): Result.Result<UserAuthentication, ValidationError> => {
+  const socketId = Events.checkSocketId("socketId", input.socketId)
+  if (!socketId.ok) return Result.fail(toError(socketId.error))
   const error = userDataError(input.user) ?? userIdsError(input.user, config.maxWatchlistSize)
-  if (error !== undefined) return Either.left(error)
-  return Either.map(toEither(Json.toJson("user", input.user)), (userData) => ({
-    auth: ProtocolSigning.userAuth(config.key, Signing.signer(config, crypto), socketId.right, userData),
-    user_data: userData
-  }))
+  if (error !== undefined) return Result.fail(error)
+  const userData = Json.toJson("user", input.user)
+  if (!userData.ok) return Result.fail(toError(userData.error))
+  return Result.succeed({
+    auth: ProtocolSigning.userAuth(config.key, Signing.signer(config, crypto), socketId.value, userData.value),
+    user_data: userData.value
+  })
 }
 
 /**
@@ -224,11 +229,11 @@ export const authenticate = (
 export const operation = <S, A, E>(
   name: string,
   read: () => S,
-  body: (config: PusherConfig.Service, crypto: PusherCrypto.Service, snapshot: S) => Either.Either<A, E>
+  body: (config: PusherConfig.Service, crypto: PusherCrypto.Service, snapshot: S) => Result.Result<A, E>
 ): Effect.Effect<A, E | ValidationError, PusherConfig.PusherConfig> =>
   Operation.operation(name, read, Operation.unreadableInput, (snapshot, context) =>
-    body(
+    Effect.fromResult(body(
       Context.get(context as Context.Context<PusherConfig.PusherConfig>, PusherConfig.PusherConfig),
       Context.get(context, PusherCrypto.PusherCrypto),
       snapshot
-    ))
+    )))

@@ -1,10 +1,10 @@
 import * as Json from "@effect-pusher/protocol/Json"
 import * as Names from "@effect-pusher/protocol/Names"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
+import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
+import * as SchemaParser from "effect/SchemaParser"
 import * as Stream from "effect/Stream"
 import type * as PusherConfig from "../PusherConfig.js"
 import type { EncryptionError, ValidationError, WebhookError } from "../PusherError.js"
@@ -30,7 +30,7 @@ import { checkInvalidPolicy, readReceiveOptions, reject, verifyChecked } from ".
 export const isDataFirst = (args: IArguments): boolean => {
   // Options from an untyped caller may throw when looked at: they are then not a stream.
   try {
-    return Predicate.hasProperty(args[0], Stream.StreamTypeId)
+    return Stream.isStream(args[0])
   } catch {
     return false
   }
@@ -47,7 +47,7 @@ const handleInvalid = <A, E extends WebhookError | EncryptionError, R>(
   effect: Effect.Effect<ReadonlyArray<A>, E, R>,
   onInvalid: InvalidPolicy | undefined
 ): Effect.Effect<ReadonlyArray<A>, E, R> =>
-  onInvalid === "drop" ? Effect.catchAll(effect, (error) => dropWith<A>(error)) : effect
+  onInvalid === "drop" ? Effect.catch(effect, (error) => dropWith<A>(error)) : effect
 
 /**
  * @internal `Webhook.receive`, data-first. The options are read and checked once, when the stream starts: a
@@ -59,13 +59,17 @@ export const receive = <E, R>(
   options?: ReceiveOptions
 ): Stream.Stream<WebhookEvent, E | WebhookError | ValidationError, R | PusherConfig.PusherConfig> =>
   Stream.unwrap(Effect.map(
-    Effect.suspend(() => readReceiveOptions(options)),
+    Effect.suspend(() => Effect.fromResult(readReceiveOptions(options))),
     ({ maxAge, onInvalid }) =>
-      Stream.mapConcatEffect(self, (request) =>
-        handleInvalid(
-          Effect.map(verifyChecked(request, maxAge), (payload) => payload.events),
-          onInvalid
-        ))
+      self.pipe(
+        Stream.mapEffect((request) =>
+          handleInvalid(
+            Effect.map(verifyChecked(request, maxAge), (payload) => payload.events),
+            onInvalid
+          )
+        ),
+        Stream.flattenIterable
+      )
   ))
 
 // Client data normally arrives as a JSON string; decrypted data of an encrypted channel is a value already.
@@ -97,8 +101,8 @@ const readEvent = (event: unknown): ClientEvent | UndecryptableClientEvent | und
 
 // Decodes a client event `readEvent` has read: a stream reads each event once, not once to match it and again
 // to decode it.
-const decodeReadEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R>) => {
-  const decodeData = ParseResult.decodeUnknown(schema)
+const decodeReadEvent = <A, I, R>(name: string, schema: Schema.Codec<A, I, R, unknown>) => {
+  const decodeData = SchemaParser.decodeUnknownEffect(schema)
   const invalid = (event: ClientEvent, issue: string) =>
     reject(
       "InvalidEventData",
@@ -123,7 +127,10 @@ const quote = (name: unknown): string =>
   typeof name === "string" ? JSON.stringify(name) : "(a name that is not a string)"
 
 /** @internal `Webhook.clientEvent`. */
-export const clientEvent = <A, I, R>(name: string, schema: Schema.Schema<A, I, R>): ClientEventDecoder<A, R> => {
+export const clientEvent = <A, I, R>(
+  name: string,
+  schema: Schema.Codec<A, I, R, unknown>
+): ClientEventDecoder<A, R> => {
   const decodeRead = decodeReadEvent(name, schema)
   return {
     name,
@@ -160,29 +167,32 @@ const dropClientEvent = <A>(
 export const clientEvents = <E, R2, A, I, R>(
   self: Stream.Stream<WebhookEvent, E, R2>,
   name: string,
-  schema: Schema.Schema<A, I, R>,
+  schema: Schema.Codec<A, I, R, unknown>,
   options?: { readonly onInvalid?: InvalidPolicy | undefined }
 ): Stream.Stream<DecodedClientEvent<A>, E | WebhookError | EncryptionError | ValidationError, R | R2> => {
   const decodeRead = decodeReadEvent(name, schema)
   return Stream.unwrap(Effect.map(
-    Effect.suspend(() => readClientEventsOptions(options)),
+    Effect.suspend(() => Effect.fromResult(readClientEventsOptions(options))),
     (onInvalid) =>
-      Stream.mapConcatEffect(self, (given) => {
-        const event = readEvent(given)
-        if (event === undefined || event.event !== name) return Effect.succeed([])
-        const decoded = Effect.map(decodeRead(event), (a): ReadonlyArray<DecodedClientEvent<A>> => [a])
-        return onInvalid === "fail"
-          ? decoded
-          : Effect.catchAll(decoded, (error) => dropClientEvent<DecodedClientEvent<A>>(event, error))
-      })
+      self.pipe(
+        Stream.mapEffect((given) => {
+          const event = readEvent(given)
+          if (event === undefined || event.event !== name) return Effect.succeed([])
+          const decoded = Effect.map(decodeRead(event), (a): ReadonlyArray<DecodedClientEvent<A>> => [a])
+          return onInvalid === "fail"
+            ? decoded
+            : Effect.catch(decoded, (error) => dropClientEvent<DecodedClientEvent<A>>(event, error))
+        }),
+        Stream.flattenIterable
+      )
   ))
 }
 
 const clientEventsKeys: Json.KeyTable<"onInvalid"> = { accepted: ["onInvalid"], replacements: {} }
 
 // Read once when the stream starts: a bad option fails it before any event, whatever the events are.
-const readClientEventsOptions = (options: unknown): Either.Either<InvalidPolicy, ValidationError> =>
-  Either.flatMap(
+const readClientEventsOptions = (options: unknown): Result.Result<InvalidPolicy, ValidationError> =>
+  Result.flatMap(
     toEither(Json.readOptions("options", options, clientEventsKeys)),
     (read) => checkInvalidPolicy(read.onInvalid, "drop")
   )
