@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import * as ProtocolWebhook from "@effect-pusher/protocol/Webhook"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -235,18 +236,7 @@ export const userAuthentication = <E, R>(
  * @since 0.1.0
  * @category endpoints
  */
-export const webhookErrorStatus = (error: WebhookError): number => {
-  switch (error.reason) {
-    case "MissingHeader":
-    case "UnknownKey":
-    case "SignatureMismatch":
-      return 401
-    case "UnsupportedContentType":
-      return 415
-    default:
-      return 400
-  }
-}
+export const webhookErrorStatus = (error: WebhookError): number => ProtocolWebhook.httpStatus(error.reason)
 
 // What needs no body first (401/415, the body left unread), then the raw body, as signed, under the limit
 // (413), then verified.

@@ -65,3 +65,18 @@ export const mediaType = (contentType: string): string => {
   const semicolon = contentType.indexOf(";")
   return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase()
 }
+
+/**
+ * Whether an auth endpoint refuses a request for its declared `Content-Type`, before reading its body:
+ * pusher-js posts forms, custom authorizers JSON. A request without a type is not refused here (its body
+ * decides).
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const refusedAuthType = (headers: Input): boolean => {
+  const value = lookup(headers, "content-type")
+  if (typeof value !== "string") return false
+  const type = mediaType(value)
+  return type !== "" && type !== "application/json" && type !== "application/x-www-form-urlencoded"
+}

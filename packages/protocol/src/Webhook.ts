@@ -49,6 +49,28 @@ export interface WebhookFailure {
   readonly description: string
 }
 
+/**
+ * The HTTP status a webhook endpoint answers a refused webhook with: 401 when it is not proven to come from
+ * Pusher (a header missing, an unknown key, a wrong signature), 415 when it is not JSON, 400 when it is
+ * proven but cannot be used (any other reason, including those a library adds, such as event data that does
+ * not decode). Pusher retries any non-2xx answer for a while.
+ *
+ * @since 0.1.0
+ * @category verification
+ */
+export const httpStatus = (reason: string): number => {
+  switch (reason) {
+    case "MissingHeader":
+    case "UnknownKey":
+    case "SignatureMismatch":
+      return 401
+    case "UnsupportedContentType":
+      return 415
+    default:
+      return 400
+  }
+}
+
 const reject = (reason: Reason, description: string): WebhookFailure => ({ reason, description })
 
 type HeaderValue = string | undefined | typeof Headers.repeated

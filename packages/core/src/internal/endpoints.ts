@@ -211,14 +211,10 @@ export const unread = (error: Body.BodyTooLarge | Body.BodyUnreadable | InvalidL
   }
 }
 
-// pusher-js posts forms; custom authorizers JSON. Another declared type is refused before the body is read.
+// Another declared type than a form or JSON is refused before the body is read (the protocol's rule).
 /** @internal */
-export const unsupportedAuthType = (request: HttpServerRequest.HttpServerRequest): boolean => {
-  const value = Headers.lookup(request.headers, "content-type")
-  if (typeof value !== "string") return false
-  const type = Headers.mediaType(value)
-  return type !== "" && type !== "application/json" && type !== "application/x-www-form-urlencoded"
-}
+export const unsupportedAuthType = (request: HttpServerRequest.HttpServerRequest): boolean =>
+  Headers.refusedAuthType(request.headers)
 
 // A webhook refused for size past the header checks (its key is known, it carries a signature) may be
 // genuine, and is then lost until the limit is raised: an error to log, not only a 413. Its signature is not

@@ -1,22 +1,27 @@
 /**
- * The three HTTP endpoints a Channels app serves, as `@effect/platform` `HttpApp`s: channel authorization
- * and user authentication (what pusher-js calls) and the webhook receiver (what Pusher calls).
+ * The three HTTP endpoints a Channels app serves, as `effect/http` handlers (`HttpEffect`s: Effects that
+ * answer the `HttpServerRequest` in their context): channel authorization and user authentication (what
+ * pusher-js calls) and the webhook receiver (what Pusher calls). `router` mounts them as `HttpRouter` routes,
+ * which on Effect 4 are a `Layer`.
  *
- * They run on any `@effect/platform` HTTP server; `@effect-pusher/platform-node` turns them into a plain
- * Node `(req, res)` handler for `node:http`, Express or Fastify.
+ * They run on any `effect/http` server; `@effect-pusher/platform-node` turns them into a plain Node
+ * `(req, res)` handler for `node:http`, Express or Fastify.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
+import * as ProtocolWebhook from "@effect-pusher/protocol/Webhook"
+import type * as Cause from "effect/Cause"
 import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as HttpRouter from "effect/http/HttpRouter"
 import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
+import type * as Layer from "effect/Layer"
 import * as Predicate from "effect/Predicate"
 import * as Queue from "effect/Queue"
+import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as AuthRequest from "./AuthRequest.js"
@@ -31,7 +36,7 @@ import type * as Webhook from "./Webhook.js"
 /**
  * What an authorizer decides for a channel subscription.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type ChannelDecision = Data.TaggedEnum<{
@@ -52,7 +57,7 @@ const ChannelDecision = Data.taggedEnum<ChannelDecision>()
 /**
  * A refusal, for a channel subscription or a sign-in.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type Deny = Extract<ChannelDecision, { readonly _tag: "Deny" }>
@@ -60,7 +65,7 @@ export type Deny = Extract<ChannelDecision, { readonly _tag: "Deny" }>
 /**
  * Refuses a channel authorization or a sign-in; the endpoint answers 403 with `reason`, if given.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
 export const deny = (reason?: string): Deny => ChannelDecision.Deny({ reason })
@@ -68,7 +73,7 @@ export const deny = (reason?: string): Deny => ChannelDecision.Deny({ reason })
 /**
  * Authorizes a private (or private-encrypted) channel.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
 export const allow: ChannelDecision = ChannelDecision.Allow()
@@ -76,7 +81,7 @@ export const allow: ChannelDecision = ChannelDecision.Allow()
 /**
  * Authorizes a presence channel with the member's data (`user_id` and optional `user_info`).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
 export const allowPresence = (data: Pusher.PresenceData): ChannelDecision => ChannelDecision.AllowPresence({ data })
@@ -84,7 +89,7 @@ export const allowPresence = (data: Pusher.PresenceData): ChannelDecision => Cha
 /**
  * What an authenticator decides for a sign-in: the user, or a refusal.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type UserDecision = Pusher.UserData | Deny
@@ -92,7 +97,7 @@ export type UserDecision = Pusher.UserData | Deny
 /**
  * Options every endpoint takes.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface EndpointOptions {
@@ -101,7 +106,7 @@ export interface EndpointOptions {
    * `Content-Length` or its first bytes past the limit show it, without reading the rest. By default
    * 64 KiB for the auth endpoints (`Limits.defaultMaxAuthBodyBytes`) and `max(1 MiB, 100 × maxPayloadBytes)`
    * for webhooks (`Limits.maxWebhookBodyBytes`, which states how that is derived); a default never exceeds
-   * the server's own `HttpIncomingMessage.MaxBodySize` (`NodeHttpServer` sets 10 MiB).
+   * the server's own `HttpIncomingMessage.MaxBodySize` when one is set (`NodePusherEndpoints`' `maxBodyBytes` sets it).
    */
   readonly maxBodyBytes?: number | undefined
 }
@@ -109,7 +114,7 @@ export interface EndpointOptions {
 /**
  * Options of the webhook endpoints: verification and the body limit.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface WebhookEndpointOptions extends Webhook.VerifyOptions, EndpointOptions {}
@@ -160,7 +165,7 @@ const authEndpoint = <Request, E, R>(
               onFailure: (error) => Effect.succeed(Endpoints.errorResponse(400, error.message)),
               onSuccess: (decoded) =>
                 decide(decoded).pipe(
-                  Effect.map((answer) => HttpServerResponse.unsafeJson(answer)),
+                  Effect.map((answer) => HttpServerResponse.jsonUnsafe(answer)),
                   Effect.catchIf(isRefusal, (error) => Effect.succeed(refused(error)))
                 )
             })
@@ -177,7 +182,7 @@ const refuse = (reason: string | undefined) => Effect.fail(new Denied({ reason }
  * `options.maxBodyBytes` and 415 for a type that is neither a form nor JSON. Failures of `authorize` itself
  * propagate, so the server answers them with 500.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category endpoints
  */
 export const channelAuthorization = <E, R>(
@@ -206,7 +211,7 @@ export const channelAuthorization = <E, R>(
  * 200 with `{ auth, user_data }`, 403 when denied or when the user data is invalid, 400 for a malformed
  * request, 413 and 415 as {@link channelAuthorization}.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category endpoints
  */
 export const userAuthentication = <E, R>(
@@ -232,32 +237,21 @@ export const userAuthentication = <E, R>(
  * The HTTP status for a rejected webhook: 401 when it is not proven to come from Pusher, 415 when it is not
  * JSON, 400 when it is proven but cannot be used. Pusher retries any non-2xx answer for a while.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category endpoints
  */
-export const webhookErrorStatus = (error: WebhookError): number => {
-  switch (error.reason) {
-    case "MissingHeader":
-    case "UnknownKey":
-    case "SignatureMismatch":
-      return 401
-    case "UnsupportedContentType":
-      return 415
-    default:
-      return 400
-  }
-}
+export const webhookErrorStatus = (error: WebhookError): number => ProtocolWebhook.httpStatus(error.reason)
 
 // What needs no body first (401/415, the body left unread), then the raw body, as signed, under the limit
 // (413), then verified.
 const verifyRequest = (
-  maxAge: Either.Either<Duration.Duration | undefined, Endpoints.InvalidOption>,
+  maxAge: Result.Result<Duration.Duration | undefined, Endpoints.InvalidOption>,
   limit: Endpoints.LimitOption
 ) =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
     Endpoints.checkWebhookHeaders(request).pipe(
       Effect.mapError((error) => new Endpoints.HeadersRefused({ error })),
-      Effect.zipRight(
+      Effect.andThen(
         Endpoints.webhookLimit(limit).pipe(
           Effect.flatMap((bytes) => Body.read(request, bytes)),
           Effect.tapError(Endpoints.logRefusedForSize)
@@ -266,9 +260,9 @@ const verifyRequest = (
       Effect.flatMap((
         body
       ): Effect.Effect<Webhook.WebhookPayload, WebhookError | Endpoints.InvalidOption, PusherConfig.PusherConfig> =>
-        Either.isLeft(maxAge)
-          ? Effect.fail(maxAge.left)
-          : WebhookInternal.verifyChecked({ headers: request.headers, body }, maxAge.right)
+        Result.isFailure(maxAge)
+          ? Effect.fail(maxAge.failure)
+          : WebhookInternal.verifyChecked({ headers: request.headers, body }, maxAge.success)
       )
     ))
 
@@ -301,7 +295,7 @@ const rejected = (
  * 200: a refused one is retried, then dropped with all its events). A failure of
  * `handle` propagates (the server answers 500), so Pusher retries: handlers must be idempotent.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category endpoints
  */
 export const webhook = <E, R>(
@@ -316,7 +310,7 @@ export const webhook = <E, R>(
 // The webhook endpoint on its options as read (by `webhook`, or by `webhookStream` with its own keys).
 const webhookEndpoint = <E, R>(
   handle: (payload: Webhook.WebhookPayload) => Effect.Effect<void, E, R>,
-  read: Either.Either<{ readonly maxAge?: unknown; readonly maxBodyBytes?: unknown }, Endpoints.InvalidOption>
+  read: Result.Result<{ readonly maxAge?: unknown; readonly maxBodyBytes?: unknown }, Endpoints.InvalidOption>
 ) =>
   Effect.matchEffect(verifyRequest(Endpoints.readMaxAge(read), Endpoints.readLimit(read)), {
     onFailure: rejected,
@@ -330,7 +324,7 @@ const webhookEndpoint = <E, R>(
  * Delivery is at most once past that point: events taken by a consumer that then fails are not sent again.
  * `capacity` bounds the payloads waiting to be taken.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category endpoints
  */
 export const webhookStream = (
@@ -349,18 +343,20 @@ export const webhookStream = (
 > =>
   Effect.gen(function*() {
     // Read once here: the endpoint gets the webhook options as plain values, `capacity` is the queue's.
-    const read = yield* Either.mapLeft(
+    const read = yield* Effect.fromResult(Result.mapError(
       Endpoints.readOptions("PusherEndpoints.webhookStream", options, Endpoints.webhookStreamOptionKeys),
       (invalid) => invalid.error
-    )
+    ))
     // Requests waiting for the consumer; when the scope closes they are answered 503, so Pusher retries.
     const waiting = new Set<Deferred.Deferred<void, "closed">>()
+    // The queue ends with `Done` when the scope closes, which ends the stream of events.
     const queue = yield* Effect.acquireRelease(
-      Queue.bounded<{ readonly payload: Webhook.WebhookPayload; readonly taken: Deferred.Deferred<void, "closed"> }>(
-        yield* Endpoints.readCapacity(read.capacity)
-      ),
+      Queue.bounded<
+        { readonly payload: Webhook.WebhookPayload; readonly taken: Deferred.Deferred<void, "closed"> },
+        Cause.Done
+      >(yield* Effect.fromResult(Endpoints.readCapacity(read.capacity))),
       (queue) =>
-        Effect.zipRight(
+        Effect.andThen(
           Queue.shutdown(queue),
           Effect.forEach(waiting, (taken) => Deferred.fail(taken, "closed"), { discard: true })
         )
@@ -370,17 +366,20 @@ export const webhookStream = (
       Effect.flatMap(Deferred.make<void, "closed">(), (taken) => {
         waiting.add(taken)
         return Queue.offer(queue, { payload, taken }).pipe(
-          Effect.zipRight(Deferred.await(taken)),
+          // An offer to a queue already shut down is refused: answered as closed too.
+          Effect.flatMap((offered) => offered ? Deferred.await(taken) : Effect.fail("closed" as const)),
           Effect.ensuring(Effect.sync(() => waiting.delete(taken)))
         )
-      }), Either.right(read)).pipe(
+      }), Result.succeed(read)).pipe(
         // Closed (or shut down while offering): 503, so Pusher sends the webhook again later.
-        Effect.catchAllCause(() => Effect.succeed(closed))
+        Effect.catchCause(() => Effect.succeed(closed))
       )
-    // One payload per pull: a payload is marked taken only when the consumer asks for its events.
-    const events = Stream.fromQueue(queue, { maxChunkSize: 1 }).pipe(
-      Stream.mapConcatEffect(({ payload, taken }) => Effect.as(Deferred.succeed(taken, undefined), payload.events))
-    )
+    // One payload per pull (not the queue's whole backlog at once): a payload is marked taken only when the
+    // consumer asks for its events.
+    const events = Stream.fromEffectRepeat(
+      Effect.flatMap(Queue.take(queue), ({ payload, taken }) =>
+        Effect.as(Deferred.succeed(taken, undefined), payload.events))
+    ).pipe(Stream.flattenIterable)
     return { endpoint, events }
   })
 
@@ -388,7 +387,7 @@ export const webhookStream = (
  * The options of `router`: the handler of each endpoint (an endpoint without one is not routed), their
  * options and paths.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface RouterOptions<E1, R1, E2, R2, E3, R3> {
@@ -411,15 +410,29 @@ export interface RouterOptions<E1, R1, E2, R2, E3, R3> {
 }
 
 /**
- * An `HttpRouter` with a POST route for each endpoint that is given.
+ * The routes of `router`: a `Layer` that adds them to the `HttpRouter` it is built with (on Effect 4 routes
+ * are layers). It needs `PusherConfig` and what the handlers need in each request's context, and its routes
+ * fail with what the handlers fail with: provide them beside it, as with any `HttpRouter` route.
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type Routes<E, R> = Layer.Layer<
+  never,
+  never,
+  HttpRouter.HttpRouter | HttpRouter.Request.From<"Requires", R> | HttpRouter.Request.From<"Error", E>
+>
+
+/**
+ * A POST route for each endpoint that is given, as a `Layer` of `HttpRouter` routes.
  *
  * @example
  * ```ts
- * import { HttpApp } from "@effect/platform"
  * import { PusherConfig, PusherEndpoints } from "@effect-pusher/core"
- * import { Effect } from "effect"
+ * import { Effect, Layer } from "effect"
+ * import { HttpRouter } from "effect/http"
  *
- * const app = PusherEndpoints.router({
+ * const routes = PusherEndpoints.router({
  *   // Decide from your session who may subscribe to what.
  *   authorizeChannel: ({ channelName }) =>
  *     Effect.succeed(
@@ -431,10 +444,10 @@ export interface RouterOptions<E1, R1, E2, R2, E3, R3> {
  *   webhook: (payload) => Effect.forEach(payload.events, (event) => Effect.log(event._tag), { discard: true })
  * })
  *
- * // Serve `app` with any `@effect/platform` server; here it answers one request in memory.
- * const { dispose, handler } = HttpApp.toWebHandlerLayer(
- *   app,
- *   PusherConfig.layer({ appId: "123456", key: "app-key", secret: "app-secret" })
+ * // Serve `routes` with `HttpRouter.serve` on any `effect/http` server; here they answer one request in memory.
+ * const { dispose, handler } = HttpRouter.toWebHandler(
+ *   Layer.mergeAll(routes, PusherConfig.layer({ appId: "123456", key: "app-key", secret: "app-secret" })),
+ *   { disableLogger: true }
  * )
  * handler(
  *   new Request("http://localhost/pusher/auth", {
@@ -448,33 +461,35 @@ export interface RouterOptions<E1, R1, E2, R2, E3, R3> {
  *   .finally(dispose)
  * ```
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category endpoints
  */
 export const router = <E1 = never, R1 = never, E2 = never, R2 = never, E3 = never, R3 = never>(
   options: RouterOptions<E1, R1, E2, R2, E3, R3>
-): HttpRouter.HttpRouter<E1 | E2 | E3, R1 | R2 | R3 | PusherConfig.PusherConfig> => {
-  let router: HttpRouter.HttpRouter<E1 | E2 | E3, R1 | R2 | R3 | PusherConfig.PusherConfig> = HttpRouter.empty
+): Routes<E1 | E2 | E3, Exclude<R1 | R2 | R3, HttpRouter.Provided> | PusherConfig.PusherConfig> => {
+  const routes: Array<
+    HttpRouter.Route<E1 | E2 | E3, R1 | R2 | R3 | PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest>
+  > = []
   if (options.authorizeChannel !== undefined) {
-    router = HttpRouter.post(
-      router,
+    routes.push(HttpRouter.route(
+      "POST",
       options.paths?.channelAuthorization ?? "/pusher/auth",
       channelAuthorization(options.authorizeChannel, options.authOptions)
-    )
+    ))
   }
   if (options.authenticateUser !== undefined) {
-    router = HttpRouter.post(
-      router,
+    routes.push(HttpRouter.route(
+      "POST",
       options.paths?.userAuthentication ?? "/pusher/user-auth",
       userAuthentication(options.authenticateUser, options.authOptions)
-    )
+    ))
   }
   if (options.webhook !== undefined) {
-    router = HttpRouter.post(
-      router,
+    routes.push(HttpRouter.route(
+      "POST",
       options.paths?.webhook ?? "/pusher/webhook",
       webhook(options.webhook, options.webhookOptions)
-    )
+    ))
   }
-  return router
+  return HttpRouter.addAll(routes)
 }

@@ -3,14 +3,16 @@
 // and the answer comes while the body still has most of its 100 MB to give.
 import { PusherConfig, PusherEndpoints } from "@effect-pusher/core"
 import * as Limits from "@effect-pusher/protocol/Limits"
-import * as HttpApp from "effect/http/HttpApp"
-import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
 import { describe, expect, it } from "@effect/vitest"
+import * as ByteSize from "effect/ByteSize"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as HttpEffect from "effect/http/HttpEffect"
+import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
+import type * as HttpServerRequest from "effect/http/HttpServerRequest"
+import type * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
-import * as Option from "effect/Option"
 import { signedWebhookHeaders } from "./utils/signedWebhook.js"
 
 const credentials = { appId: 1, key: "key", secret: "secret" }
@@ -19,15 +21,25 @@ const config = PusherConfig.layer(credentials)
 // The endpoints log an oversized webhook (and a broken option) at ERROR, for the operator: here the lines are
 // kept and checked instead of printed, so a passing run prints none.
 const logged: Array<string> = []
-const captureLogs = Logger.replace(
-  Logger.defaultLogger,
+const captureLogs = Logger.layer([
   Logger.make(({ logLevel, message }) => {
-    logged.push(`${logLevel.label} ${String(message)}`)
+    logged.push(`${logLevel.toUpperCase()} ${String(message)}`)
   })
-)
+])
 
-const handler = (app: HttpApp.Default<unknown, PusherConfig.PusherConfig>) =>
-  HttpApp.toWebHandlerLayer(app, Layer.merge(Layer.orDie(config), captureLogs))
+const handler = (
+  app: Effect.Effect<
+    HttpServerResponse.HttpServerResponse,
+    unknown,
+    PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
+  >
+) => HttpEffect.toWebHandlerLayer(app, Layer.merge(Layer.orDie(config), captureLogs))
+
+// An app run under a server's `MaxBodySize`, as `NodeHttpServer` runs its apps.
+const withMaxBodySize = <E, R>(
+  app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>,
+  bytes: number
+) => Effect.provideService(app, HttpIncomingMessage.MaxBodySize, ByteSize.fromInputUnsafe(bytes))
 
 const expectLogged = (text: string) => {
   expect(logged.filter((line) => line.startsWith("ERROR") && line.includes(text))).toHaveLength(1)
@@ -117,14 +129,14 @@ describe("PusherEndpoints under a 100 MB body", () => {
   })
 
   it("a server MaxBodySize lowers the default; an endpoint's own option wins", async () => {
-    const lowered = HttpIncomingMessage.withMaxBodySize(auth, Option.some(1024))
+    const lowered = withMaxBodySize(auth, 1024)
     const { dispose, handler: handle } = handler(lowered)
     const body = `socket_id=123.456&channel_name=private-a&pad=${"x".repeat(2000)}`
     expect((await handle(request("/", form, body))).status).toBe(413)
     await dispose()
-    const own = HttpIncomingMessage.withMaxBodySize(
+    const own = withMaxBodySize(
       PusherEndpoints.channelAuthorization(() => Effect.succeed(PusherEndpoints.allow), { maxBodyBytes: 4096 }),
-      Option.some(1024)
+      1024
     )
     const second = handler(own)
     expect((await second.handler(request("/", form, body))).status).toBe(200)

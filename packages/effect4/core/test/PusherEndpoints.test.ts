@@ -1,12 +1,13 @@
 import { Pusher, PusherConfig, PusherEndpoints, Webhook } from "@effect-pusher/core"
-import * as HttpApp from "effect/http/HttpApp"
-import * as HttpRouter from "effect/http/HttpRouter"
 import { describe, expect, it } from "@effect/vitest"
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
-import type * as Layer from "effect/Layer"
+import * as HttpEffect from "effect/http/HttpEffect"
+import * as HttpRouter from "effect/http/HttpRouter"
+import type * as HttpServerRequest from "effect/http/HttpServerRequest"
+import type * as HttpServerResponse from "effect/http/HttpServerResponse"
+import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -21,9 +22,13 @@ const config = PusherConfig.layer({
 const configNoKey = PusherConfig.layer({ appId: 1, key: "key", secret: "secret" })
 
 const handler = (
-  app: HttpApp.Default<unknown, PusherConfig.PusherConfig>,
+  app: Effect.Effect<
+    HttpServerResponse.HttpServerResponse,
+    unknown,
+    PusherConfig.PusherConfig | HttpServerRequest.HttpServerRequest
+  >,
   layer: Layer.Layer<PusherConfig.PusherConfig, unknown> = config
-) => HttpApp.toWebHandlerLayer(app, layer as Layer.Layer<PusherConfig.PusherConfig>)
+) => HttpEffect.toWebHandlerLayer(app, layer)
 
 const form = (fields: Record<string, string>) =>
   new Request("http://localhost/pusher/auth", {
@@ -173,7 +178,7 @@ describe("PusherEndpoints.webhook", () => {
 })
 
 describe("PusherEndpoints.webhookStream", () => {
-  it.scoped("answers only once the stream's consumer has taken the events", () =>
+  it.effect("answers only once the stream's consumer has taken the events", () =>
     Effect.gen(function*() {
       const { endpoint, events } = yield* PusherEndpoints.webhookStream({ capacity: 1 })
       const { dispose, handler: handle } = handler(endpoint)
@@ -185,13 +190,13 @@ describe("PusherEndpoints.webhookStream", () => {
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
       expect(answered).toBe(false)
       const taken = yield* Stream.runCollect(Stream.take(events, 1))
-      expect(Chunk.toReadonlyArray(taken)).toEqual([{ _tag: "ChannelOccupied", channel: "x" }])
+      expect(taken).toEqual([{ _tag: "ChannelOccupied", channel: "x" }])
       expect(yield* Effect.promise(() => pending)).toBe(200)
       // A forged request never reaches the stream.
       expect(yield* Effect.promise(() => handle(signedWebhook(payload("y"), "wrong")).then((r) => r.status))).toBe(401)
-      const next = yield* Effect.fork(Stream.runCollect(Stream.take(events, 1)))
+      const next = yield* Effect.forkChild(Stream.runCollect(Stream.take(events, 1)))
       expect(yield* Effect.promise(() => handle(signedWebhook(payload("z"))).then((r) => r.status))).toBe(200)
-      expect(Chunk.toReadonlyArray(yield* Fiber.join(next))).toEqual([{ _tag: "ChannelOccupied", channel: "z" }])
+      expect(yield* Fiber.join(next)).toEqual([{ _tag: "ChannelOccupied", channel: "z" }])
       yield* Effect.promise(dispose)
     }))
 })
@@ -200,7 +205,7 @@ describe("PusherEndpoints.webhookStream, closing", () => {
   it.effect("answers 503 to waiting and later requests once its scope is closed, so Pusher retries", () =>
     Effect.gen(function*() {
       const scope = yield* Scope.make()
-      const { endpoint } = yield* Scope.extend(PusherEndpoints.webhookStream({ capacity: 4 }), scope)
+      const { endpoint } = yield* Scope.provide(PusherEndpoints.webhookStream({ capacity: 4 }), scope)
       const { dispose, handler: handle } = handler(endpoint)
       const waiting = handle(signedWebhook(payload("x"))).then((r) => r.status)
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
@@ -213,17 +218,14 @@ describe("PusherEndpoints.webhookStream, closing", () => {
 
 describe("PusherEndpoints.router", () => {
   it("mounts the given endpoints at their default paths", async () => {
-    const app = HttpRouter.toHttpApp(
-      PusherEndpoints.router({
-        authorizeChannel: () => Effect.succeed(PusherEndpoints.allow),
-        authenticateUser: () => Effect.succeed({ id: "ada" }),
-        webhook: () => Effect.void
-      })
-    )
-    const { dispose, handler: handle } = HttpApp.toWebHandlerLayer(
-      Effect.flatten(app),
-      config
-    )
+    const routes = PusherEndpoints.router({
+      authorizeChannel: () => Effect.succeed(PusherEndpoints.allow),
+      authenticateUser: () => Effect.succeed({ id: "ada" }),
+      webhook: () => Effect.void
+    })
+    const { dispose, handler: handle } = HttpRouter.toWebHandler(Layer.mergeAll(routes, config), {
+      disableLogger: true
+    })
     expect((await handle(form({ socket_id: "1.2", channel_name: "private-a" }))).status).toBe(200)
     const user = await handle(
       new Request("http://localhost/pusher/user-auth", {

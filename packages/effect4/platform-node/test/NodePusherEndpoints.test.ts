@@ -1,6 +1,5 @@
 import { Pusher, PusherConfig, PusherEndpoints } from "@effect-pusher/core"
 import { NodePusherEndpoints } from "@effect-pusher/platform-node"
-import * as HttpRouter from "effect/http/HttpRouter"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Http from "node:http"
@@ -12,14 +11,14 @@ const options = { appId: 1, key: "key", secret: "secret" }
 const received: Array<string> = []
 
 const { dispose, handler } = NodePusherEndpoints.toHandler(
-  Effect.flatten(HttpRouter.toHttpApp(PusherEndpoints.router({
+  PusherEndpoints.router({
     authorizeChannel: (request) =>
       Effect.succeed(
         request.channelName === "private-denied" ? PusherEndpoints.deny("no") : PusherEndpoints.allow
       ),
     authenticateUser: () => Effect.succeed({ id: "ada" }),
     webhook: (payload) => Effect.sync(() => received.push(...payload.events.map((e) => e._tag)))
-  }))),
+  }),
   PusherConfig.layer(options)
 )
 

@@ -10,16 +10,16 @@ import * as Protocol from "@effect-pusher/protocol/Webhook"
 import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Predicate from "effect/Predicate"
+import * as Result from "effect/Result"
 import * as PusherConfig from "../PusherConfig.js"
 import * as PusherCrypto from "../PusherCrypto.js"
 import { type ValidationError, WebhookError } from "../PusherError.js"
 import * as Body from "./body.js"
 import * as Signing from "./signing.js"
-import { toEither, toError } from "./validation.js"
+import { toError } from "./validation.js"
 import * as Webhook from "./webhook.js"
 
 /**
@@ -97,11 +97,10 @@ export const readOptions = <K extends string>(
   endpoint: string,
   options: unknown,
   table: Json.KeyTable<K>
-): Either.Either<Partial<Record<K, unknown>>, InvalidOption> =>
-  Either.mapLeft(
-    toEither(Json.readOptions("options", options, table)),
-    (error) => new InvalidOption({ endpoint, error })
-  )
+): Result.Result<Partial<Record<K, unknown>>, InvalidOption> => {
+  const read = Json.readOptions("options", options, table)
+  return read.ok ? Result.succeed(read.value) : Result.fail(new InvalidOption({ endpoint, error: toError(read.error) }))
+}
 
 /**
  * The webhook endpoint's `maxAge`, from its options as read: checked once, when the endpoint is made.
@@ -109,10 +108,10 @@ export const readOptions = <K extends string>(
  * @internal
  */
 export const readMaxAge = (
-  read: Either.Either<{ readonly maxAge?: unknown }, InvalidOption>
-): Either.Either<Duration.Duration | undefined, InvalidOption> =>
-  Either.flatMap(read, ({ maxAge }) =>
-    Either.mapLeft(
+  read: Result.Result<{ readonly maxAge?: unknown }, InvalidOption>
+): Result.Result<Duration.Duration | undefined, InvalidOption> =>
+  Result.flatMap(read, ({ maxAge }) =>
+    Result.mapError(
       Webhook.checkMaxAge(maxAge),
       (error) => new InvalidOption({ endpoint: "PusherEndpoints.webhook", error })
     ))
@@ -122,9 +121,9 @@ export const readMaxAge = (
  *
  * @internal
  */
-export const readCapacity = (capacity: unknown = 16): Either.Either<number, ValidationError> => {
+export const readCapacity = (capacity: unknown = 16): Result.Result<number, ValidationError> => {
   const failure = Options.checkPositiveInteger("capacity", capacity)
-  return failure === undefined ? Either.right(Number(capacity)) : Either.left(toError(failure))
+  return failure === undefined ? Result.succeed(Number(capacity)) : Result.fail(toError(failure))
 }
 
 /**
@@ -139,9 +138,9 @@ export type LimitOption =
   | { readonly _tag: "Invalid"; readonly error?: InvalidOption | undefined }
 
 /** @internal */
-export const readLimit = (read: Either.Either<{ readonly maxBodyBytes?: unknown }, InvalidOption>): LimitOption => {
-  if (Either.isLeft(read)) return { _tag: "Invalid", error: read.left }
-  const value = read.right.maxBodyBytes
+export const readLimit = (read: Result.Result<{ readonly maxBodyBytes?: unknown }, InvalidOption>): LimitOption => {
+  if (Result.isFailure(read)) return { _tag: "Invalid", error: read.failure }
+  const value = read.success.maxBodyBytes
   if (value === undefined) return { _tag: "Default" }
   const bytes = Options.byteLimit(value)
   return bytes === undefined ? { _tag: "Invalid" } : { _tag: "Given", bytes }
@@ -185,13 +184,13 @@ export const webhookLimit = (option: LimitOption) =>
 // An answer quotes what the caller sent only as an excerpt (an input is never echoed at length).
 /** @internal */
 export const errorResponse = (status: number, message: string) =>
-  HttpServerResponse.unsafeJson({ error: Limits.excerpt(message, 4 * Limits.maxExcerptLength) }, { status })
+  HttpServerResponse.jsonUnsafe({ error: Limits.excerpt(message, 4 * Limits.maxExcerptLength) }, { status })
 
 // An answer given before the body was read to its end closes the connection: the server would otherwise read
 // the rest of the upload, to reuse the connection, after refusing it.
 /** @internal */
 export const refusedUnread = (status: number, message: string) =>
-  HttpServerResponse.unsafeJson({ error: message }, { status, headers: { connection: "close" } })
+  HttpServerResponse.jsonUnsafe({ error: message }, { status, headers: { connection: "close" } })
 
 /** @internal */
 export const tooLarge = (error: Body.BodyTooLarge) =>
@@ -211,14 +210,10 @@ export const unread = (error: Body.BodyTooLarge | Body.BodyUnreadable | InvalidL
   }
 }
 
-// pusher-js posts forms; custom authorizers JSON. Another declared type is refused before the body is read.
+// Another declared type than a form or JSON is refused before the body is read (the protocol's rule).
 /** @internal */
-export const unsupportedAuthType = (request: HttpServerRequest.HttpServerRequest): boolean => {
-  const value = Headers.lookup(request.headers, "content-type")
-  if (typeof value !== "string") return false
-  const type = Headers.mediaType(value)
-  return type !== "" && type !== "application/json" && type !== "application/x-www-form-urlencoded"
-}
+export const unsupportedAuthType = (request: HttpServerRequest.HttpServerRequest): boolean =>
+  Headers.refusedAuthType(request.headers)
 
 // A webhook refused for size past the header checks (its key is known, it carries a signature) may be
 // genuine, and is then lost until the limit is raised: an error to log, not only a 413. Its signature is not
