@@ -28,6 +28,20 @@ export * as ConfigUrl from "./ConfigUrl.js"
 export * as EmulatorApi from "./EmulatorApi.js"
 
 /**
+ * What the emulator's debug console shows: log rows, state views and the Server-Sent Events carrying them.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorConsoleFeed from "./EmulatorConsoleFeed.js"
+
+/**
+ * The emulator's debug console page: its HTML, CSS and JavaScript, every value put on the page as text.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorConsolePage from "./EmulatorConsolePage.js"
+
+/**
  * What an emulated app publishes: events to sockets, client events and webhooks.
  *
  * @since 0.1.0
@@ -40,6 +54,13 @@ export * as EmulatorEvents from "./EmulatorEvents.js"
  * @since 0.1.0
  */
 export * as EmulatorQueries from "./EmulatorQueries.js"
+
+/**
+ * What an emulated app records: events, terminations, webhook requests and the request log.
+ *
+ * @since 0.1.0
+ */
+export * as EmulatorRecords from "./EmulatorRecords.js"
 
 /**
  * The emulated REST API end to end: state and request in, next state and reply out.

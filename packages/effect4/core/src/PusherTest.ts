@@ -22,22 +22,20 @@
  * signed webhooks for occupancy, presence and client events, and fails on demand (`failNext`).
  * `httpApp` serves the same emulator over real HTTP for clients outside Effect.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import * as EmulatorSocket from "@effect-pusher/protocol/EmulatorSocket"
 import type * as Json from "@effect-pusher/protocol/Json"
-import type * as ConfigError from "effect/ConfigError"
+import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import type * as HttpApp from "effect/http/HttpApp"
-import type * as HttpClient from "effect/http/HttpClient"
-import * as HttpClientTag from "effect/http/HttpClient"
+import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import type * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Layer from "effect/Layer"
+import * as Result from "effect/Result"
 import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import type * as Socket from "effect/socket/Socket"
@@ -57,7 +55,7 @@ import type { ValidationError } from "./PusherError.js"
 /**
  * One event as published on one channel. A trigger to three channels records three events.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface RecordedEvent {
@@ -86,7 +84,7 @@ export interface RecordedEvent {
 /**
  * A `terminate_connections` call.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Termination {
@@ -101,7 +99,7 @@ export interface Termination {
  * `X-Pusher-Signature` (HMAC-SHA256 of the body with the app secret, hex). Header names are lowercase.
  * The body is `{"time_ms": ..., "events": [...]}`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface SentWebhook {
@@ -113,7 +111,7 @@ export interface SentWebhook {
  * A webhook the emulator sent: the former name of `SentWebhook`.
  *
  * @deprecated Use {@link SentWebhook}: `Webhook.WebhookRequest` is the request a handler receives.
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type WebhookRequest = SentWebhook
@@ -121,7 +119,7 @@ export type WebhookRequest = SentWebhook
 /**
  * A request the emulator received, and the status it answered (none after a transport fault).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface LoggedRequest {
@@ -139,7 +137,7 @@ export interface LoggedRequest {
 /**
  * A request in transport-neutral form, for wiring the emulator into any server or client.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface EmulatorRequest {
@@ -154,7 +152,7 @@ export interface EmulatorRequest {
  * What the emulator answers: a response, or a fault that the transport should turn into a dropped
  * connection.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type EmulatorAnswer =
@@ -171,13 +169,13 @@ export type EmulatorAnswer =
  * - `Delay`: wait, then process the request (test your timeouts with `TestClock.adjust`).
  * - `MalformedBody`: answer 200 with a body that is not what the API returns (default: truncated JSON).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type Fault = Data.TaggedEnum<{
   Status: { readonly status: number; readonly body?: string | undefined }
   Transport: { readonly description?: string | undefined }
-  Delay: { readonly duration: Duration.DurationInput }
+  Delay: { readonly duration: Duration.Input }
   MalformedBody: { readonly body?: string | undefined }
 }>
 
@@ -185,7 +183,7 @@ export type Fault = Data.TaggedEnum<{
  * Constructors of {@link Fault}: `Fault.Status({ status: 503 })`, `Fault.Transport({})`,
  * `Fault.Delay({ duration: "20 seconds" })`, `Fault.MalformedBody({})`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
 export const Fault = Data.taggedEnum<Fault>()
@@ -193,7 +191,7 @@ export const Fault = Data.taggedEnum<Fault>()
 /**
  * Selects recorded events: by channel and/or name, or with any predicate.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type EventFilter =
@@ -203,7 +201,7 @@ export type EventFilter =
 /**
  * The options of `connect`: the socket id and the signed-in user of a simulated connection.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ConnectOptions {
@@ -217,7 +215,7 @@ export interface ConnectOptions {
 /**
  * The options of `subscribe`: which socket subscribes and, on a presence channel, as which member.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface SubscribeOptions {
@@ -230,7 +228,7 @@ export interface SubscribeOptions {
 /**
  * A client event (`client-*`) sent by a subscribed socket on a private or presence channel.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface SimulatedClientEvent {
@@ -245,7 +243,7 @@ export interface SimulatedClientEvent {
  * A client event sent by a simulated socket: the former name of `SimulatedClientEvent`.
  *
  * @deprecated Use {@link SimulatedClientEvent}: `Webhook.ClientEvent` is the decoded webhook event.
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export type ClientEvent = SimulatedClientEvent
@@ -254,7 +252,7 @@ export type ClientEvent = SimulatedClientEvent
  * The test kit: an in-memory Channels app with simulated connections, its recordings (events, webhooks,
  * requests) and fault injection.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Service {
@@ -266,7 +264,7 @@ export interface Service {
    * The emulator as an HTTP app, to serve anywhere. A `Transport` fault has no portable meaning for a
    * server, so this app answers it with an empty 502; `NodePusherTest` drops the connection instead.
    */
-  readonly httpApp: HttpApp.Default
+  readonly httpApp: Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
   /** The emulator itself, for custom wiring. */
   readonly handle: (request: EmulatorRequest) => Effect.Effect<EmulatorAnswer>
   /**
@@ -284,7 +282,13 @@ export interface Service {
    * when its page is closed, and every feed ends when the scope closes. The page shows the app id and key,
    * never the secret.
    */
-  readonly withConsole: (app: HttpApp.Default) => Effect.Effect<HttpApp.Default, never, Scope.Scope>
+  readonly withConsole: (
+    app: Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+  ) => Effect.Effect<
+    Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>,
+    never,
+    Scope.Scope
+  >
 
   /** Opens a simulated connection and returns its socket id. */
   readonly connect: (options?: ConnectOptions) => Effect.Effect<string, ValidationError>
@@ -332,10 +336,10 @@ export interface Service {
 /**
  * The service giving tests the in-memory emulator, provided by `layer`.
  *
- * @since 0.1.0
- * @category tags
+ * @since 1.0.0
+ * @category services
  */
-export class PusherTest extends Context.Tag("@effect-pusher/core/PusherTest")<PusherTest, Service>() {}
+export class PusherTest extends Context.Service<PusherTest, Service>()("@effect-pusher/core/PusherTest") {}
 
 // ---------------------------------------------------------------------------------------------------------
 // Constructors
@@ -344,7 +348,7 @@ export class PusherTest extends Context.Tag("@effect-pusher/core/PusherTest")<Pu
 /**
  * The test app, unless options say otherwise.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constants
  */
 export const defaultApp = { appId: "123456", key: "test-key", secret: "test-secret" } as const
@@ -353,7 +357,7 @@ export const defaultApp = { appId: "123456", key: "test-key", secret: "test-secr
  * The app to emulate (any `PusherConfig` option; the id, key and secret default to {@link defaultApp}) and
  * emulator settings.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Options extends Partial<PusherConfig.Options> {
@@ -401,14 +405,14 @@ const settings = (
     readonly pongTimeoutSeconds?: unknown
     readonly maxRecorded?: unknown
   }
-): Either.Either<Parameters<typeof EmulatorService.make>[2], ConfigError.ConfigError> => {
+): Result.Result<Parameters<typeof EmulatorService.make>[2], Config.ConfigError> => {
   const subscriptionCountWebhooks = read.subscriptionCountWebhooks ?? false
   if (typeof subscriptionCountWebhooks !== "boolean") {
-    return Either.left(ConfigValidate.invalid("subscriptionCountWebhooks", "must be a boolean"))
+    return Result.fail(ConfigValidate.invalid("subscriptionCountWebhooks", "must be a boolean"))
   }
   const seconds = (name: string, value: unknown) => ConfigValidate.named(name, ConfigRules.positiveInteger(value))
-  return Either.all({
-    subscriptionCountWebhooks: Either.right(subscriptionCountWebhooks),
+  return Result.all({
+    subscriptionCountWebhooks: Result.succeed(subscriptionCountWebhooks),
     cacheTtlSeconds: seconds("cacheTtlSeconds", read.cacheTtlSeconds ?? 1800),
     activityTimeoutSeconds: seconds(
       "activityTimeoutSeconds",
@@ -416,7 +420,7 @@ const settings = (
     ),
     pongTimeoutSeconds: seconds("pongTimeoutSeconds", read.pongTimeoutSeconds ?? EmulatorSocket.pongTimeoutSeconds),
     maxRecorded: read.maxRecorded === undefined
-      ? Either.right(undefined)
+      ? Result.succeed(undefined)
       : ConfigValidate.named("maxRecorded", ConfigRules.positiveInteger(read.maxRecorded))
   })
 }
@@ -424,12 +428,12 @@ const settings = (
 /**
  * Builds an emulator for an app. Its time is the `Clock` of whoever calls it.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
-export const make = (options?: Options): Effect.Effect<Service, ConfigError.ConfigError> =>
+export const make = (options?: Options): Effect.Effect<Service, Config.ConfigError> =>
   Effect.suspend(() =>
-    Either.flatMap(ConfigValidate.readBag("", options, optionKeys), (read) => {
+    Effect.fromResult(Result.flatMap(ConfigValidate.readBag("", options, optionKeys), (read) => {
       const {
         activityTimeoutSeconds,
         cacheTtlSeconds,
@@ -438,7 +442,7 @@ export const make = (options?: Options): Effect.Effect<Service, ConfigError.Conf
         subscriptionCountWebhooks,
         ...app
       } = read
-      return Either.flatMap(
+      return Result.flatMap(
         settings({
           activityTimeoutSeconds,
           cacheTtlSeconds,
@@ -446,9 +450,9 @@ export const make = (options?: Options): Effect.Effect<Service, ConfigError.Conf
           pongTimeoutSeconds,
           subscriptionCountWebhooks
         }),
-        (emulator) => Either.map(ConfigValidate.validate({ ...defaultApp, ...app }), (config) => ({ config, emulator }))
+        (emulator) => Result.map(ConfigValidate.validate({ ...defaultApp, ...app }), (config) => ({ config, emulator }))
       )
-    })
+    }))
   ).pipe(
     Effect.flatMap(({ config, emulator }) =>
       Effect.flatMap(PusherCrypto.current, (crypto) => EmulatorService.make(config, crypto, emulator))
@@ -483,17 +487,17 @@ export const make = (options?: Options): Effect.Effect<Service, ConfigError.Conf
  * Effect.runPromise(Effect.provide(test, PusherTest.layer()))
  * ```
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
 export const layer = (
   options?: Options
-): Layer.Layer<PusherTest | PusherConfig.PusherConfig | HttpClient.HttpClient, ConfigError.ConfigError> =>
+): Layer.Layer<PusherTest | PusherConfig.PusherConfig | HttpClient.HttpClient, Config.ConfigError> =>
   Layer.effectContext(
     Effect.map(make(options), (service) =>
       Context.make(PusherTest, service).pipe(
         Context.add(PusherConfig.PusherConfig, service.config),
-        Context.add(HttpClientTag.HttpClient, service.client)
+        Context.add(HttpClient.HttpClient, service.client)
       ))
   )
 
@@ -501,7 +505,7 @@ export const layer = (
  * The emulator as an HTTP app, with a custom answer to `Transport` faults (a server that can drop the
  * connection should), and WebSockets on `/app/{key}` served by `acceptSocket` (by default the service's).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
 export const toHttpApp = (
@@ -510,4 +514,5 @@ export const toHttpApp = (
     request: HttpServerRequest.HttpServerRequest
   ) => Effect.Effect<HttpServerResponse.HttpServerResponse>,
   acceptSocket: Service["acceptSocket"] = service.acceptSocket
-): HttpApp.Default => EmulatorTransport.toHttpApp(service.handle, onTransportFault, acceptSocket)
+): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest> =>
+  EmulatorTransport.toHttpApp(service.handle, onTransportFault, acceptSocket)

@@ -1,9 +1,9 @@
 import { PusherConfig, PusherCrypto, PusherTest } from "@effect-pusher/core"
 import * as EmulatorState from "@effect-pusher/protocol/EmulatorState"
-import * as HttpApp from "effect/http/HttpApp"
-import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as HttpEffect from "effect/http/HttpEffect"
+import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Stream from "effect/Stream"
 import * as Console from "../src/internal/emulator/console.js"
 import * as ConsoleFeed from "../src/internal/emulator/consoleFeed.js"
@@ -39,11 +39,11 @@ const waiting = (emulator: Emulator.Emulator) =>
 const decoder = new TextDecoder()
 
 describe("PusherTest debug console feed", () => {
-  it.scopedLive("a console whose reader goes leaves nothing waiting (the page closed: its fiber ends)", () =>
+  it.live("a console whose reader goes leaves nothing waiting (the page closed: its fiber ends)", () =>
     Effect.gen(function*() {
       const emulator = yield* makeEmulator
       const app = yield* Console.withConsole(emulator, Effect.succeed(HttpServerResponse.text("app")))
-      const handler = HttpApp.toWebHandler(app)
+      const handler = HttpEffect.toWebHandler(app)
       const response = yield* Effect.promise(() => handler(new Request("http://127.0.0.1/_console/events")))
       expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8")
       const reader = response.body!.getReader()
@@ -67,7 +67,7 @@ describe("PusherTest debug console feed", () => {
       const emulator = yield* makeEmulator
       const handler = yield* Effect.scoped(Effect.gen(function*() {
         const app = yield* Console.withConsole(emulator, Effect.succeed(HttpServerResponse.empty()))
-        return HttpApp.toWebHandler(app)
+        return HttpEffect.toWebHandler(app)
       }))
       // Opened after the scope closed: the feed sends its snapshot, then ends at once.
       const response = yield* Effect.promise(() => handler(new Request("http://127.0.0.1/_console/events")))
@@ -76,7 +76,7 @@ describe("PusherTest debug console feed", () => {
       expect(waiting(emulator)).toBe(0)
     }))
 
-  it.scopedLive("a console that reads slower than the app logs skips to the newest entries", () =>
+  it.live("a console that reads slower than the app logs skips to the newest entries", () =>
     Effect.gen(function*() {
       const emulator = yield* makeEmulator
       const pull = yield* Stream.toPull(ConsoleFeed.feed(emulator))
@@ -101,7 +101,7 @@ describe("PusherTest debug console feed", () => {
       expect(sequences.slice(-batch)).toEqual(Array.from({ length: batch }, (_, i) => appended - batch + i))
     }))
 
-  it.scopedLive("state views follow the state: the latest one, not every one in between", () =>
+  it.live("state views follow the state: the latest one, not every one in between", () =>
     Effect.gen(function*() {
       const emulator = yield* makeEmulator
       const pull = yield* Stream.toPull(ConsoleFeed.feed(emulator))

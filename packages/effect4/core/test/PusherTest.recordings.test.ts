@@ -1,8 +1,7 @@
 import { Pusher, PusherTest } from "@effect-pusher/core"
 import { describe, expect, it } from "@effect/vitest"
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 
 // A long-running emulator (`effect-pusher-emulator`) must not grow with its traffic: `maxRecorded` keeps the
@@ -19,7 +18,7 @@ describe("PusherTest maxRecorded", () => {
       yield* triggerMany(5)
       expect((yield* emulator.events).map((event) => event.name)).toEqual(["e2", "e3", "e4"])
       const replayed = yield* Stream.runCollect(Stream.take(emulator.eventStream, 3))
-      expect(Chunk.toReadonlyArray(replayed).map((event) => event.name)).toEqual(["e2", "e3", "e4"])
+      expect(replayed.map((event) => event.name)).toEqual(["e2", "e3", "e4"])
       expect((yield* emulator.takeEvent()).name).toBe("e2")
     }).pipe(Effect.provide(PusherTest.layer({ maxRecorded: 3 }))))
 
@@ -42,8 +41,8 @@ describe("PusherTest maxRecorded", () => {
   it.effect("refuses a limit that is not a positive integer, naming it", () =>
     Effect.gen(function*() {
       for (const maxRecorded of [0, -1, 1.5, Number.NaN]) {
-        const made = yield* Effect.either(PusherTest.make({ maxRecorded }))
-        expect(Either.isLeft(made) && String(made.left)).toContain("maxRecorded")
+        const made = yield* Effect.result(PusherTest.make({ maxRecorded }))
+        expect(Result.isFailure(made) && String(made.failure)).toContain("maxRecorded")
       }
     }))
 })

@@ -1,16 +1,16 @@
 import { Pusher, PusherBatching, PusherConfig, PusherCrypto, PusherTest } from "@effect-pusher/core"
-import * as HttpApp from "effect/http/HttpApp"
+import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
-import { describe, expect, it } from "@effect/vitest"
-import * as Chunk from "effect/Chunk"
-import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
+import * as HttpEffect from "effect/http/HttpEffect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import * as TestClock from "effect/TestClock"
+import { TestClock } from "effect/testing"
 import PusherNode from "pusher"
 
 const app = PusherTest.defaultApp
@@ -337,7 +337,7 @@ describe("PusherTest", () => {
               HttpClient.HttpClient,
               HttpClient.tapRequest(
                 emulator.client,
-                () => Effect.flatMap(TestClock.currentTimeMillis, (now) => TestClock.setTime(now + seconds * 1000))
+                () => Effect.flatMap(Clock.currentTimeMillis, (now) => TestClock.setTime(now + seconds * 1000))
               )
             ),
             withConfig({ timeout: "1 hour" })
@@ -416,16 +416,16 @@ describe("PusherTest", () => {
     it.effect("takeEvent waits for a matching event and hands each one out once", () =>
       Effect.gen(function*() {
         const emulator = yield* PusherTest.PusherTest
-        const waiting = yield* Effect.fork(emulator.takeEvent({ channel: "b", name: "second" }))
+        const waiting = yield* Effect.forkChild(emulator.takeEvent({ channel: "b", name: "second" }))
         yield* Pusher.trigger("a", "first", 1)
         yield* Pusher.trigger("b", "first", 2)
         yield* Pusher.trigger("b", "second", 3)
         expect((yield* Fiber.join(waiting)).data).toBe(3)
         expect((yield* emulator.takeEvent((e) => e.channel === "b")).data).toBe(2)
         expect((yield* emulator.takeEvent()).data).toBe(1)
-        const none = yield* emulator.takeEvent().pipe(Effect.timeout("1 second"), Effect.fork)
+        const none = yield* emulator.takeEvent().pipe(Effect.timeout("1 second"), Effect.forkChild)
         yield* TestClock.adjust("1 second")
-        expect((yield* Effect.flip(Fiber.join(none)))._tag).toBe("TimeoutException")
+        expect((yield* Effect.flip(Fiber.join(none)))._tag).toBe("TimeoutError")
         expect((yield* emulator.events).length).toBe(3)
       }).pipe(Effect.provide(PusherTest.layer())))
 
@@ -433,10 +433,10 @@ describe("PusherTest", () => {
       Effect.gen(function*() {
         const emulator = yield* PusherTest.PusherTest
         yield* Pusher.trigger("a", "e", 1)
-        const collected = yield* emulator.eventStream.pipe(Stream.take(3), Stream.runCollect, Effect.fork)
+        const collected = yield* emulator.eventStream.pipe(Stream.take(3), Stream.runCollect, Effect.forkChild)
         yield* Pusher.triggerBatch([{ channel: "a", name: "e", data: 2 }, { channel: "a", name: "e", data: 3 }])
         yield* Pusher.trigger("a", "e", 4)
-        expect(Chunk.toReadonlyArray(yield* Fiber.join(collected)).map((e) => e.data)).toEqual([1, 2, 3])
+        expect((yield* Fiber.join(collected)).map((e) => e.data)).toEqual([1, 2, 3])
       }).pipe(Effect.provide(PusherTest.layer())))
 
     it.effect("the request log and reset", () =>
@@ -525,14 +525,14 @@ describe("PusherTest", () => {
       Effect.gen(function*() {
         const emulator = yield* PusherTest.PusherTest
         yield* emulator.failNext(PusherTest.Fault.Delay({ duration: "30 seconds" }))
-        const slow = yield* Effect.fork(Pusher.trigger("c", "e", "slow"))
+        const slow = yield* Effect.forkChild(Pusher.trigger("c", "e", "slow"))
         yield* TestClock.adjust("10 seconds")
         const error = yield* Effect.flip(Fiber.join(slow))
         expect(error._tag === "TransportError" && error.reason).toBe("Timeout")
         expect(yield* emulator.events).toEqual([])
 
         yield* emulator.failNext(PusherTest.Fault.Delay({ duration: "2 seconds" }))
-        const late = yield* Effect.fork(Pusher.trigger("c", "e", "late"))
+        const late = yield* Effect.forkChild(Pusher.trigger("c", "e", "late"))
         yield* TestClock.adjust("2 seconds")
         yield* Fiber.join(late)
         expect((yield* emulator.takeEvent()).timeMillis).toBe(12_000)
@@ -572,10 +572,10 @@ describe("PusherTest", () => {
 
   describe("httpApp", () => {
     // The portable HTTP app, run by a web handler (no Node server): the same checks over a real HTTP exchange.
-    it.live("serves the same emulator through HttpApp.toWebHandler", () =>
+    it.live("serves the same emulator through HttpEffect.toWebHandler", () =>
       Effect.gen(function*() {
         const emulator = yield* PusherTest.make()
-        const handler = HttpApp.toWebHandler(emulator.httpApp)
+        const handler = HttpEffect.toWebHandler(emulator.httpApp)
         const client = HttpClient.make((request, url) =>
           Effect.tryPromise({
             try: () =>
@@ -586,7 +586,8 @@ describe("PusherTest", () => {
                   ...(request.body._tag === "Uint8Array" ? { body: request.body.body as Uint8Array<ArrayBuffer> } : {})
                 })
               ),
-            catch: (cause) => new HttpClientError.RequestError({ request, reason: "Transport", cause })
+            catch: (cause) =>
+              new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
           }).pipe(Effect.map((response) => HttpClientResponse.fromWeb(request, response)))
         )
         const layer = Layer.merge(

@@ -1,10 +1,9 @@
 import { Pusher, PusherCrypto, PusherTest, Webhook } from "@effect-pusher/core"
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
-import * as TestClock from "effect/TestClock"
+import { TestClock } from "effect/testing"
 import PusherNode from "pusher"
 
 const app = PusherTest.defaultApp
@@ -121,7 +120,7 @@ describe("PusherTest webhooks", () => {
       const again = yield* emulator.connect({ userId: "zed" })
       yield* emulator.subscribe("presence-z", { socketId: again, user: { id: "zed" } })
       yield* emulator.takeWebhook
-      const handled = yield* Effect.fork(emulator.takeWebhook)
+      const handled = yield* Effect.forkChild(emulator.takeWebhook)
       yield* Pusher.terminateUserConnections("zed")
       expect(eventsOf(yield* Fiber.join(handled))).toEqual([
         { name: "member_removed", channel: "presence-z", user_id: "zed" },
@@ -151,7 +150,7 @@ describe("PusherTest webhooks", () => {
     Effect.gen(function*() {
       const emulator = yield* PusherTest.PusherTest
       yield* emulator.subscribe("a")
-      const streamed = yield* emulator.webhookStream.pipe(Stream.take(2), Stream.runCollect, Effect.fork)
+      const streamed = yield* emulator.webhookStream.pipe(Stream.take(2), Stream.runCollect, Effect.forkChild)
 
       const received: Array<unknown> = []
       let attempts = 0
@@ -164,11 +163,11 @@ describe("PusherTest webhooks", () => {
         })
       )
       yield* emulator.subscribe("b")
-      expect(Chunk.toReadonlyArray(yield* Fiber.join(streamed)).map(eventsOf)).toEqual([
+      expect((yield* Fiber.join(streamed)).map(eventsOf)).toEqual([
         [{ name: "channel_occupied", channel: "a" }],
         [{ name: "channel_occupied", channel: "b" }]
       ])
-      yield* Effect.yieldNow()
+      yield* Effect.yieldNow
       expect(attempts).toBe(1)
       yield* TestClock.adjust("1 second")
       expect(received).toEqual([[{ name: "channel_occupied", channel: "b" }]])

@@ -1,3 +1,4 @@
+import * as EmulatorConsolePage from "@effect-pusher/protocol/EmulatorConsolePage"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -6,7 +7,6 @@ import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as ConsoleFeed from "./consoleFeed.js"
-import * as ConsolePage from "./consolePage.js"
 import type { Emulator } from "./emulator.js"
 
 /**
@@ -63,9 +63,9 @@ export const withConsole = (
       }
     )
     const pages = new Map([
-      [paths.page, file(ConsolePage.html, "text/html; charset=utf-8")],
-      ["/_console/console.js", file(ConsolePage.js, "text/javascript; charset=utf-8")],
-      ["/_console/console.css", file(ConsolePage.css, "text/css; charset=utf-8")]
+      [paths.page, file(EmulatorConsolePage.html, "text/html; charset=utf-8")],
+      ["/_console/console.js", file(EmulatorConsolePage.js, "text/javascript; charset=utf-8")],
+      ["/_console/console.css", file(EmulatorConsolePage.css, "text/css; charset=utf-8")]
     ])
     const notFound = HttpServerResponse.text("Not found", { status: 404 })
     const notAllowed = HttpServerResponse.text("Method not allowed", { status: 405, headers: { allow: "GET, HEAD" } })

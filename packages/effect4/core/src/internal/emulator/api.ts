@@ -31,7 +31,7 @@ const answer = (
   fault: Option.Option<PusherTest.Fault>
 ): Effect.Effect<Answer> =>
   Effect.clockWith((clock) => {
-    const now = clock.unsafeCurrentTimeMillis()
+    const now = clock.currentTimeMillisUnsafe()
     if (Option.isNone(fault) || fault.value._tag === "Delay") {
       return Effect.map(respond(emulator, request, now), response)
     }
@@ -52,7 +52,7 @@ export const handle = (emulator: Emulator) => (request: PusherTest.EmulatorReque
     Ref.modify(emulator.faults, (faults) => [ReadonlyArray.head(faults), faults.slice(1)] as const),
     (fault) =>
       Option.isSome(fault) && fault.value._tag === "Delay"
-        ? Effect.zipRight(Effect.sleep(fault.value.duration), answer(emulator, request, Option.none()))
+        ? Effect.andThen(Effect.sleep(fault.value.duration), answer(emulator, request, Option.none()))
         : answer(emulator, request, fault)
   )
 

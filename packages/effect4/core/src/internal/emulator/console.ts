@@ -1,13 +1,13 @@
+import * as EmulatorConsolePage from "@effect-pusher/protocol/EmulatorConsolePage"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
-import type * as HttpApp from "effect/http/HttpApp"
 import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as ConsoleFeed from "./consoleFeed.js"
-import * as ConsolePage from "./consolePage.js"
 import type { Emulator } from "./emulator.js"
+import type { HttpApp } from "./transport.js"
 
 /**
  * The console's own paths: `/` and what starts with `/_console/`. Neither the REST API (`/apps/{id}/...`)
@@ -45,11 +45,11 @@ const pathOf = (url: string): string => {
  */
 export const withConsole = (
   emulator: Emulator,
-  app: HttpApp.Default
-): Effect.Effect<HttpApp.Default, never, Scope.Scope> =>
+  app: HttpApp
+): Effect.Effect<HttpApp, never, Scope.Scope> =>
   Effect.gen(function*() {
     const closing = yield* Deferred.make<void>()
-    yield* Effect.addFinalizer(() => Deferred.succeed(closing, undefined))
+    yield* Effect.addFinalizer(() => Effect.asVoid(Deferred.succeed(closing, undefined)))
     const events = HttpServerResponse.stream(
       ConsoleFeed.feed(emulator).pipe(Stream.interruptWhen(Deferred.await(closing)), Stream.encodeText),
       {
@@ -63,13 +63,13 @@ export const withConsole = (
       }
     )
     const pages = new Map([
-      [paths.page, file(ConsolePage.html, "text/html; charset=utf-8")],
-      ["/_console/console.js", file(ConsolePage.js, "text/javascript; charset=utf-8")],
-      ["/_console/console.css", file(ConsolePage.css, "text/css; charset=utf-8")]
+      [paths.page, file(EmulatorConsolePage.html, "text/html; charset=utf-8")],
+      ["/_console/console.js", file(EmulatorConsolePage.js, "text/javascript; charset=utf-8")],
+      ["/_console/console.css", file(EmulatorConsolePage.css, "text/css; charset=utf-8")]
     ])
     const notFound = HttpServerResponse.text("Not found", { status: 404 })
     const notAllowed = HttpServerResponse.text("Method not allowed", { status: 405, headers: { allow: "GET, HEAD" } })
-    return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request): HttpApp.Default => {
+    return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request): HttpApp => {
       const path = pathOf(request.url)
       if (path !== paths.page && !path.startsWith(paths.prefix)) return app
       if (request.method !== "GET" && request.method !== "HEAD") return Effect.succeed(notAllowed)

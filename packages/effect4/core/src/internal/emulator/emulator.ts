@@ -1,10 +1,10 @@
-import * as EmulatorApi from "@effect-pusher/protocol/EmulatorApi"
-import * as EmulatorEvents from "@effect-pusher/protocol/EmulatorEvents"
+import type * as EmulatorApi from "@effect-pusher/protocol/EmulatorApi"
+import type * as EmulatorEvents from "@effect-pusher/protocol/EmulatorEvents"
+import * as EmulatorRecords from "@effect-pusher/protocol/EmulatorRecords"
 import * as EmulatorRest from "@effect-pusher/protocol/EmulatorRest"
 import * as EmulatorSocket from "@effect-pusher/protocol/EmulatorSocket"
 import * as EmulatorState from "@effect-pusher/protocol/EmulatorState"
 import type * as Failure from "@effect-pusher/protocol/Failure"
-import * as Json from "@effect-pusher/protocol/Json"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import * as SynchronizedRef from "effect/SynchronizedRef"
@@ -96,12 +96,6 @@ export const make = (
     }
   )
 
-/** Event data as tests want to read it: parsed when it is JSON, else the string as sent. */
-const decodeData = (raw: string): unknown => {
-  const parsed = Json.parseOrUndefined(raw)
-  return parsed === undefined ? raw : parsed
-}
-
 /** What a transition or a request changed, to record. */
 interface Effects {
   /** The state after the transition. */
@@ -127,32 +121,26 @@ const deliver = (emulator: Emulator, effects: Effects): void => {
 /** Records published events, a termination and the webhook the changes send (one request for them all). */
 const record = (emulator: Emulator, effects: Effects, nowMillis: number): void => {
   if (emulator.outlets.size > 0) deliver(emulator, effects)
-  for (const event of effects.published ?? []) {
-    emulator.events.append({
-      sequence: event.sequence,
-      channel: event.channel,
-      name: event.name,
-      data: decodeData(event.data),
-      rawData: event.data,
-      ...(event.excludedSocketId !== undefined ? { excludedSocketId: event.excludedSocketId } : {}),
-      recipients: event.recipients,
-      ...(event.userId !== undefined ? { userId: event.userId } : {}),
-      endpoint: event.endpoint,
-      timeMillis: nowMillis
-    })
+  for (const event of effects.published ?? []) emulator.events.append(EmulatorRecords.event(event, nowMillis))
+  if (effects.terminated !== undefined) {
+    emulator.terminations.append(EmulatorRecords.termination(effects.terminated, nowMillis))
   }
-  if (effects.terminated !== undefined) emulator.terminations.append({ ...effects.terminated, timeMillis: nowMillis })
-  const hooks = EmulatorEvents.webhookEvents(effects.changes, emulator.settings)
-  if (hooks.length === 0) return
-  const body = EmulatorEvents.webhookBody(nowMillis, hooks)
-  emulator.webhooks.append({ headers: EmulatorEvents.webhookHeaders(emulator.config.key, emulator.sign(body)), body })
+  const webhook = EmulatorRecords.webhook(
+    effects.changes,
+    emulator.settings,
+    emulator.config.key,
+    emulator.sign,
+    nowMillis
+  )
+  if (webhook !== undefined) emulator.webhooks.append(webhook)
 }
 
 // After the new state is set, so a console woken by the signal reads it, not the one before.
 const notifying = <A, E>(emulator: Emulator, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
-  Effect.tap(effect, () => {
-    emulator.changed.notify()
-  })
+  Effect.tap(effect, () =>
+    Effect.sync(() => {
+      emulator.changed.notify()
+    }))
 
 const commit = <A>(
   emulator: Emulator,
@@ -178,7 +166,7 @@ export const update = <A>(
     emulator,
     SynchronizedRef.modifyEffect(emulator.state, (state) =>
       Effect.clockWith((clock) => {
-        const now = clock.unsafeCurrentTimeMillis()
+        const now = clock.currentTimeMillisUnsafe()
         return commit(emulator, f(state, now), now)
       }))
   )
@@ -196,7 +184,7 @@ export const attempt = <A>(
     emulator,
     SynchronizedRef.modifyEffect(emulator.state, (state) =>
       Effect.clockWith((clock) => {
-        const now = clock.unsafeCurrentTimeMillis()
+        const now = clock.currentTimeMillisUnsafe()
         const result = f(state, now)
         return result.ok ? commit(emulator, result.value, now) : Effect.fail(toError(result.error))
       }))
@@ -213,16 +201,7 @@ export const logRequest = (
   status: number | undefined,
   nowMillis: number
 ): void => {
-  const target = EmulatorApi.parseTarget(request.url)
-  emulator.requests.append({
-    method: request.method,
-    path: target.path,
-    query: Object.fromEntries(target.query ?? []),
-    headers: request.headers,
-    body: request.body,
-    ...(status !== undefined ? { status } : {}),
-    timeMillis: nowMillis
-  })
+  emulator.requests.append(EmulatorRecords.request(request, status, nowMillis))
 }
 
 /**
@@ -256,7 +235,7 @@ export const reset = (emulator: Emulator): Effect.Effect<void> =>
   notifying(
     emulator,
     SynchronizedRef.updateEffect(emulator.state, (state) =>
-      Effect.zipRight(
+      Effect.andThen(
         Ref.set(emulator.faults, []),
         Effect.sync(() => {
           emulator.events.clear()

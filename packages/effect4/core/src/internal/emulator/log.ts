@@ -86,7 +86,7 @@ export class Log<A> {
 
   /** The oldest entry not taken yet that matches, waiting for one if there is none. */
   take(predicate: (a: A) => boolean): Effect.Effect<A> {
-    return Effect.async<A>((resume) => {
+    return Effect.callback<A>((resume) => {
       const now = this.takeNow(predicate)
       if (Option.isSome(now)) {
         resume(Effect.succeed(now.value))
@@ -107,7 +107,7 @@ export class Log<A> {
 
   /** The entry at an absolute position, or the first one after it that still exists, waiting if needed. */
   private at(position: number): Effect.Effect<readonly [A, number]> {
-    return Effect.async<readonly [A, number]>((resume) => {
+    return Effect.callback<readonly [A, number]>((resume) => {
       const ready = (): boolean => {
         const from = Math.max(position, this.base)
         if (from >= this.end) return false
@@ -129,15 +129,15 @@ export class Log<A> {
    * how many. A slow reader then costs its position only, and reads the newest entries when it is back.
    */
   following(position: number, keep: number): Stream.Stream<Batch<A>> {
-    return Stream.unfoldEffect(position, (at) =>
-      Effect.async<Option.Option<readonly [Batch<A>, number]>>((resume) => {
+    return Stream.unfold(position, (at) =>
+      Effect.callback<readonly [Batch<A>, number]>((resume) => {
         const ready = (): boolean => {
           const end = this.end
           const from = Math.max(at, this.base)
           if (from >= end) return false
           const start = Math.max(from, end - keep)
           const entries = this.entries.slice(this.head + start - this.base)
-          resume(Effect.succeed(Option.some([{ skipped: start - from, entries }, end] as const)))
+          resume(Effect.succeed([{ skipped: start - from, entries }, end] as const))
           return true
         }
         if (ready()) return
@@ -155,7 +155,7 @@ export class Log<A> {
 
   /** The entries from an absolute position on (skipping what `clear` dropped), without end. */
   from(position: number): Stream.Stream<A> {
-    return Stream.unfoldEffect(position, (at) => Effect.map(this.at(at), Option.some))
+    return Stream.unfold(position, (at) => this.at(at))
   }
 
   /** Everything since the last `clear`, then every new entry, without end. */

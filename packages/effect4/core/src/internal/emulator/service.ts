@@ -52,7 +52,7 @@ const deliverWebhooks = <E, R>(
   retry: Schedule.Schedule<unknown, E> | undefined
 ): Effect.Effect<void, never, Scope.Scope | R> => {
   const schedule: Schedule.Schedule<unknown, E> = retry ??
-    Schedule.exponential(Duration.seconds(1)).pipe(Schedule.upTo(Duration.minutes(5)))
+    Schedule.exponential(Duration.seconds(1)).pipe(Schedule.upTo({ duration: Duration.minutes(5) }))
   // The starting point is taken now, not when the fiber starts, so nothing sent after this call is missed.
   return Effect.suspend(() =>
     emulator.webhooks.from(emulator.webhooks.end).pipe(

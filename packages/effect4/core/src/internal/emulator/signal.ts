@@ -31,7 +31,7 @@ export class Signal {
 
   /** The version once it is past `seen`, waiting for a `notify` if it is not yet. */
   after(seen: number): Effect.Effect<number> {
-    return Effect.async<number>((resume) => {
+    return Effect.callback<number>((resume) => {
       if (this.version > seen) {
         resume(Effect.succeed(this.version))
         return

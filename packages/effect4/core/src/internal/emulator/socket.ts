@@ -49,13 +49,21 @@ const closeWith = (
   write: (chunk: string | Socket.CloseEvent) => Effect.Effect<void, Socket.SocketError>,
   error: EmulatorSocket.SocketError
 ): Effect.Effect<void> =>
-  Effect.ignore(Effect.zipRight(
+  Effect.ignore(Effect.andThen(
     write(EmulatorSocket.errorFrame(error)),
     // A close reason is at most 123 bytes of UTF-8 (RFC 6455 §5.5); ws throws past it.
     write(
       new Socket.CloseEvent(error.code ?? EmulatorSocket.ErrorCode.Reconnect, Encoding.utf8Prefix(error.message, 123))
     )
   ))
+
+/** A WebSocket that says how many bytes it holds unsent (`ws` and browsers do; Effect's interface does not ask). */
+interface Buffered extends Socket.WebSocketLike {
+  readonly bufferedAmount: number
+}
+
+const isBuffered = (webSocket: Socket.WebSocketLike): webSocket is Buffered =>
+  "bufferedAmount" in webSocket && typeof webSocket.bufferedAmount === "number"
 
 /**
  * The heartbeat of the protocol: after `activityTimeout` of silence the server pings, and a socket that
@@ -105,20 +113,21 @@ export const serve = (
   // The platform runs an upgraded request's handler uninterruptibly; the socket's own fibers (writer,
   // heartbeat, closer) must stay interruptible, or closing its scope would wait on them forever.
   Effect.interruptible(Effect.scoped(Effect.gen(function*() {
-    const write = yield* socket.writer
+    const { write } = yield* socket.writer
     const closing = yield* Deferred.make<EmulatorSocket.SocketError>()
     const queue = yield* Queue.bounded<string>(outboundCapacity)
     const close = (error: EmulatorSocket.SocketError) => {
-      Deferred.unsafeDone(closing, Exit.succeed(error))
+      Deferred.doneUnsafe(closing, Exit.succeed(error))
     }
     // A server that hands over its WebSocket (NodePusherTest does, as the platform does to its handlers) is
-    // written to directly, in order, its own buffer bounded; any other socket through a queue and a writer
-    // fiber. bench:emulator, 1,000 sockets: the queue's wake-up, Deferred and fiber per frame per socket
-    // were half the server's CPU (and most of its garbage).
-    const direct = Option.getOrUndefined(yield* Effect.serviceOption(Socket.WebSocket))
+    // written to directly, in order, its own buffer bounded; any other socket (or one that does not say how
+    // much it buffers) through a queue and a writer fiber. bench:emulator, 1,000 sockets: the queue's
+    // wake-up, Deferred and fiber per frame per socket were half the server's CPU (and most of its garbage).
+    const handed = Option.getOrUndefined(yield* Effect.serviceOption(Socket.WebSocket))
+    const direct = handed !== undefined && isBuffered(handed) ? handed : undefined
     const send = direct === undefined
       ? (frame: string) => {
-        if (!queue.unsafeOffer(frame)) close(overCapacity)
+        if (!Queue.offerUnsafe(queue, frame)) close(overCapacity)
       }
       : (frame: string) => {
         if (direct.readyState !== 1) return
@@ -175,9 +184,18 @@ export const serve = (
       })
 
     const scope = yield* Effect.scope
-    // Closing writes the error and the close frame; the socket then ends `runRaw` like any other close.
+    // Closing writes the error and the close frame; the socket then fails its next pull like any other close.
     yield* Effect.forkScoped(Effect.flatMap(Deferred.await(closing), (error) => closeWith(write, error)))
-    yield* Effect.ignore(socket.runRaw(receive, { onOpen: open(scope) })).pipe(
+    // The reader is acquired once the socket is open; its frames are answered one batch at a time, in order,
+    // until a pull fails (the socket closed, either side).
+    yield* Effect.gen(function*() {
+      const { pull } = yield* socket.reader
+      yield* open(scope)
+      while (true) {
+        for (const frame of yield* pull) yield* receive(frame)
+      }
+    }).pipe(
+      Effect.ignore,
       Effect.ensuring(Effect.suspend(() => {
         const id = socketId
         if (id === undefined) return Effect.void

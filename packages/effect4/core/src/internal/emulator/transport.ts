@@ -1,6 +1,5 @@
 import * as Encoding from "@effect-pusher/protocol/Encoding"
 import * as Effect from "effect/Effect"
-import type * as HttpApp from "effect/http/HttpApp"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
@@ -10,6 +9,17 @@ import type * as Socket from "effect/socket/Socket"
 import type * as PusherTest from "../../PusherTest.js"
 
 type Handle = (request: PusherTest.EmulatorRequest) => Effect.Effect<PusherTest.EmulatorAnswer>
+
+/**
+ * An HTTP app on Effect 4: the response of the request in context (what `HttpApp.Default` was on Effect 3).
+ *
+ * @internal
+ */
+export type HttpApp = Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  never,
+  HttpServerRequest.HttpServerRequest
+>
 
 const textDecoder = new TextDecoder()
 
@@ -25,10 +35,11 @@ export const makeClient = (handle: Handle): HttpClient.HttpClient =>
     else if (request.body._tag === "Empty") body = ""
     else {
       return Effect.fail(
-        new HttpClientError.RequestError({
-          request,
-          reason: "Encode",
-          description: `the Pusher emulator reads in-memory bodies only, got a ${request.body._tag} body`
+        new HttpClientError.HttpClientError({
+          reason: new HttpClientError.EncodeError({
+            request,
+            description: `the Pusher emulator reads in-memory bodies only, got a ${request.body._tag} body`
+          })
         })
       )
     }
@@ -50,7 +61,9 @@ export const makeClient = (handle: Handle): HttpClient.HttpClient =>
             )
           )
           : Effect.fail(
-            new HttpClientError.RequestError({ request, reason: "Transport", description: answer.description })
+            new HttpClientError.HttpClientError({
+              reason: new HttpClientError.TransportError({ request, description: answer.description })
+            })
           )
     )
   })
@@ -69,8 +82,8 @@ const upgrade = (
   )
 
 /**
- * The emulator as an HTTP app (and, with `acceptSocket`, a Channels WebSocket server on `/app/{key}`); `onTransportFault` answers a `Transport` fault (a server that can drop the
- * connection should).
+ * The emulator as an HTTP app (and, with `acceptSocket`, a Channels WebSocket server on `/app/{key}`);
+ * `onTransportFault` answers a `Transport` fault (a server that can drop the connection should).
  *
  * @internal
  */
@@ -80,7 +93,7 @@ export const toHttpApp = (
     request: HttpServerRequest.HttpServerRequest
   ) => Effect.Effect<HttpServerResponse.HttpServerResponse>,
   acceptSocket?: (socket: Socket.Socket, url: string) => Effect.Effect<void>
-): HttpApp.Default =>
+): HttpApp =>
   Effect.flatMap(
     HttpServerRequest.HttpServerRequest,
     (request) =>

@@ -1,13 +1,21 @@
 /**
- * The debug console's page: plain HTML, CSS and JavaScript, no build step, nothing loaded from elsewhere.
- * The script puts every value on the page with `textContent` (never as HTML), and the page is served with
- * a Content-Security-Policy that runs only these files, so a channel name or event data cannot inject
- * markup or script. The page never receives the app secret: the feed carries the app id and key only.
+ * The emulator's debug console page: plain HTML, CSS and JavaScript, no build step, nothing loaded from
+ * elsewhere. The script puts every value on the page with `textContent` (never as HTML), and the page is
+ * meant to be served with a Content-Security-Policy that runs only these files, so a channel name or event
+ * data cannot inject markup or script. The page never receives the app secret: the feed it reads
+ * (`/_console/events`, Server-Sent Events `snapshot`, `state`, `log`, `skipped`) carries the app id and key
+ * only. Both Effect lines serve these same files.
  *
- * @internal
+ * @since 0.1.0
  */
 
-/** @internal */
+/**
+ * The page served at `/`: it loads {@link css} from `/_console/console.css` and {@link js} from
+ * `/_console/console.js`.
+ *
+ * @since 0.1.0
+ * @category files
+ */
 export const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -49,7 +57,12 @@ export const html = `<!doctype html>
 </html>
 `
 
-/** @internal */
+/**
+ * The page's stylesheet, served at `/_console/console.css`.
+ *
+ * @since 0.1.0
+ * @category files
+ */
 export const css = `* { box-sizing: border-box; }
 body { margin: 0; font: 13px/1.4 system-ui, sans-serif; color: #1d2330; background: #f4f5f7; }
 header { display: flex; gap: 16px; align-items: baseline; padding: 8px 16px; background: #300d4f; color: #fff; }
@@ -86,7 +99,13 @@ th { font-family: inherit; color: #667; font-weight: 600; }
 pre { margin: 2px 0 0 0; white-space: pre-wrap; word-break: break-all; color: #445; }
 `
 
-/** @internal */
+/**
+ * The page's script, served at `/_console/console.js`: it follows `/_console/events` and renders every value
+ * as text.
+ *
+ * @since 0.1.0
+ * @category files
+ */
 export const js = `"use strict";
 (function () {
   var maxRows = 1000;
