@@ -15,38 +15,37 @@
  * To keep per-request tracing spans or streaming, use the stock platform client instead:
  * `Layer.merge(NodePusher.layerWithoutHttpClient(options), NodeHttpClient.layerUndici)`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import * as PusherConfig from "@effect-pusher/core/PusherConfig"
-import type * as PusherCrypto from "@effect-pusher/core/PusherCrypto"
-import * as HttpClient from "effect/http/HttpClient"
 import type * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as ClientOptions from "./internal/clientOptions.js"
 import * as NodePusherCrypto from "./NodePusherCrypto.js"
 import type * as NodePusherHttpClient from "./NodePusherHttpClient.js"
 
 /**
- * What the layers provide: every effect-pusher operation runs with these.
+ * What the layers provide: every effect-pusher operation runs with these. (The node:crypto primitives are
+ * installed too, as the value of the `PusherCrypto` reference, which a context does not list.)
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
-export type Services = PusherConfig.PusherConfig | HttpClient.HttpClient | PusherCrypto.PusherCrypto
+export type Services = PusherConfig.PusherConfig | HttpClient.HttpClient
 
 /**
  * The config from options, the lean pooled client and node:crypto.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
 export const layer = (
   options: PusherConfig.Options,
   httpClient?: NodePusherHttpClient.Options
-): Layer.Layer<Services, ConfigError.ConfigError> =>
+): Layer.Layer<Services, Config.ConfigError> =>
   Layer.provideMerge(clientLayer(httpClient), layerWithoutHttpClient(options))
 
 /**
@@ -54,7 +53,7 @@ export const layer = (
  * the options set another deadline. The options are read once, when the layer is built.
  */
 const clientLayer = (options: NodePusherHttpClient.Options | undefined) =>
-  Layer.scoped(
+  Layer.effect(
     HttpClient.HttpClient,
     Effect.flatMap(
       PusherConfig.PusherConfig,
@@ -66,35 +65,35 @@ const clientLayer = (options: NodePusherHttpClient.Options | undefined) =>
  * The config from an Effect `Config` (by default `PusherConfig.fromEnv`: `PUSHER_URL`, or `PUSHER_APP_ID`,
  * `PUSHER_KEY`, `PUSHER_SECRET`, ...), the lean pooled client and node:crypto.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
 export const layerConfig = (
   config?: Config.Config<PusherConfig.Options>,
   httpClient?: NodePusherHttpClient.Options
-): Layer.Layer<Services, ConfigError.ConfigError> =>
+): Layer.Layer<Services, Config.ConfigError> =>
   Layer.provideMerge(clientLayer(httpClient), layerConfigWithoutHttpClient(config))
 
 /**
  * The config from options and node:crypto, for use with another `HttpClient` (for example
  * `NodeHttpClient.layerUndici` from `@effect/platform-node`, which traces every request).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
 export const layerWithoutHttpClient = (
   options: PusherConfig.Options
-): Layer.Layer<PusherConfig.PusherConfig | PusherCrypto.PusherCrypto, ConfigError.ConfigError> =>
+): Layer.Layer<PusherConfig.PusherConfig, Config.ConfigError> =>
   Layer.merge(PusherConfig.layer(options), NodePusherCrypto.layer)
 
 /**
  * The config from an Effect `Config` (default `PusherConfig.fromEnv`) and node:crypto, for use with
  * another `HttpClient`.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
 export const layerConfigWithoutHttpClient = (
   config?: Config.Config<PusherConfig.Options>
-): Layer.Layer<PusherConfig.PusherConfig | PusherCrypto.PusherCrypto, ConfigError.ConfigError> =>
+): Layer.Layer<PusherConfig.PusherConfig, Config.ConfigError> =>
   Layer.merge(PusherConfig.layerConfig(config), NodePusherCrypto.layer)

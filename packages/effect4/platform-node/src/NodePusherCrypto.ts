@@ -2,7 +2,7 @@
  * node:crypto implementations of the `PusherCrypto` primitives: HMAC-SHA256 with a key prepared once, MD5,
  * SHA-256, `timingSafeEqual` and the system random source.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import * as PusherCrypto from "@effect-pusher/core/PusherCrypto"
 import * as HmacSha256 from "@effect-pusher/protocol/HmacSha256"
@@ -46,7 +46,7 @@ const nativeSigner = (key: string): (message: string) => string => {
 /**
  * The crypto primitives over node:crypto, several times faster than the portable default.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
 export const service: PusherCrypto.Service = {
@@ -69,7 +69,7 @@ export const service: PusherCrypto.Service = {
 /**
  * Provides the node:crypto primitives to every effect-pusher operation.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
-export const layer: Layer.Layer<PusherCrypto.PusherCrypto> = PusherCrypto.layer(service)
+export const layer: Layer.Layer<never> = PusherCrypto.layer(service)

@@ -11,15 +11,15 @@
  * cost: in `pnpm bench`, effect-pusher over `layerUndici` sends about 3-6× fewer triggers per second than over
  * this client.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import * as PusherHttpClient from "@effect-pusher/core/PusherHttpClient"
-import * as HttpClient from "effect/http/HttpClient"
-import type * as ConfigError from "effect/ConfigError"
+import type * as Config from "effect/Config"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
+import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
 import type * as Undici from "undici"
 import * as ClientOptions from "./internal/clientOptions.js"
@@ -27,7 +27,7 @@ import * as ClientOptions from "./internal/clientOptions.js"
 /**
  * The options of the pooled undici client: connections, response size limit and timeouts.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Options {
@@ -46,7 +46,7 @@ export interface Options {
    * on expiry the request is aborted and fails with a `RequestError` (reason `Transport`) whose cause is a
    * `TimeoutException`. Default: none (effect-pusher's operations apply `PusherConfig.timeout` themselves).
    */
-  readonly timeout?: Duration.DurationInput | undefined
+  readonly timeout?: Duration.Input | undefined
   /** How long an idle connection is kept open, in milliseconds (1 or more); default 4,000 (undici's). */
   readonly keepAliveTimeout?: number | undefined
   /** How long establishing a connection may take, in milliseconds (1 or more); default 10,000. */
@@ -63,7 +63,7 @@ export interface Options {
 /**
  * The default of `connections`: connections kept per origin.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constants
  */
 export const defaultConnections: number = ClientOptions.defaultConnections
@@ -72,24 +72,24 @@ export const defaultConnections: number = ClientOptions.defaultConnections
  * The default `maxResponseBytes`: 16 MiB, the same bound effect-pusher's operations apply to any other
  * client (`PusherHttpClient.defaultMaxResponseBytes`).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constants
  */
 export const defaultMaxResponseBytes: number = PusherHttpClient.defaultMaxResponseBytes
 
 /**
  * A client over a dispatcher that you own (an undici `Agent`, `Pool` for one origin, `MockAgent`, ...). An
- * invalid option, or any other key, is a `ConfigError` naming it (the answer is an `Either`, which can be
- * yielded in `Effect.gen`).
+ * invalid option, or any other key, is a `ConfigError` naming it (the answer is a `Result`: `Effect.fromResult`
+ * lifts it).
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
 export const makeWithDispatcher = (
   dispatcher: Undici.Dispatcher,
   options?: Pick<Options, "maxResponseBytes" | "timeout" | "headersTimeout" | "bodyTimeout">
-): Either.Either<HttpClient.HttpClient, ConfigError.ConfigError> =>
-  Either.map(
+): Result.Result<HttpClient.HttpClient, Config.ConfigError> =>
+  Result.map(
     ClientOptions.check(options, ClientOptions.dispatcherKeys),
     (checked) => ClientOptions.lean(dispatcher, checked)
   )
@@ -98,18 +98,18 @@ export const makeWithDispatcher = (
  * A client over a fresh keep-alive `Agent`, destroyed when the scope closes. An invalid option, or any
  * other key, fails with a `ConfigError` naming it before the agent is made.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
-export const make = (options?: Options): Effect.Effect<HttpClient.HttpClient, ConfigError.ConfigError, Scope.Scope> =>
+export const make = (options?: Options): Effect.Effect<HttpClient.HttpClient, Config.ConfigError, Scope.Scope> =>
   ClientOptions.make(options, undefined)
 
 /**
  * Provides the lean client as the `HttpClient`; an invalid option fails the layer's build with a
  * `ConfigError` naming it.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
-export const layer = (options?: Options): Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError> =>
-  Layer.scoped(HttpClient.HttpClient, make(options))
+export const layer = (options?: Options): Layer.Layer<HttpClient.HttpClient, Config.ConfigError> =>
+  Layer.effect(HttpClient.HttpClient, make(options))

@@ -14,25 +14,25 @@
  * A `Transport` fault drops the connection (the socket is destroyed before any answer). Use the live
  * clock: the emulator checks `auth_timestamp` against the clock of the fiber that started the server.
  *
- * @since 0.1.0
+ * @since 1.0.0
  */
 import * as PusherConfig from "@effect-pusher/core/PusherConfig"
 import * as PusherTest from "@effect-pusher/core/PusherTest"
 import * as EmulatorSocket from "@effect-pusher/protocol/EmulatorSocket"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
-import type * as HttpServerError from "effect/http/HttpServerError"
-import * as HttpServerResponse from "effect/http/HttpServerResponse"
-import * as Socket from "effect/socket/Socket"
-import * as ConfigError from "effect/ConfigError"
+import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
+import type * as HttpServerError from "effect/http/HttpServerError"
+import type * as HttpServerRequest from "effect/http/HttpServerRequest"
+import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import * as Scope from "effect/Scope"
+import * as Socket from "effect/socket/Socket"
 import * as Http from "node:http"
 import * as Cors from "./internal/cors.js"
 import * as Serving from "./internal/serveOptions.js"
@@ -43,7 +43,7 @@ import * as NodePusherHttpClient from "./NodePusherHttpClient.js"
 /**
  * Where the emulator listens, and how to point clients at it.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface Served {
@@ -68,18 +68,17 @@ export interface Served {
  * The service giving tests an emulator served over HTTP on 127.0.0.1, with its URL and the options that
  * target it.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category tags
  */
-export class NodePusherTest extends Context.Tag("@effect-pusher/platform-node/NodePusherTest")<
-  NodePusherTest,
-  Served
->() {}
+export class NodePusherTest
+  extends Context.Service<NodePusherTest, Served>()("@effect-pusher/platform-node/NodePusherTest")
+{}
 
 /**
  * The options of `serve`, `serveService` and `layer`: where to listen, and where to post webhooks.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category models
  */
 export interface ServeOptions {
@@ -101,7 +100,7 @@ export interface ServeOptions {
   readonly webhookUrl?: string | undefined
 }
 
-const dropConnection = (request: Parameters<typeof NodeHttpServerRequest.toIncomingMessage>[0]) =>
+const dropConnection = (request: HttpServerRequest.HttpServerRequest) =>
   Effect.sync(() => {
     NodeHttpServerRequest.toIncomingMessage(request).socket.destroy()
     return HttpServerResponse.empty({ status: 502 })
@@ -112,50 +111,52 @@ const dropConnection = (request: Parameters<typeof NodeHttpServerRequest.toIncom
 const shuttingDown = new Socket.CloseEvent(EmulatorSocket.ErrorCode.OverCapacity, "The server is shutting down")
 
 /**
- * A socket that the server's scope closes: the platform's WebSocket server waits for every client to go
- * before it closes, so without this a server closed with sockets still open would wait forever. The
- * finalizer lives in a child scope opened once the socket is open (after the WebSocket server exists, so
- * it runs first) and dropped when the socket ends.
+ * A socket that the server's scope closes, with a close frame that tells the client why: `ws` waits for every
+ * client to go before it closes, so without this a server closed with sockets still open would wait for
+ * them. Acquiring the socket's reader is what opens it (see `Socket.Socket`), so that is where a child scope
+ * of the server's is opened (after the WebSocket server exists, so its finalizer runs first) and where the
+ * reader's own scope drops it when the socket ends.
  */
-const closedWithServer = (socket: Socket.Socket, server: Scope.Scope): Socket.Socket => ({
-  ...socket,
-  runRaw: (handler, options) =>
-    Effect.suspend(() => {
-      let child: Scope.CloseableScope | undefined
+const closedWithServer = (socket: Socket.Socket, server: Scope.Scope): Socket.Socket =>
+  Socket.make({
+    writer: socket.writer,
+    reader: Effect.gen(function*() {
+      const reader = yield* socket.reader
+      const child = yield* Scope.fork(server, "sequential")
       // Once the socket has ended, writing would wait for it to open again: the finalizer then does nothing.
       let ended = false
-      const onOpen = Effect.flatMap(Scope.fork(server, ExecutionStrategy.sequential), (opened) => {
-        child = opened
-        const close = Effect.suspend(() =>
+      yield* Scope.addFinalizer(
+        child,
+        Effect.suspend(() =>
           ended
             ? Effect.void
-            : Effect.scoped(Effect.flatMap(socket.writer, (write) => Effect.ignore(write(shuttingDown))))
+            : Effect.scoped(Effect.flatMap(socket.writer, (writer) => Effect.ignore(writer.write(shuttingDown))))
         )
-        return Effect.zipRight(Scope.addFinalizer(opened, close), options?.onOpen ?? Effect.void)
-      })
-      return socket.runRaw(handler, { onOpen }).pipe(
-        Effect.ensuring(Effect.suspend(() => {
-          ended = true
-          return child === undefined ? Effect.void : Scope.close(child, Exit.void)
-        }))
       )
+      yield* Effect.addFinalizer(() =>
+        Effect.suspend(() => {
+          ended = true
+          return Scope.close(child, Exit.void)
+        })
+      )
+      return reader
     })
-})
+  })
 
 /**
  * Serves an emulator (REST API with CORS, Channels WebSocket) on 127.0.0.1, or the `hostname` of the
  * options, until the scope closes, with its debug console at `/` (see `PusherTest.Service.withConsole`); with
  * a `webhookUrl`, its webhooks are posted there.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
 export const serveService = (
   service: PusherTest.Service,
   options?: ServeOptions
-): Effect.Effect<Served, HttpServerError.ServeError | ConfigError.ConfigError, Scope.Scope> =>
+): Effect.Effect<Served, HttpServerError.ServeError | Config.ConfigError, Scope.Scope> =>
   Effect.gen(function*() {
-    const { hostname: listen, port: requested, webhookUrl } = yield* Serving.read(options)
+    const { hostname: listen, port: requested, webhookUrl } = yield* Effect.fromResult(Serving.read(options))
     const nodeServer = Http.createServer()
     const server = yield* NodeHttpServer.make(() => nodeServer, { host: listen, port: requested })
     const scope = yield* Effect.scope
@@ -167,14 +168,22 @@ export const serveService = (
       const client = yield* NodePusherHttpClient.make({ connections: 1, maxResponseBytes: 64 * 1024 })
       yield* WebhookDelivery.start(service, client, WebhookDelivery.target(webhookUrl))
     }
-    // The debug console at `/` (outside CORS, which covers `/apps/` only); its feeds end with this scope,
-    // before the server waits for connections.
-    yield* server.serve(yield* service.withConsole(Cors.restApi(PusherTest.toHttpApp(service, dropConnection))))
+    // The debug console at `/` (outside CORS, which covers `/apps/` only). Its feeds must end before the server
+    // waits for its connections to close (the platform's `serve` finalizer waits up to 20 s), so they live in a
+    // scope of their own that is closed after `serve`'s finalizer is registered, hence before it runs; the first
+    // finalizer covers a failure in between (closing a closed scope does nothing).
+    const consoleScope = yield* Scope.make()
+    yield* Effect.addFinalizer(() => Scope.close(consoleScope, Exit.void))
+    const app = yield* service.withConsole(Cors.restApi(PusherTest.toHttpApp(service, dropConnection))).pipe(
+      Scope.provide(consoleScope)
+    )
+    yield* server.serve(app)
+    yield* Effect.addFinalizer(() => Scope.close(consoleScope, Exit.void))
     // WebSockets through a server that bounds a message while reading it (the platform's cannot be told to).
     yield* SocketServer.serveUpgrades(nodeServer, acceptSocket)
     const hostname = Serving.connectTo(listen)
     const host = Serving.urlHost(hostname)
-    const port = server.address._tag === "TcpAddress" ? server.address.port : 0
+    const port = server.address._tag === "UnixPathAddress" ? 0 : server.address.port
     const { appId, key, secret } = service.config
     return {
       hostname,
@@ -199,12 +208,12 @@ export const serveService = (
 /**
  * Serves the `PusherTest` emulator of the context on 127.0.0.1 until the scope closes.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category constructors
  */
 export const serve = (
   options?: ServeOptions
-): Effect.Effect<Served, HttpServerError.ServeError | ConfigError.ConfigError, PusherTest.PusherTest | Scope.Scope> =>
+): Effect.Effect<Served, HttpServerError.ServeError | Config.ConfigError, PusherTest.PusherTest | Scope.Scope> =>
   Effect.flatMap(PusherTest.PusherTest, (service) => serveService(service, options))
 
 // `port` is where the server listens, not the emulated app's (a `PusherTest` option too): read the bag once
@@ -212,16 +221,16 @@ export const serve = (
 // other serving options are split off with it (`PusherTest.make` refuses keys it does not know).
 const splitServe = (
   options: (PusherTest.Options & ServeOptions) | undefined
-): Either.Either<
+): Result.Result<
   { readonly serve: ServeOptions; readonly rest: PusherTest.Options | undefined },
-  ConfigError.ConfigError
+  Config.ConfigError
 > => {
-  if (typeof options !== "object" || options === null) return Either.right({ serve: {}, rest: options })
+  if (typeof options !== "object" || options === null) return Result.succeed({ serve: {}, rest: options })
   try {
     const { hostname, port, webhookUrl, ...rest } = options
-    return Either.right({ serve: { hostname, port, webhookUrl }, rest })
+    return Result.succeed({ serve: { hostname, port, webhookUrl }, rest })
   } catch {
-    return Either.left(ConfigError.InvalidData([], "options could not be read (they threw while being read)"))
+    return Result.fail(Serving.invalidOptions)
   }
 }
 
@@ -230,17 +239,17 @@ const splitServe = (
  * (its address) and a `PusherConfig` that points at it over HTTP. Bring your own `HttpClient` (for
  * example `NodePusherHttpClient`) to send the requests through the network.
  *
- * @since 0.1.0
+ * @since 1.0.0
  * @category layers
  */
 export const layer = (
   options?: PusherTest.Options & ServeOptions
 ): Layer.Layer<
   PusherTest.PusherTest | NodePusherTest | PusherConfig.PusherConfig,
-  ConfigError.ConfigError | HttpServerError.ServeError
+  Config.ConfigError | HttpServerError.ServeError
 > =>
-  Layer.scopedContext(Effect.gen(function*() {
-    const { rest, serve } = yield* splitServe(options)
+  Layer.effectContext(Effect.gen(function*() {
+    const { rest, serve } = yield* Effect.fromResult(splitServe(options))
     const service = yield* PusherTest.make(rest)
     const served = yield* serveService(service, serve)
     const config = yield* PusherConfig.make(served.config)

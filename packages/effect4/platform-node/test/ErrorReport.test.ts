@@ -1,17 +1,16 @@
 /**
  * What a person sees when a program run with `NodeRuntime.runMain` fails: runMain logs the failure's cause
- * with the pretty logger (`Effect.logError(cause)`, see @effect/platform's `makeRunMain`). The same report is
+ * with the default logger (`Effect.logError(cause)`, see effect's `Runtime.makeRunMain`). The same report is
  * produced here in-process, with the console captured, for the typical mistakes: a wrong secret, an
  * unreachable host (with the lean client and with fetch), an invalid channel name and a payload over the limit.
  */
 import { Pusher, PusherTest } from "@effect-pusher/core"
 import { NodePusher, NodePusherTest } from "@effect-pusher/platform-node"
-import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
 import * as Net from "node:net"
 
 const secret = "the-real-secret-NEVER-shown"
@@ -25,15 +24,11 @@ const report = <A, E>(effect: Effect.Effect<A, E>) =>
       lines.push(...args.map(String).join(" ").split("\n"))
     }
     const current = yield* Console.consoleWith(Effect.succeed)
-    const console: Console.Console = {
-      ...current,
-      unsafe: { ...current.unsafe, log: capture, error: capture, group: () => {}, groupEnd: () => {} }
-    }
+    const console: Console.Console = { ...current, log: capture, error: capture, group: () => {}, groupEnd: () => {} }
     yield* effect.pipe(
-      Effect.tapErrorCause((cause) => Effect.logError(cause)),
+      Effect.tapCause((cause) => Effect.logError(cause)),
       Effect.exit,
-      Effect.provide(Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ colors: false }))),
-      Effect.withConsole(console)
+      Effect.provideService(Console.Console, console)
     )
     return lines.filter((line) => line.trim() !== "")
   })
@@ -48,7 +43,7 @@ const expectReadable = (lines: ReadonlyArray<string>, says: RegExp) => {
 }
 
 describe("a failure as NodeRuntime.runMain prints it", () => {
-  it.scopedLive("a wrong secret: the 401 in one line that says to check the secret, without the signature", () =>
+  it.live("a wrong secret: the 401 in one line that says to check the secret, without the signature", () =>
     Effect.gen(function*() {
       const emulator = yield* PusherTest.make({ secret })
       const served = yield* NodePusherTest.serveService(emulator)
@@ -64,7 +59,7 @@ describe("a failure as NodeRuntime.runMain prints it", () => {
     }))
 
   // A port just freed on 127.0.0.1: nothing listens there, so the connection is refused at once.
-  const unreachable = Effect.async<{ appId: string; key: string; secret: string; host: string; useTLS: false }>(
+  const unreachable = Effect.callback<{ appId: string; key: string; secret: string; host: string; useTLS: false }>(
     (resume) => {
       const server = Net.createServer().listen(0, "127.0.0.1", () => {
         const { port } = server.address() as Net.AddressInfo

@@ -7,10 +7,10 @@ import { Pusher, PusherHttpClient } from "@effect-pusher/core"
 import type { PusherError } from "@effect-pusher/core"
 import { NodePusher } from "@effect-pusher/platform-node"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Layer from "effect/Layer"
 import * as V8 from "node:v8"
 import * as Vm from "node:vm"
@@ -19,7 +19,7 @@ import * as FaultServer from "./utils/faultServer.js"
 const { faults, fiftyMegabytes } = FaultServer
 type Fault = FaultServer.Fault
 
-const options = (port: number, timeout: Duration.DurationInput) => ({
+const options = (port: number, timeout: Duration.Input) => ({
   appId: "42",
   key: "key",
   secret: "secret",
@@ -30,10 +30,10 @@ const options = (port: number, timeout: Duration.DurationInput) => ({
 })
 
 const clients = {
-  lean: (port: number, timeout: Duration.DurationInput) => NodePusher.layer(options(port, timeout)),
-  fetch: (port: number, timeout: Duration.DurationInput) =>
+  lean: (port: number, timeout: Duration.Input) => NodePusher.layer(options(port, timeout)),
+  fetch: (port: number, timeout: Duration.Input) =>
     Layer.merge(NodePusher.layerWithoutHttpClient(options(port, timeout)), FetchHttpClient.layer),
-  undici: (port: number, timeout: Duration.DurationInput) =>
+  undici: (port: number, timeout: Duration.Input) =>
     Layer.merge(NodePusher.layerWithoutHttpClient(options(port, timeout)), NodeHttpClient.layerUndici)
 }
 const names = ["lean", "fetch", "undici"] as const
@@ -64,7 +64,7 @@ const short = "600 millis"
 const excerpt = "x".repeat(PusherHttpClient.maxErrorBodyBytes)
 const megabyte = 1024 * 1024
 
-const cases: ReadonlyArray<readonly [string, Fault, Duration.DurationInput, ReturnType<typeof shape>]> = [
+const cases: ReadonlyArray<readonly [string, Fault, Duration.Input, ReturnType<typeof shape>]> = [
   ["500", faults.serverError, generous, {
     _tag: "HttpError",
     reason: "ServerError",
@@ -151,7 +151,7 @@ const cases: ReadonlyArray<readonly [string, Fault, Duration.DurationInput, Retu
 
 describe("big and odd answers, with the lean client and the stock clients", () => {
   for (const [name, fault, timeout, expected] of cases) {
-    it.scopedLive(`${name}: ${JSON.stringify({ ...expected, body: expected.body?.slice(0, 30) })}`, () =>
+    it.live(`${name}: ${JSON.stringify({ ...expected, body: expected.body?.slice(0, 30) })}`, () =>
       Effect.gen(function*() {
         const server = yield* FaultServer.serve(fault)
         for (const client of names) {
@@ -166,7 +166,7 @@ describe("big and odd answers, with the lean client and the stock clients", () =
       }))
   }
 
-  it.scopedLive("an answer that trickles in within the timeout is read whole, as a chunked one", () =>
+  it.live("an answer that trickles in within the timeout is read whole, as a chunked one", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.serve(faults.trickle(`{"channels":{"a":{}}}`, 2, 3))
       for (const client of names) {
@@ -175,7 +175,7 @@ describe("big and odd answers, with the lean client and the stock clients", () =
       }
     }))
 
-  it.scopedLive("a refused answer's connection is closed, not drained to be kept alive", () =>
+  it.live("a refused answer's connection is closed, not drained to be kept alive", () =>
     Effect.gen(function*() {
       for (const client of names) {
         for (const big of [faults.big(500, false), faults.big(200, true)]) {
@@ -211,7 +211,7 @@ const heapGrowth = <A, E, R>(collect: Effect.Effect<ReadonlyArray<A>, E, R>) =>
   })
 
 describe("memory", () => {
-  it.scopedLive("errors from 50 MB answers hold an excerpt, not the answer: heap growth bounded", () =>
+  it.live("errors from 50 MB answers hold an excerpt, not the answer: heap growth bounded", () =>
     Effect.gen(function*() {
       const server = yield* FaultServer.serve(faults.big(500, true))
       const served = yield* FaultServer.serve(faults.big(500, false))

@@ -70,7 +70,7 @@ const answers = {
 }
 
 describe("NodePusher", () => {
-  it.scopedLive("runs every HTTP operation end to end through NodePusher.layer, signed and decoded", () =>
+  it.live("runs every HTTP operation end to end through NodePusher.layer, signed and decoded", () =>
     Effect.gen(function*() {
       const server = yield* serve(answers)
       const results = yield* Effect.gen(function*() {
@@ -126,7 +126,7 @@ describe("NodePusher", () => {
       assert.isAtMost(server.connections(), 2)
     }))
 
-  it.scopedLive("applies the PusherConfig timeout: TransportError Timeout, and the server sees the abort", () =>
+  it.live("applies the PusherConfig timeout: TransportError Timeout, and the server sees the abort", () =>
     Effect.gen(function*() {
       const server = yield* serve(answers)
       const error = yield* Pusher.post("/slow", {}).pipe(
@@ -139,7 +139,7 @@ describe("NodePusher", () => {
       assert.strictEqual(server.aborted(), 1)
     }))
 
-  it.scopedLive("a refused connection is a TransportError Network; an HTTP error status an HttpError", () =>
+  it.live("a refused connection is a TransportError Network; an HTTP error status an HttpError", () =>
     Effect.gen(function*() {
       const closed = yield* Effect.scoped(serve(answers))
       const refused = yield* Pusher.trigger("orders", "created", {}).pipe(
@@ -158,15 +158,15 @@ describe("NodePusher", () => {
       assert.strictEqual(notFound._tag, "HttpError")
     }))
 
-  it.scopedLive("layerConfig reads PusherConfig.fromEnv and provides node:crypto", () =>
+  it.live("layerConfig reads PusherConfig.fromEnv and provides node:crypto", () =>
     Effect.gen(function*() {
       const server = yield* serve(answers)
-      const env = ConfigProvider.fromMap(
-        new Map([["PUSHER_URL", `http://node-key:${secret}@127.0.0.1:${server.port}/apps/42`]])
-      )
-      const layer = NodePusher.layerConfig().pipe(Layer.provide(Layer.setConfigProvider(env)))
+      const env = ConfigProvider.fromEnvRecord({
+        PUSHER_URL: `http://node-key:${secret}@127.0.0.1:${server.port}/apps/42`
+      })
+      const layer = NodePusher.layerConfig().pipe(Layer.provide(ConfigProvider.layer(env)))
       const crypto = yield* Effect.provide(
-        Effect.zipLeft(PusherCrypto.current, Pusher.trigger("orders", "created", "x")),
+        Effect.tap(PusherCrypto.current, Pusher.trigger("orders", "created", "x")),
         layer
       )
       assert.strictEqual(crypto, NodePusherCrypto.service)
@@ -174,7 +174,7 @@ describe("NodePusher", () => {
       assert.isTrue(server.seen[0]!.signed)
 
       const missing = yield* Effect.flip(Layer.build(
-        NodePusher.layerConfig().pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map()))))
+        NodePusher.layerConfig().pipe(Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnvRecord({}))))
       ))
       assert.include(String(missing), "PUSHER_URL")
     }))

@@ -1,9 +1,9 @@
 import { Pusher, PusherRetry } from "@effect-pusher/core"
 import { NodePusher } from "@effect-pusher/platform-node"
-import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import * as TestServer from "./utils/server.js"
@@ -41,11 +41,11 @@ const clients = {
   fetch: (port: number) => Layer.merge(NodePusher.layerWithoutHttpClient(options(port)), FetchHttpClient.layer)
 }
 
-const quick: PusherRetry.Policy = { schedule: Schedule.intersect(Schedule.spaced("5 millis"), Schedule.recurs(5)) }
+const quick: PusherRetry.Policy = { schedule: Schedule.spaced("5 millis").pipe(Schedule.upTo({ times: 5 })) }
 
 describe("retries over a loopback fault server", () => {
   for (const [name, client] of Object.entries(clients)) {
-    it.scopedLive(`${name}: a read retries 500, 502, a reset and a 503 with Retry-After, then succeeds`, () =>
+    it.live(`${name}: a read retries 500, 502, a reset and a 503 with Retry-After, then succeeds`, () =>
       Effect.gen(function*() {
         const server = yield* faultServer([
           { status: 500 },
@@ -60,7 +60,7 @@ describe("retries over a loopback fault server", () => {
         assert.strictEqual(server.seen.length, 5)
       }))
 
-    it.scopedLive(`${name}: a 429's and a 503's Retry-After reach HttpError.retryAfter`, () =>
+    it.live(`${name}: a 429's and a 503's Retry-After reach HttpError.retryAfter`, () =>
       Effect.gen(function*() {
         const server = yield* faultServer([
           { status: 429, headers: { "retry-after": "7" } },
@@ -77,7 +77,7 @@ describe("retries over a loopback fault server", () => {
         assert.isTrue(millis > 100_000 && millis <= 120_000, `${millis}`)
       }))
 
-    it.scopedLive(`${name}: writes are not retried by a reads-only policy, and are under writes: true`, () =>
+    it.live(`${name}: writes are not retried by a reads-only policy, and are under writes: true`, () =>
       Effect.gen(function*() {
         const server = yield* faultServer([{ status: 500 }, "reset"])
         const layer = Layer.merge(client(server.port), PusherRetry.layer(quick))

@@ -76,7 +76,7 @@ class Feed {
 
   /** The first message from `from` on that matches, waiting (at most 10 s) for it. */
   find(predicate: (message: Message) => boolean, from = 0): Effect.Effect<Message> {
-    return Effect.async<Message>((resume) => {
+    return Effect.callback<Message>((resume) => {
       const check = () => {
         const found = this.messages.slice(from).find(predicate)
         if (found !== undefined) {
@@ -84,18 +84,21 @@ class Feed {
           resume(Effect.succeed(found))
         } else if (this.ended) {
           this.waiters.delete(check)
-          resume(Effect.dieMessage("the feed ended"))
+          resume(Effect.die(new Error("the feed ended")))
         }
       }
       this.waiters.add(check)
       check()
       return Effect.sync(() => this.waiters.delete(check))
-    }).pipe(Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => new Error("no such message") }), Effect.orDie)
+    }).pipe(
+      Effect.timeoutOrElse({ duration: "10 seconds", orElse: () => Effect.fail(new Error("no such message")) }),
+      Effect.orDie
+    )
   }
 
   /** Waits (at most 10 s) for the server to end the feed. */
   get end(): Effect.Effect<void> {
-    return Effect.async<void>((resume) => {
+    return Effect.callback<void>((resume) => {
       const check = () => {
         if (!this.ended) return
         this.waiters.delete(check)
@@ -105,7 +108,7 @@ class Feed {
       check()
       return Effect.sync(() => this.waiters.delete(check))
     }).pipe(
-      Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => new Error("the feed did not end") }),
+      Effect.timeoutOrElse({ duration: "10 seconds", orElse: () => Effect.fail(new Error("the feed did not end")) }),
       Effect.orDie
     )
   }
@@ -117,7 +120,7 @@ class Feed {
 
 const open = (url: string): Effect.Effect<Feed, never, Scope.Scope> =>
   Effect.acquireRelease(
-    Effect.async<Feed>((resume) => {
+    Effect.callback<Feed>((resume) => {
       const request = Http.get(url, (response) => resume(Effect.succeed(new Feed(request, response))))
       request.on("error", (error) => resume(Effect.die(error)))
     }),
@@ -147,7 +150,7 @@ const snapshotOf = (message: Message) => {
 }
 
 describe("NodePusherTest debug console", () => {
-  it.scopedLive("serves the page at / with a policy that runs only its own files", () =>
+  it.live("serves the page at / with a policy that runs only its own files", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.serve()
       const page = yield* get(`${served.url}/`)
@@ -169,7 +172,7 @@ describe("NodePusherTest debug console", () => {
       expect((yield* (yield* PusherTest.PusherTest).requests).map((r) => r.path)).toEqual(["/apps/123456/channels"])
     }).pipe(Effect.provide(PusherTest.layer({ secret }))))
 
-  it.scopedLive("feeds a snapshot, then state views and log entries, never the secret", () =>
+  it.live("feeds a snapshot, then state views and log entries, never the secret", () =>
     Effect.gen(function*() {
       const emulator = yield* PusherTest.PusherTest
       const served = yield* NodePusherTest.serve()
@@ -221,7 +224,7 @@ describe("NodePusherTest debug console", () => {
       expect(JSON.stringify(feed.messages)).not.toContain(secret)
     }).pipe(Effect.provide(PusherTest.layer({ secret }))))
 
-  it.scopedLive("a new console after reset starts from the empty app", () =>
+  it.live("a new console after reset starts from the empty app", () =>
     Effect.gen(function*() {
       const emulator = yield* PusherTest.PusherTest
       const served = yield* NodePusherTest.serve()
@@ -234,15 +237,18 @@ describe("NodePusherTest debug console", () => {
       expect([snapshot.state.connections.total, snapshot.log]).toEqual([0, []])
     }).pipe(Effect.provide(PusherTest.layer())))
 
-  it.scopedLive("the server closes with a console open, and the console's feed ends", () =>
+  it.live("the server closes with a console open, and the console's feed ends", () =>
     Effect.gen(function*() {
       const server = yield* Scope.make()
-      const served = yield* Effect.provide(NodePusherTest.serve(), PusherTest.layer()).pipe(Scope.extend(server))
+      const served = yield* Effect.provide(NodePusherTest.serve(), PusherTest.layer()).pipe(Scope.provide(server))
       // The client stays: only the server's scope closes.
       const feed = yield* open(`${served.url}/_console/events`)
       yield* feed.find(() => true)
       yield* Scope.close(server, Exit.void).pipe(
-        Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => new Error("the server did not close") })
+        Effect.timeoutOrElse({
+          duration: "10 seconds",
+          orElse: () => Effect.fail(new Error("the server did not close"))
+        })
       )
       yield* feed.end
     }))

@@ -17,7 +17,7 @@ const call = (url: string, init: RequestInit) =>
   })
 
 describe("NodePusherTest CORS", () => {
-  it.scopedLive("answers the preflight of a REST call from any origin, without reaching the emulator", () =>
+  it.live("answers the preflight of a REST call from any origin, without reaching the emulator", () =>
     Effect.gen(function*() {
       const emulator = yield* PusherTest.PusherTest
       const served = yield* NodePusherTest.serve()
@@ -40,7 +40,7 @@ describe("NodePusherTest CORS", () => {
       expect(yield* emulator.requests).toEqual([])
     }).pipe(Effect.provide(PusherTest.layer())))
 
-  it.scopedLive("lets the browser read every answer of the REST API: a trigger, a refusal", () =>
+  it.live("lets the browser read every answer of the REST API: a trigger, a refusal", () =>
     Effect.gen(function*() {
       const emulator = yield* PusherTest.PusherTest
       const served = yield* NodePusherTest.serve()
@@ -64,7 +64,7 @@ describe("NodePusherTest CORS", () => {
       expect([refused.status, refused.headers.get("access-control-allow-origin")]).toEqual([401, "*"])
     }).pipe(Effect.provide(PusherTest.layer())))
 
-  it.scopedLive("leaves other paths alone: no CORS header outside /apps/", () =>
+  it.live("leaves other paths alone: no CORS header outside /apps/", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.serve()
       const other = yield* call(`${served.url}/elsewhere`, { method: "OPTIONS", headers: { origin } })

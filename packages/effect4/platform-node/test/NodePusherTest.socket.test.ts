@@ -6,7 +6,8 @@ import { PusherTest } from "@effect-pusher/core"
 import { NodePusherTest } from "@effect-pusher/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import type * as Scope from "effect/Scope"
+import * as Exit from "effect/Exit"
+import * as Scope from "effect/Scope"
 import { createRequire } from "node:module"
 import * as Net from "node:net"
 import PusherNode from "pusher"
@@ -190,7 +191,7 @@ const connect = (
   })
 
 describe("NodePusherTest WebSocket", () => {
-  it.scopedLive("pusher-js subscribes, receives triggers, and shares presence with simulated clients", () =>
+  it.live("pusher-js subscribes, receives triggers, and shares presence with simulated clients", () =>
     Effect.gen(function*() {
       const emulator = yield* PusherTest.PusherTest
       const served = yield* NodePusherTest.serve()
@@ -228,7 +229,7 @@ describe("NodePusherTest WebSocket", () => {
       expect(yield* waitFor("the client event", () => (typing.length > 0 ? typing : undefined))).toEqual([{ on: true }])
     }).pipe(Effect.provide(PusherTest.layer())))
 
-  it.scopedLive("signin, sendToUser and terminateUserConnections reach real sockets", () =>
+  it.live("signin, sendToUser and terminateUserConnections reach real sockets", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.serve()
       const official = new PusherNode({ ...served.pusherOptions })
@@ -250,7 +251,7 @@ describe("NodePusherTest WebSocket", () => {
       yield* waitFor("the termination", () => (dana.pusher.connection.state !== "connected" ? true : undefined))
     }).pipe(Effect.provide(PusherTest.layer())))
 
-  it.scopedLive("a wrong key gets pusher:error 4001 and the close code 4001", () =>
+  it.live("a wrong key gets pusher:error 4001 and the close code 4001", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.serve()
       const session = yield* rawSession(`ws://127.0.0.1:${served.port}/app/wrong-key?protocol=7`)
@@ -259,7 +260,7 @@ describe("NodePusherTest WebSocket", () => {
       expect(session.frames[0]).toMatchObject({ event: "pusher:error", data: { code: 4001 } })
     }).pipe(Effect.provide(PusherTest.layer())))
 
-  it.scopedLive("a socket that does not answer the server's ping is closed with 4201", () =>
+  it.live("a socket that does not answer the server's ping is closed with 4201", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.serve()
       const session = yield* rawSession(`ws://127.0.0.1:${served.port}/app/${served.pusherOptions.key}?protocol=7`)
@@ -272,7 +273,7 @@ describe("NodePusherTest WebSocket", () => {
       ])
     }).pipe(Effect.provide(PusherTest.layer({ activityTimeoutSeconds: 1, pongTimeoutSeconds: 1 }))))
 
-  it.scopedLive("a socket that answers every ping at once stays open", () =>
+  it.live("a socket that answers every ping at once stays open", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.serve()
       const session = yield* rawSession(
@@ -284,7 +285,20 @@ describe("NodePusherTest WebSocket", () => {
       expect(session.closed()).toBeUndefined()
       expect(session.frames.map((frame) => frame.event)).not.toContain("pusher:error")
     }).pipe(Effect.provide(PusherTest.layer({ activityTimeoutSeconds: 1, pongTimeoutSeconds: 1 }))))
-  it.scopedLive("a 100 MB message is refused from its header (1009), not read: memory stays within 32 MB", () =>
+  it.live("the server closes with a socket open: the socket gets 4100 and the server does not wait for it", () =>
+    Effect.gen(function*() {
+      const server = yield* Scope.make()
+      const served = yield* Effect.provide(NodePusherTest.serve(), PusherTest.layer()).pipe(Scope.provide(server))
+      // The client stays: only the server's scope closes.
+      const session = yield* rawSession(`ws://127.0.0.1:${served.port}/app/${served.pusherOptions.key}?protocol=7`)
+      yield* waitFor("connection_established", () => (session.frames.length > 0 ? true : undefined))
+      const started = Date.now()
+      yield* Scope.close(server, Exit.void)
+      expect(Date.now() - started).toBeLessThan(5_000)
+      expect(yield* waitFor("the close", session.closed)).toBe(4100)
+    }))
+
+  it.live("a 100 MB message is refused from its header (1009), not read: memory stays within 32 MB", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.serve()
       const used = () => {

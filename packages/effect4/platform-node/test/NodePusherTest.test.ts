@@ -24,7 +24,7 @@ const call = (f: () => Promise<NodeResponse>) =>
   })
 
 describe("NodePusherTest", () => {
-  it.scopedLive("pusher@5.3.4 triggers, batches and queries the served emulator", () =>
+  it.live("pusher@5.3.4 triggers, batches and queries the served emulator", () =>
     Effect.gen(function*() {
       const emulator = yield* PusherTest.PusherTest
       const served = yield* NodePusherTest.serve()
@@ -74,7 +74,7 @@ describe("NodePusherTest", () => {
       expect((yield* emulator.terminations).map((t) => t.socketIds)).toEqual([[alice]])
     }).pipe(Effect.provide(PusherTest.layer())))
 
-  it.scopedLive("answers pusher@5.3.4 with the real error statuses", () =>
+  it.live("answers pusher@5.3.4 with the real error statuses", () =>
     Effect.gen(function*() {
       const emulator = yield* PusherTest.PusherTest
       const served = yield* NodePusherTest.serve()
@@ -96,7 +96,7 @@ describe("NodePusherTest", () => {
       expect(yield* emulator.events).toEqual([])
     }).pipe(Effect.provide(PusherTest.layer())))
 
-  it.scopedLive("the layer points the Effect client at the served emulator", () =>
+  it.live("the layer points the Effect client at the served emulator", () =>
     Effect.gen(function*() {
       const emulator = yield* PusherTest.PusherTest
       const served = yield* NodePusherTest.NodePusherTest
@@ -111,7 +111,7 @@ describe("NodePusherTest", () => {
       expect(yield* Pusher.channels()).toEqual({ channels: { x: {} } })
     }).pipe(Effect.provide(Layer.merge(NodePusherTest.layer(), NodeHttpClient.layerUndici))))
 
-  it.scopedLive("the layer's port is the server's alone: 0 picks a free one", () =>
+  it.live("the layer's port is the server's alone: 0 picks a free one", () =>
     Effect.gen(function*() {
       const served = yield* NodePusherTest.NodePusherTest
       expect(served.port).toBeGreaterThan(0)

@@ -9,12 +9,14 @@ import type * as Failure from "@effect-pusher/protocol/Failure"
 import * as Json from "@effect-pusher/protocol/Json"
 import * as Limits from "@effect-pusher/protocol/Limits"
 import * as ProtocolOptions from "@effect-pusher/protocol/Options"
-import type * as HttpClient from "effect/http/HttpClient"
-import * as ConfigError from "effect/ConfigError"
+import * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import type * as HttpClient from "effect/http/HttpClient"
 import * as Option from "effect/Option"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
 import type * as Scope from "effect/Scope"
 import * as Undici from "undici"
 import type { Options } from "../NodePusherHttpClient.js"
@@ -77,29 +79,41 @@ export interface Checked {
   readonly bodyTimeout: number | undefined
 }
 
-const invalid = (field: string, rule: string) => ConfigError.InvalidData([field], `${field} ${rule}`)
+/**
+ * @internal Effect's `ConfigError` for an option that broke its rule, as `PusherConfig` reports one: a Schema
+ * issue at the option's path whose message names the option and the rule, never its value.
+ */
+export const invalid = (field: string, rule: string): Config.ConfigError =>
+  new Config.ConfigError(
+    new Schema.SchemaError(
+      new SchemaIssue.Pointer(
+        field === "" ? [] : [field],
+        new SchemaIssue.InvalidValue({ message: `${field} ${rule}`.trim() })
+      )
+    )
+  )
 
 // A protocol rule's answer: the value as a number (only once the rule has passed: converting a Proxy
 // throws), or the failure as a `ConfigError` named after the option.
-const ruled = (failure: Failure.Failure | undefined, value: unknown): Either.Either<number, ConfigError.ConfigError> =>
-  failure === undefined ? Either.right(Number(value)) : Either.left(invalid(failure.field, failure.rule))
+const ruled = (failure: Failure.Failure | undefined, value: unknown): Result.Result<number, Config.ConfigError> =>
+  failure === undefined ? Result.succeed(Number(value)) : Result.fail(invalid(failure.field, failure.rule))
 
 const count = (field: Key, value: unknown) => ruled(ProtocolOptions.checkPositiveInteger(field, value), value)
 
 // A timer option, in milliseconds, when given.
 const millis = (field: Key, value: unknown, zeroDisables = false) =>
   value === undefined
-    ? Either.right(undefined)
+    ? Result.succeed(undefined)
     : ruled(ProtocolOptions.checkTimerMillis(field, value, zeroDisables), value)
 
 // A duration (an Effect `DurationInput`), as milliseconds, when given.
-const deadline = (value: unknown): Either.Either<number | undefined, ConfigError.ConfigError> => {
-  if (value === undefined) return Either.right(undefined)
+const deadline = (value: unknown): Result.Result<number | undefined, Config.ConfigError> => {
+  if (value === undefined) return Result.succeed(undefined)
   // What is not a duration at all fails as an infinite one would; so does a value that throws when decoding
   // looks into it (a hostile Proxy): an invalid option, not a defect.
   let decoded: Option.Option<Duration.Duration>
   try {
-    decoded = Duration.decodeUnknown(value)
+    decoded = Duration.fromInput(value as Duration.Input)
   } catch {
     decoded = Option.none()
   }
@@ -111,11 +125,11 @@ const deadline = (value: unknown): Either.Either<number | undefined, ConfigError
 export const check = <K extends Key>(
   options: unknown,
   table: Json.KeyTable<K>
-): Either.Either<Checked, ConfigError.ConfigError> => {
+): Result.Result<Checked, Config.ConfigError> => {
   const read = Json.readOptions("", options, table)
-  if (!read.ok) return Either.left(invalid(read.error.field, read.error.rule))
+  if (!read.ok) return Result.fail(invalid(read.error.field, read.error.rule))
   const given: Partial<Record<Key, unknown>> = read.value
-  return Either.all({
+  return Result.all({
     connections: count("connections", given.connections ?? defaultConnections),
     maxResponseBytes: count("maxResponseBytes", given.maxResponseBytes ?? defaultMaxResponseBytes),
     timeout: deadline(given.timeout),
@@ -142,8 +156,8 @@ export const lean = (dispatcher: Undici.Dispatcher, checked: Checked): HttpClien
 export const make = (
   options: unknown,
   defaultTimeout: number | undefined
-): Effect.Effect<HttpClient.HttpClient, ConfigError.ConfigError, Scope.Scope> =>
-  Effect.flatMap(Effect.suspend(() => check(options, optionKeys)), (checked) =>
+): Effect.Effect<HttpClient.HttpClient, Config.ConfigError, Scope.Scope> =>
+  Effect.flatMap(Effect.suspend(() => Effect.fromResult(check(options, optionKeys))), (checked) =>
     Effect.map(
       Effect.acquireRelease(
         Effect.sync(() =>

@@ -13,10 +13,10 @@
  *
  * @internal
  */
-import type * as HttpApp from "effect/http/HttpApp"
+import * as Effect from "effect/Effect"
 import * as HttpMiddleware from "effect/http/HttpMiddleware"
 import * as HttpServerRequest from "effect/http/HttpServerRequest"
-import * as Effect from "effect/Effect"
+import type * as HttpServerResponse from "effect/http/HttpServerResponse"
 
 /** How long a browser may cache a preflight answer, in seconds. */
 export const maxAgeSeconds = 600
@@ -28,7 +28,9 @@ const isRestApi = (url: string) => url.startsWith("/apps/")
  *
  * @internal
  */
-export const restApi = <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> => {
+export const restApi = <E, R>(
+  app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest> => {
   const withCors = HttpMiddleware.cors({ allowedMethods: ["GET", "POST"], maxAge: maxAgeSeconds })(app)
   return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => isRestApi(request.url) ? withCors : app)
 }

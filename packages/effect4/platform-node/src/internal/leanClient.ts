@@ -14,14 +14,13 @@
  */
 import * as PusherHttpClient from "@effect-pusher/core/PusherHttpClient"
 import * as NodeStream from "@effect/platform-node/NodeStream"
-import * as HttpClient from "effect/http/HttpClient"
-import * as HttpClientError from "effect/http/HttpClientError"
-import type * as HttpClientRequest from "effect/http/HttpClientRequest"
-import type * as HttpClientResponse from "effect/http/HttpClientResponse"
-import * as UrlParams from "effect/http/UrlParams"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Option from "effect/Option"
 import type { IncomingHttpHeaders } from "node:http"
 import type * as Undici from "undici"
 import { emptyBody, LeanResponse } from "./leanResponse.js"
@@ -134,12 +133,8 @@ class Handler implements Undici.Dispatcher.DispatchHandler {
       totalLength: this.declaredTooLarge
     })
     this.resume(Effect.fail(
-      new HttpClientError.ResponseError({
-        request: this.request,
-        response,
-        reason: "Decode",
-        cause,
-        description: cause.message
+      new HttpClientError.HttpClientError({
+        reason: new HttpClientError.DecodeError({ request: this.request, response, cause, description: cause.message })
       })
     ))
   }
@@ -154,25 +149,19 @@ class Handler implements Undici.Dispatcher.DispatchHandler {
   timeout(ms: number): void {
     if (this.done) return
     this.done = true
-    const cause = new Cause.TimeoutException(`no complete answer within ${ms} ms`)
+    const cause = new Cause.TimeoutError(`no complete answer within ${ms} ms`)
     this.controller?.abort(cause)
     this.resume(Effect.fail(
-      new HttpClientError.RequestError({
-        request: this.request,
-        reason: "Transport",
-        cause,
-        description: cause.message
+      new HttpClientError.HttpClientError({
+        reason: new HttpClientError.TransportError({ request: this.request, cause, description: cause.message })
       })
     ))
   }
 }
 
 const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown) =>
-  new HttpClientError.RequestError({
-    request,
-    reason: "Transport",
-    cause,
-    description: describe(cause)
+  new HttpClientError.HttpClientError({
+    reason: new HttpClientError.TransportError({ request, cause, description: describe(cause) })
   })
 
 const describe = (cause: unknown): string => {
@@ -193,7 +182,7 @@ const dispatchWith = (
   url: URL,
   body: Body
 ) =>
-  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+  Effect.callback<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
     const handler = new Handler(request, resume, settings.maxResponseBytes)
     const options: Undici.Dispatcher.DispatchOptions = {
       origin: url.origin,
@@ -225,24 +214,28 @@ export const make = (dispatcher: Undici.Dispatcher, settings: Settings): HttpCli
   const send = (
     request: HttpClientRequest.HttpClientRequest
   ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
-    const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-    if (Either.isLeft(url)) {
-      return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+    const url = HttpClientRequest.toUrl(request)
+    if (Option.isNone(url)) {
+      return Effect.fail(
+        new HttpClientError.HttpClientError({
+          reason: new HttpClientError.InvalidUrlError({ request, description: "the request's URL is not a valid URL" })
+        })
+      )
     }
     const body = request.body
     switch (body._tag) {
       case "Empty":
-        return dispatchWith(dispatcher, settings, request, url.right, null)
+        return dispatchWith(dispatcher, settings, request, url.value, null)
       case "Uint8Array":
-        return dispatchWith(dispatcher, settings, request, url.right, body.body)
+        return dispatchWith(dispatcher, settings, request, url.value, body.body)
       case "Raw":
-        return dispatchWith(dispatcher, settings, request, url.right, body.body as Body)
+        return dispatchWith(dispatcher, settings, request, url.value, body.body as Body)
       case "FormData":
-        return dispatchWith(dispatcher, settings, request, url.right, body.formData as unknown as Body)
+        return dispatchWith(dispatcher, settings, request, url.value, body.formData as unknown as Body)
       case "Stream":
         return Effect.flatMap(
           NodeStream.toReadable(body.stream),
-          (readable) => dispatchWith(dispatcher, settings, request, url.right, readable)
+          (readable) => dispatchWith(dispatcher, settings, request, url.value, readable)
         )
     }
   }

@@ -4,9 +4,10 @@
  *
  * @internal
  */
-import * as ConfigError from "effect/ConfigError"
-import * as Either from "effect/Either"
+import type * as Config from "effect/Config"
+import * as Result from "effect/Result"
 import * as Net from "node:net"
+import { invalid } from "./clientOptions.js"
 
 /** @internal */
 export interface Read {
@@ -22,30 +23,33 @@ export const hostnameRule = "must be an IPv4 or IPv6 address (such as 127.0.0.1,
 /** @internal */
 export const webhookUrlRule = "must be an absolute http: or https: URL (such as http://127.0.0.1:3000/webhooks)"
 
+/** @internal The answer to a bag of options that throws while being read. */
+export const invalidOptions: Config.ConfigError = invalid("", "options could not be read (they threw while being read)")
+
 /** @internal */
 export const defaultHostname = "127.0.0.1"
 
 /** @internal */
-export const checkPort = (port: unknown): Either.Either<number, string> =>
+export const checkPort = (port: unknown): Result.Result<number, string> =>
   typeof port === "number" && Number.isInteger(port) && port >= 0 && port <= 65535
-    ? Either.right(port)
-    : Either.left(portRule)
+    ? Result.succeed(port)
+    : Result.fail(portRule)
 
 /** @internal */
-export const checkHostname = (hostname: unknown): Either.Either<string, string> =>
+export const checkHostname = (hostname: unknown): Result.Result<string, string> =>
   typeof hostname === "string" && (hostname === "localhost" || Net.isIP(hostname) !== 0)
-    ? Either.right(hostname)
-    : Either.left(hostnameRule)
+    ? Result.succeed(hostname)
+    : Result.fail(hostnameRule)
 
 /** @internal */
-export const checkWebhookUrl = (value: unknown): Either.Either<URL, string> => {
-  if (typeof value !== "string" || !URL.canParse(value)) return Either.left(webhookUrlRule)
+export const checkWebhookUrl = (value: unknown): Result.Result<URL, string> => {
+  if (typeof value !== "string" || !URL.canParse(value)) return Result.fail(webhookUrlRule)
   const url = new URL(value)
-  return url.protocol === "http:" || url.protocol === "https:" ? Either.right(url) : Either.left(webhookUrlRule)
+  return url.protocol === "http:" || url.protocol === "https:" ? Result.succeed(url) : Result.fail(webhookUrlRule)
 }
 
-const named = <A>(name: string, checked: Either.Either<A, string>): Either.Either<A, ConfigError.ConfigError> =>
-  Either.mapLeft(checked, (rule) => ConfigError.InvalidData([name], `${name} ${rule}`))
+const named = <A>(name: string, checked: Result.Result<A, string>): Result.Result<A, Config.ConfigError> =>
+  Result.mapError(checked, (rule) => invalid(name, rule))
 
 /**
  * Reads `port`, `hostname` and `webhookUrl` once each (the bag may also hold `PusherTest` options, so other
@@ -55,19 +59,19 @@ const named = <A>(name: string, checked: Either.Either<A, string>): Either.Eithe
  */
 export const read = (
   options: { readonly port?: unknown; readonly hostname?: unknown; readonly webhookUrl?: unknown } | undefined
-): Either.Either<Read, ConfigError.ConfigError> => {
+): Result.Result<Read, Config.ConfigError> => {
   let port: unknown, hostname: unknown, webhookUrl: unknown
   try {
     port = options?.port ?? 0
     hostname = options?.hostname ?? defaultHostname
     webhookUrl = options?.webhookUrl
   } catch {
-    return Either.left(ConfigError.InvalidData([], "options could not be read (they threw while being read)"))
+    return Result.fail(invalidOptions)
   }
-  return Either.all({
+  return Result.all({
     port: named("port", checkPort(port)),
     hostname: named("hostname", checkHostname(hostname)),
-    webhookUrl: webhookUrl === undefined ? Either.right(undefined) : named("webhookUrl", checkWebhookUrl(webhookUrl))
+    webhookUrl: webhookUrl === undefined ? Result.succeed(undefined) : named("webhookUrl", checkWebhookUrl(webhookUrl))
   })
 }
 

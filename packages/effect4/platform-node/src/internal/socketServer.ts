@@ -1,8 +1,13 @@
+/**
+ * The served emulator's WebSocket upgrades, through `ws` with a message-size limit.
+ *
+ * @internal
+ */
 import * as EmulatorSocket from "@effect-pusher/protocol/EmulatorSocket"
-import * as Socket from "effect/socket/Socket"
 import * as Effect from "effect/Effect"
 import * as FiberSet from "effect/FiberSet"
 import type * as Scope from "effect/Scope"
+import * as Socket from "effect/socket/Socket"
 import type * as Http from "node:http"
 import type * as Stream from "node:stream"
 import { WebSocketServer } from "ws"
@@ -25,7 +30,7 @@ export const serveUpgrades = (
     const wss = yield* Effect.acquireRelease(
       Effect.sync(() => new WebSocketServer({ noServer: true, maxPayload: EmulatorSocket.maxFrameBytes })),
       // ws waits for its clients to close; the sockets' own fibers close them first (finalizers run in reverse).
-      (wss) => Effect.async<void>((resume) => wss.close(() => resume(Effect.void)))
+      (wss) => Effect.callback<void>((resume) => wss.close(() => resume(Effect.void)))
     )
     const runFork = yield* FiberSet.makeRuntime<never, void, never>()
     for (const listener of server.listeners("upgrade")) {
@@ -33,8 +38,9 @@ export const serveUpgrades = (
     }
     const onUpgrade = (request: Http.IncomingMessage, socket: Stream.Duplex, head: Buffer) => {
       wss.handleUpgrade(request, socket, head, (ws) => {
-        // `ws` implements the WHATWG WebSocket interface the platform reads (the platform passes it the same way).
-        const webSocket = ws as unknown as globalThis.WebSocket
+        // `ws` implements the event-target subset the platform reads (its own `NodeWS` passes it the same way);
+        // only the event payload types differ, which the platform reads structurally.
+        const webSocket = ws as unknown as Socket.WebSocketLike
         const acquired = Effect.acquireRelease(Effect.succeed(webSocket), (open) => Effect.sync(() => open.close()))
         // The WebSocket in context too, as the platform gives it to a socket's handlers: the emulator then
         // writes frames to it directly (see the core socket's `send`).

@@ -14,16 +14,15 @@
  * @internal
  */
 import type * as PusherTest from "@effect-pusher/core/PusherTest"
-import * as HttpBody from "effect/http/HttpBody"
-import type * as HttpClient from "effect/http/HttpClient"
-import type * as HttpClientError from "effect/http/HttpClientError"
-import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as HttpBody from "effect/http/HttpBody"
+import type * as HttpClient from "effect/http/HttpClient"
+import type * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Queue from "effect/Queue"
-import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 
 /** Pusher's deadline for the answer to one attempt. */
@@ -62,12 +61,29 @@ export const target = (url: URL): Target => ({ url, shown: `${url.origin}${url.p
 
 const isSuccess = (status: number) => status >= 200 && status < 300
 
+// The words of the Effect 3 line's reasons ("no answer: transport error (ECONNREFUSED)"), so logs read alike.
+const requestReasons = { TransportError: "transport", EncodeError: "encode", InvalidUrlError: "invalidurl" } as const
+
 const transportReason = (error: HttpClientError.RequestError): string => {
   const cause = error.cause
   const code = typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string"
     ? ` (${cause.code})`
     : ""
-  return `no answer: ${error.reason.toLowerCase()} error${code}`
+  return `no answer: ${requestReasons[error._tag]} error${code}`
+}
+
+const failedWith = (error: HttpClientError.HttpClientError): Effect.Effect<void, AttemptFailed> => {
+  const reason = error.reason
+  switch (reason._tag) {
+    case "TransportError":
+    case "EncodeError":
+    case "InvalidUrlError":
+      return Effect.fail(new AttemptFailed({ reason: transportReason(reason) }))
+    default:
+      return isSuccess(reason.response.status)
+        ? Effect.void
+        : Effect.fail(new AttemptFailed({ reason: `answered ${reason.response.status}` }))
+  }
 }
 
 /** One POST: succeeds on a 2XX answer, whatever its body (an answer too long to read still has a status). */
@@ -87,27 +103,30 @@ const attempt = (
         ? Effect.void
         : Effect.fail(new AttemptFailed({ reason: `answered ${response.status}` }))
     ),
-    Effect.catchTags({
-      RequestError: (error) => Effect.fail(new AttemptFailed({ reason: transportReason(error) })),
-      ResponseError: (error) =>
-        isSuccess(error.response.status)
-          ? Effect.void
-          : Effect.fail(new AttemptFailed({ reason: `answered ${error.response.status}` }))
-    }),
-    Effect.timeoutFail({
+    Effect.catchTag("HttpClientError", failedWith),
+    Effect.timeoutOrElse({
       duration: attemptTimeout,
-      onTimeout: () => new AttemptFailed({ reason: `no answer within ${Duration.format(attemptTimeout)}` })
+      orElse: () => Effect.fail(new AttemptFailed({ reason: `no answer within ${Duration.format(attemptTimeout)}` }))
     })
   )
 
-/** Backoff from `firstDelay`, doubling, while the next attempt starts within the window of the webhook. */
-const retrySchedule = (madeAt: number): Schedule.Schedule<Duration.Duration, AttemptFailed> => {
+/**
+ * Backoff from `firstDelay`, doubling, while the next attempt starts within the window of the webhook. A loop
+ * rather than a `Schedule`: the test is on the clock and the next delay together, which Effect 4's schedule
+ * combinators do not offer in one step.
+ */
+const retryWithin = (
+  attempt: Effect.Effect<void, AttemptFailed>,
+  madeAt: number
+): Effect.Effect<void, AttemptFailed> => {
   const last = madeAt + Duration.toMillis(retryWindow)
-  return Schedule.exponential(firstDelay).pipe(
-    Schedule.checkEffect((_, delay) =>
-      Effect.map(Clock.currentTimeMillis, (now) => now + Duration.toMillis(delay) <= last)
-    )
-  )
+  const loop = (delay: number): Effect.Effect<void, AttemptFailed> =>
+    Effect.catch(attempt, (failure) =>
+      Effect.flatMap(
+        Clock.currentTimeMillis,
+        (now) => now + delay <= last ? Effect.delay(loop(delay * 2), Duration.millis(delay)) : Effect.fail(failure)
+      ))
+  return loop(Duration.toMillis(firstDelay))
 }
 
 const deliverOne = (client: HttpClient.HttpClient, to: Target, pending: Pending): Effect.Effect<void> =>
@@ -129,7 +148,7 @@ const deliverOne = (client: HttpClient.HttpClient, to: Target, pending: Pending)
         )
       )
     )
-    yield* Effect.retry(logged, retrySchedule(pending.madeAt)).pipe(
+    yield* retryWithin(logged, pending.madeAt).pipe(
       Effect.matchEffect({
         onFailure: () =>
           Effect.logError("Webhook dropped: no 2XX answer within the retry window").pipe(

@@ -26,7 +26,7 @@ export type Reply = (seen: Seen, response: Http.ServerResponse) => void
 /** A node:http server on 127.0.0.1, closed with the scope. */
 export const serve = (reply: Reply): Effect.Effect<Server, never, Scope.Scope> =>
   Effect.acquireRelease(
-    Effect.async<{ server: Http.Server; value: Server }>((resume) => {
+    Effect.callback<{ server: Http.Server; value: Server }>((resume) => {
       const seen: Array<Seen> = []
       let connections = 0
       let closed = 0
@@ -68,7 +68,7 @@ export const serve = (reply: Reply): Effect.Effect<Server, never, Scope.Scope> =
       })
     }),
     ({ server }) =>
-      Effect.async<void>((resume) => {
+      Effect.callback<void>((resume) => {
         server.closeAllConnections()
         server.close(() => resume(Effect.void))
       })
