@@ -2,6 +2,14 @@ import effectPlugin from "@effect/eslint-plugin"
 import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
+// The Effect 4 line (packages/effect4) must never import `@effect/platform`: it is gone in Effect 4, and Node's
+// resolution walks up to the root's node_modules, where the Effect 3 one would be found silently.
+const noEffect3Platform = {
+  group: ["@effect/platform", "@effect/platform/*"],
+  message: "@effect/platform is Effect 3's (the root's): on the Effect 4 line use effect/http/* or effect/socket/*."
+}
+const noNode = (message) => ({ group: ["node:*"], message })
+
 export default tseslint.config(
   {
     ignores: ["**/dist/**", "**/build/**", "**/node_modules/**", "test/soketi/**", "**/*.d.ts", ".cache/**"]
@@ -38,12 +46,30 @@ export default tseslint.config(
     }
   },
   {
+    files: ["packages/effect4/**/*.ts", "packages/effect4/**/*.mjs"],
+    rules: { "no-restricted-imports": ["error", { patterns: [noEffect3Platform] }] }
+  },
+  {
     files: ["packages/core/src/**/*.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
         {
-          patterns: [{ group: ["node:*"], message: "core stays runtime-agnostic: Node code lives in platform-node." }]
+          patterns: [noNode("core stays runtime-agnostic: Node code lives in platform-node.")]
+        }
+      ],
+      "no-restricted-globals": ["error", { name: "Buffer", message: "core stays runtime-agnostic." }]
+    }
+  },
+  {
+    // The same rule as the Effect 3 core's, with the Effect 4 line's one (a later block replaces a rule's
+    // options, so both are listed).
+    files: ["packages/effect4/core/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [noNode("core stays runtime-agnostic: Node code lives in platform-node."), noEffect3Platform]
         }
       ],
       "no-restricted-globals": ["error", { name: "Buffer", message: "core stays runtime-agnostic." }]
@@ -75,7 +101,13 @@ export default tseslint.config(
     }
   },
   {
-    files: ["**/test/**/*.ts", "scripts/**/*.ts", "vitest.config.ts", "eslint.config.mjs"],
+    files: [
+      "**/test/**/*.ts",
+      "scripts/**/*.ts",
+      "packages/effect4/infra/**/*.ts",
+      "**/vitest.config.ts",
+      "eslint.config.mjs"
+    ],
     rules: { "no-restricted-syntax": "off" }
   }
 )

@@ -3,14 +3,18 @@
 // LICENSE, and for every source module its .js, .d.ts and both maps), that every source map resolves inside
 // the tarball (so go-to-definition lands in the shipped `src/`), publint (strict), and attw for node16 from
 // ESM and bundler on every public module (`--profile esm-only`: the packages are ESM only; `require()` from
-// CommonJS is proven by `pnpm test:pack`). Prints `N passed, N failed`; exits 1 on a failure.
+// CommonJS is proven by `pnpm test:pack`). Both lines: the Effect 3 packages (build/pack) and the Effect 4 ones,
+// packed in their own workspace, packages/effect4 (build/pack-effect4), whose `workspace:` ranges must come out
+// as that workspace's versions (`@effect-pusher/core` 1.x) and whose `effect` peer range must accept the
+// effect it is built and tested with. Prints `N passed, N failed`; exits 1 on a failure.
 //
 //   pnpm check:packages             pack, then check
-//   pnpm check:packages --packed    check the tarballs already in build/pack
+//   pnpm check:packages --packed    check the tarballs already in build/pack and build/pack-effect4
 import { spawnSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, relative } from "node:path"
+import { effectVersionFrom, packEffect4 } from "./effect4.mjs"
 import { packAll, root } from "./pack.mjs"
 
 // The tools' own bin files, run with this Node (their package.json is not exported: found from node_modules).
@@ -42,15 +46,55 @@ const run = (args) => {
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}`.trim() }
 }
 
-const list = packAll({ reuse: process.argv.includes("--packed") })
+/** The version each `@effect-pusher/*` range of a line's tarballs must name: that line's workspace's. */
+const versionsOf = (folders) =>
+  Object.fromEntries(folders.map((folder) => {
+    const manifest = JSON.parse(readFileSync(join(root, "packages", folder, "package.json"), "utf8"))
+    return [manifest.name, manifest.version]
+  }))
+
+/** `~x.y.z` or `^x.y.z` (what the manifests use) accepts `version`. */
+const accepts = (range, version) => {
+  const match = /^([~^])(\d+)\.(\d+)\.(\d+)$/.exec(range)
+  if (match === null) return false
+  const [want, have] = [match.slice(2).map(Number), version.split(".").map(Number)]
+  const sameMajor = have[0] === want[0]
+  const sameMinor = sameMajor && have[1] === want[1]
+  const atLeast = have[0] > want[0] || (sameMajor && (have[1] > want[1] || (sameMinor && have[2] >= want[2])))
+  return atLeast && (match[1] === "~" ? sameMinor : sameMajor)
+}
+
+const reuse = process.argv.includes("--packed")
+const lines = [
+  {
+    line: "Effect 3",
+    packages: packAll({ reuse }),
+    versions: versionsOf(["protocol", "core", "platform-node"]),
+    effect: JSON.parse(readFileSync(join(root, "node_modules", "effect", "package.json"), "utf8")).version
+  },
+  {
+    line: "Effect 4",
+    packages: packEffect4({ reuse }),
+    versions: versionsOf(["protocol", "effect4/core", "effect4/platform-node"]),
+    effect: effectVersionFrom("core")
+  }
+]
+const list = lines.flatMap(({ effect, line, packages, versions }) =>
+  packages.map((p) => ({ ...p, line, versions, effect }))
+)
 const work = mkdtempSync(join(tmpdir(), "check-packages-"))
 try {
   for (const p of list) {
+    if (p.problem !== undefined) {
+      check(`${p.name} (${p.line} line): pack`, [p.problem], p.output ?? "")
+      continue
+    }
+    const id = `${p.name}@${p.version}`
     const unpacked = join(work, p.folder)
     mkdirSync(unpacked, { recursive: true })
     const untar = spawnSync("tar", ["xzf", p.tarball, "-C", unpacked, "--strip-components=1"], { encoding: "utf8" })
     if (untar.status !== 0) {
-      check(`${p.name}: unpack`, [untar.stderr])
+      check(`${id}: unpack`, [untar.stderr])
       continue
     }
     const files = new Set(walk(unpacked).map((file) => relative(unpacked, file)))
@@ -61,13 +105,25 @@ try {
     for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
       for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
         if (String(range).startsWith("workspace:")) manifestProblems.push(`${field}.${dep} is ${range}`)
+        // Packed in its own line's workspace: a merged workspace would give the other line's version.
+        const version = p.versions[dep]
+        if (version !== undefined && !accepts(String(range), version)) {
+          manifestProblems.push(`${field}.${dep} is ${range}: not this line's ${dep}@${version}`)
+        }
       }
     }
+    const effectRange = manifest.peerDependencies?.effect
+    // The protocol imports nothing from effect; every other package names the effect it was built with.
+    const acceptsBuiltEffect = effectRange !== undefined && p.effect !== undefined && accepts(effectRange, p.effect)
+    if (p.folder !== "protocol" && !acceptsBuiltEffect) {
+      manifestProblems.push(`peerDependencies.effect is ${effectRange}: does not accept effect ${p.effect}, built with`)
+    }
+    if (manifest.engines?.node === undefined) manifestProblems.push("no engines.node")
     if (manifest.repository?.directory !== `packages/${p.folder}`) manifestProblems.push("repository.directory")
     for (const field of ["license", "homepage", "bugs", "keywords", "description"]) {
       if (manifest[field] === undefined) manifestProblems.push(`no ${field}`)
     }
-    check(`${p.name}: manifest`, manifestProblems)
+    check(`${id} (${p.line} line): manifest`, manifestProblems)
 
     // Every source module is shipped built, typed and mapped; README and LICENSE are there.
     const fileProblems = ["README.md", "LICENSE"].filter((file) => !files.has(file)).map((file) => `no ${file}`)
@@ -83,7 +139,7 @@ try {
       file.startsWith("dist/") && file.endsWith(".js") && !files.has(`src/${file.slice(5, -3)}.ts`)
     )
     for (const orphan of orphans) fileProblems.push(`${orphan} has no source (a stale build?)`)
-    check(`${p.name}: files (${sources.length} modules)`, fileProblems)
+    check(`${id}: files (${sources.length} modules)`, fileProblems)
 
     // Every map points at sources inside the tarball.
     const mapProblems = []
@@ -96,10 +152,10 @@ try {
         if (!files.has(target)) mapProblems.push(`${map} → ${source} (not in the tarball)`)
       }
     }
-    check(`${p.name}: ${maps.length} source maps resolve inside the tarball`, mapProblems)
+    check(`${id}: ${maps.length} source maps resolve inside the tarball`, mapProblems)
 
     const lint = run([publint, "run", p.tarball, "--strict"])
-    check(`${p.name}: publint --strict`, lint.ok && /All good/.test(lint.output) ? [] : ["publint"], lint.output)
+    check(`${id}: publint --strict`, lint.ok && /All good/.test(lint.output) ? [] : ["publint"], lint.output)
 
     // Each public module by name (`exports` maps `./*`, which attw cannot enumerate on its own).
     const modules = [...files]
@@ -117,7 +173,7 @@ try {
       ...modules
     ])
     check(
-      `${p.name}: attw node16 (ESM) and bundler, ${modules.length + 1} entrypoints`,
+      `${id}: attw node16 (ESM) and bundler, ${modules.length + 1} entrypoints`,
       types.ok ? [] : ["attw"],
       types.ok ? "" : types.output
     )

@@ -4,6 +4,10 @@
 // pusher@5.3.4, bundles the smoke with esbuild per runtime, runs it (each child stopped by its PID if it
 // hangs), then reads back from the emulator what each runtime triggered and opens the encrypted event with
 // tweetnacl. Prints `N passed, N failed`; exits non-zero on any failure.
+//
+// `--effect4`: the same checks against the Effect 4 line's core (packages/effect4/infra/runtimes/smoke.ts, bundled
+// from packages/effect4/core's sources with packages/effect4's `effect`), with this same driver and emulator.
+// Each bundle is checked to contain its line's `effect` and no other.
 import * as PusherTest from "@effect-pusher/core/PusherTest"
 import * as NodePusherTest from "@effect-pusher/platform-node/NodePusherTest"
 import * as Effect from "effect/Effect"
@@ -17,12 +21,22 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 import Pusher from "pusher"
 import nacl from "tweetnacl"
 import { signedWebhookHeaders } from "../packages/core/test/utils/signedWebhook.js"
-import type { Check, Params } from "./runtimes/smoke.js"
+import type { Check, Params } from "./runtimes/params.js"
 import { workerBundleOptions } from "./size/workerBundle.js"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const cache = join(root, ".cache", "runtimes")
 const out = join(cache, "smoke")
+
+const effect4 = process.argv.includes("--effect4")
+const line = effect4
+  ? {
+    name: "Effect 4",
+    entries: join(root, "packages", "effect4", "infra", "runtimes"),
+    effect: /^4\./,
+    suffix: "-effect4"
+  }
+  : { name: "Effect 3", entries: join(root, "scripts", "runtimes"), effect: /^3\./, suffix: "" }
 
 // Pinned: miniflare 4.20260424 is the last one that runs on Node 20 (later ones need Node 22).
 const versions = { bun: "1.4.5", deno: "2.9.6", miniflare: "4.20260424.0" } as const
@@ -169,16 +183,30 @@ const paramsFor = (served: NodePusherTest.Served, silentPort: number) => {
   })
 }
 
+/** The versions of `effect` a bundle was built from (from the paths of its inputs: pnpm's `.pnpm/effect@x`). */
+const effectVersionsIn = (
+  metafile: esbuild.Metafile
+) => [...new Set(Object.keys(metafile.inputs).flatMap((input) => /\.pnpm\/effect@([^/]+)\//.exec(input)?.[1] ?? []))]
+
 const bundle = async (entry: "cli" | "worker", params: Params) => {
-  const outfile = join(out, `${params.runtime}.mjs`)
-  await esbuild.build({
+  const outfile = join(out, `${params.runtime}${line.suffix}.mjs`)
+  const result = await esbuild.build({
     // No Node built-ins: the same code has to load in workerd without nodejs_compat.
     ...workerBundleOptions,
-    entryPoints: [join(root, "scripts", "runtimes", `${entry}.ts`)],
+    entryPoints: [join(line.entries, `${entry}.ts`)],
     outfile,
+    metafile: true,
     define: { SMOKE_PARAMS: JSON.stringify(params) }
   })
-  return outfile
+  // Node's and esbuild's resolution walk up to the root's node_modules: a bundle of the Effect 4 line that
+  // picked up the root's Effect 3 (or both) would still build, and test the wrong thing.
+  const versions = effectVersionsIn(result.metafile)
+  const check: Check = {
+    name: `the bundle has ${line.name}'s effect only`,
+    ok: versions.length === 1 && line.effect.test(versions[0] ?? ""),
+    detail: `effect ${versions.join(", ") || "(none)"}`
+  }
+  return { outfile, check }
 }
 
 /** Runs a command, stopping it by its PID after `ms`; resolves with its output. */
@@ -280,11 +308,20 @@ const main = Effect.gen(function*() {
   for (const runtime of runtimes) {
     const started = Date.now()
     const params = paramsOf(runtime.name)
-    const script = yield* Effect.promise(() => bundle(runtime.entry, params))
+    const bundled = yield* Effect.promise(() =>
+      bundle(runtime.entry, params).catch((error: unknown) => ({ outfile: undefined, error: String(error) }))
+    )
+    if (bundled.outfile === undefined) {
+      // One failure for the runtime, not the checks it would have run: the bundle is the same for the others.
+      failed++
+      console.log(`✗ ${runtime.name}: bundling ${line.name}'s smoke — ${"error" in bundled ? bundled.error : ""}`)
+      continue
+    }
+    const script = bundled.outfile
     const checks = yield* Effect.promise(() =>
       runtime.run(script).catch((error: unknown) => [{ name: `${runtime.name} ran`, ok: false, detail: String(error) }])
     )
-    const all = [...checks, ...(yield* readBack(emulator, params))]
+    const all = ["check" in bundled ? [bundled.check] : [], checks, yield* readBack(emulator, params)].flat()
     for (const check of all) {
       if (check.ok) passed++
       else failed++
@@ -299,5 +336,6 @@ const main = Effect.gen(function*() {
 const { failed, passed } = await Effect.runPromise(
   main.pipe(Effect.scoped, Effect.provide(PusherTest.layer()))
 )
+console.log(`${line.name} line's core:`)
 console.log(`${passed} passed, ${failed} failed`)
 process.exit(failed === 0 && passed > 0 ? 0 : 1)

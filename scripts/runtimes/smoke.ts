@@ -10,66 +10,9 @@ import * as HttpApp from "@effect/platform/HttpApp"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import { type Check, type Params, same } from "./params.js"
 
-/** What the driver passes in (bundled in with esbuild's `define`). */
-export interface Params {
-  readonly runtime: string
-  /** The served emulator: appId, key, secret, host, port, useTLS. */
-  readonly app: {
-    readonly appId: string
-    readonly key: string
-    readonly secret: string
-    readonly host: string
-    readonly port: number
-  }
-  readonly masterKeyBase64: string
-  /** A port on 127.0.0.1 that accepts connections and never answers. */
-  readonly silentPort: number
-  readonly socketId: string
-  readonly presenceData: { readonly user_id: string; readonly user_info: { readonly name: string } }
-  readonly user: { readonly id: string; readonly name: string }
-  /** pusher@5.3.4's answers for the same inputs. */
-  readonly expected: {
-    readonly privateChannel: string
-    readonly privateAuth: { readonly auth: string }
-    readonly presenceChannel: string
-    readonly presenceAuth: { readonly auth: string; readonly channel_data: string }
-    readonly encryptedChannel: string
-    readonly encryptedAuth: { readonly auth: string; readonly shared_secret: string }
-    readonly userAuth: { readonly auth: string; readonly user_data: string }
-  }
-  /** A webhook signed in Node and accepted by pusher@5.3.4, with an encrypted client event sealed by tweetnacl. */
-  readonly webhook: {
-    readonly body: string
-    readonly tamperedBody: string
-    readonly key: string
-    readonly signature: string
-    readonly encryptedPlaintext: unknown
-  }
-  /** What the smoke triggers; the driver then reads it back from the emulator. */
-  readonly trigger: {
-    readonly channel: string
-    readonly encryptedChannel: string
-    readonly event: string
-    readonly data: unknown
-  }
-}
-
-/** One check's outcome. */
-export interface Check {
-  readonly name: string
-  readonly ok: boolean
-  readonly detail: string
-}
-
-// JSON with object keys sorted: pusher@5.3.4 builds its answers in another key order.
-const canonical = (u: unknown): string =>
-  JSON.stringify(u, (_, value: unknown) =>
-    typeof value === "object" && value !== null && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : value)
-
-const same = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b)
+export type { Check, Params } from "./params.js"
 
 const check = <A, E>(
   name: string,
