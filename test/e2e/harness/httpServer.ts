@@ -1,13 +1,11 @@
 /**
  * A node:http server for a Node `(req, res)` handler, scoped: closed (connections included) with the scope.
- * The servers themselves are Effect-free, in nodeServer.ts (shared with the Effect 4 line's harness).
+ * The server itself is Effect-free, in nodeServer.ts (shared with the Effect 4 line's harness).
  */
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import type * as Http from "node:http"
 import * as NodeServer from "./nodeServer.js"
-
-export { listen, type Request, type Response, type Server } from "./nodeServer.js"
 
 /** Serves a Node `(req, res)` handler on 127.0.0.1 until the scope closes; returns its base URL. */
 export const serveHandler = (
