@@ -14,14 +14,7 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as HttpServer from "./httpServer.js"
-
-export type AuthMode = "allow" | "deny" | "wrong-secret"
-
-/** Headers the pusher-js clients send to the auth endpoints. */
-export const userHeader = "x-e2e-user"
-export const modeHeader = "x-e2e-mode"
-/** The signed-in user's watchlist, comma-separated user ids. */
-export const watchlistHeader = "x-e2e-watchlist"
+import { type AuthMode, modeHeader, userHeader, watchlistHeader } from "./pusherJs.js"
 
 export interface AuthRecord {
   readonly path: string

@@ -18,6 +18,16 @@ const watchParent = Path.join(here, "watchParent.cjs")
 
 export const host = "127.0.0.1"
 
+/**
+ * The Node that runs soketi: `E2E_SOKETI_NODE` when set, else this process's. The uWebSockets.js soketi loads
+ * ships native binaries for Node 16, 18 and 20 only (ABIs 93, 108, 115), so a suite running on Node 22 (the
+ * Effect 4 line's) starts soketi with a Node 20 named there.
+ */
+const soketiNode = (): string => {
+  const named = process.env.E2E_SOKETI_NODE
+  return named !== undefined && named !== "" ? named : process.execPath
+}
+
 /** Is soketi (with the uWebSockets.js override) installed in test/soketi? */
 export const isInstalled = (): boolean => Fs.existsSync(soketiBin) && Fs.existsSync(uwsDir)
 
@@ -137,7 +147,7 @@ export const start = async (options: {
   }
   // cwd is the temp dir so that soketi's dotenv finds no stray .env.
   const child = ChildProcess.spawn(
-    process.execPath,
+    soketiNode(),
     ["-r", watchParent, soketiBin, "start", `--config=${configFile}`],
     { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] }
   )
@@ -174,7 +184,8 @@ export const start = async (options: {
 
   const fellBack = () =>
     /Falling back to a NodeJS implementation|not compatible with your Node\.js build|Using µWS fallback/.test(output)
-  const fallbackMessage = "the native uWebSockets.js binary did not load (soketi fell back to its pure-JS mode)"
+  const fallbackMessage =
+    `the native uWebSockets.js binary did not load (soketi fell back to its pure-JS mode) on ${soketiNode()}: it has binaries for Node 16, 18 and 20; set E2E_SOKETI_NODE to such a Node`
   const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000)
   let failure: string | undefined
   for (;;) {

@@ -1,59 +1,41 @@
 /**
- * The suite's webhook endpoint: a node:http receiver that keeps every request exactly as it arrived (raw
- * body, headers) and answers 200, so verification happens in the tests with the library's own code.
+ * The suite's webhook endpoint (webhookServer.ts: raw requests kept as they arrived, answered 200) with
+ * bounded waits and a Stream of its requests.
  */
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import * as HttpServer from "./httpServer.js"
 import { defaultTimeoutMs, type WaitTimeout, waitUntil } from "./wait.js"
+import * as WebhookServer from "./webhookServer.js"
 
-export interface ReceivedWebhook {
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-}
+export type { ReceivedWebhook } from "./webhookServer.js"
 
 export interface WebhookReceiver {
   readonly url: string
-  readonly received: ReadonlyArray<ReceivedWebhook>
+  readonly received: ReadonlyArray<WebhookServer.ReceivedWebhook>
   /** Waits until a received request satisfies `predicate`, and returns it. */
   readonly waitFor: (
     what: string,
-    predicate: (request: ReceivedWebhook) => boolean,
+    predicate: (request: WebhookServer.ReceivedWebhook) => boolean,
     ms?: number
-  ) => Effect.Effect<ReceivedWebhook, WaitTimeout>
+  ) => Effect.Effect<WebhookServer.ReceivedWebhook, WaitTimeout>
   /** Every request, those received so far and then each new one as it arrives (never ends). */
-  readonly stream: Stream.Stream<ReceivedWebhook>
+  readonly stream: Stream.Stream<WebhookServer.ReceivedWebhook>
   readonly close: () => Promise<void>
 }
 
-export const start = async (path = "/pusher/webhooks"): Promise<WebhookReceiver> => {
-  const received: Array<ReceivedWebhook> = []
-  const listeners = new Set<(request: ReceivedWebhook) => void>()
-  const server = await HttpServer.listen(async (request) => {
-    if (request.method !== "POST" || request.path !== path) return { status: 404, body: "{}" }
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (typeof value === "string") headers[name] = value
-      else if (Array.isArray(value)) headers[name] = value.join(", ")
-    }
-    const webhook = { headers, body: request.body }
-    received.push(webhook)
-    for (const listener of listeners) listener(webhook)
-    return { status: 200, body: "{}" }
-  })
+export const start = async (path?: string): Promise<WebhookReceiver> => {
+  const server = await WebhookServer.listen(path)
   return {
-    url: `${server.url}${path}`,
-    received,
-    waitFor: (what, predicate, ms = defaultTimeoutMs) => waitUntil(what, () => received.find(predicate), ms),
-    stream: Stream.asyncPush<ReceivedWebhook>((emit) =>
+    url: server.url,
+    received: server.received,
+    waitFor: (what, predicate, ms = defaultTimeoutMs) => waitUntil(what, () => server.received.find(predicate), ms),
+    stream: Stream.asyncPush<WebhookServer.ReceivedWebhook>((emit) =>
       Effect.acquireRelease(
         Effect.sync(() => {
-          for (const webhook of received) emit.single(webhook)
-          const listener = (webhook: ReceivedWebhook) => emit.single(webhook)
-          listeners.add(listener)
-          return listener
+          for (const webhook of server.received) emit.single(webhook)
+          return server.subscribe((webhook) => emit.single(webhook))
         }),
-        (listener) => Effect.sync(() => listeners.delete(listener))
+        (unsubscribe) => Effect.sync(unsubscribe)
       )
     ),
     close: server.close

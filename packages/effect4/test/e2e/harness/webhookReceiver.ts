@@ -1,0 +1,45 @@
+/**
+ * The suite's webhook endpoint (test/e2e/harness/webhookServer.ts, shared with the Effect 3 line: raw requests
+ * kept as they arrived, answered 200) with bounded waits and a Stream of its requests.
+ */
+import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
+import * as Stream from "effect/Stream"
+import * as WebhookServer from "../../../../../test/e2e/harness/webhookServer.js"
+import { defaultTimeoutMs, type WaitTimeout, waitUntil } from "./wait.js"
+
+export type { ReceivedWebhook } from "../../../../../test/e2e/harness/webhookServer.js"
+
+export interface WebhookReceiver {
+  readonly url: string
+  readonly received: ReadonlyArray<WebhookServer.ReceivedWebhook>
+  /** Waits until a received request satisfies `predicate`, and returns it. */
+  readonly waitFor: (
+    what: string,
+    predicate: (request: WebhookServer.ReceivedWebhook) => boolean,
+    ms?: number
+  ) => Effect.Effect<WebhookServer.ReceivedWebhook, WaitTimeout>
+  /** Every request, those received so far and then each new one as it arrives (never ends). */
+  readonly stream: Stream.Stream<WebhookServer.ReceivedWebhook>
+  readonly close: () => Promise<void>
+}
+
+export const start = async (path?: string): Promise<WebhookReceiver> => {
+  const server = await WebhookServer.listen(path)
+  return {
+    url: server.url,
+    received: server.received,
+    waitFor: (what, predicate, ms = defaultTimeoutMs) => waitUntil(what, () => server.received.find(predicate), ms),
+    // The queue is unbounded (Stream.callback's default), so offering never waits.
+    stream: Stream.callback<WebhookServer.ReceivedWebhook>((queue) =>
+      Effect.acquireRelease(
+        Effect.sync(() => {
+          for (const webhook of server.received) Queue.offerUnsafe(queue, webhook)
+          return server.subscribe((webhook) => Queue.offerUnsafe(queue, webhook))
+        }),
+        (unsubscribe) => Effect.sync(unsubscribe)
+      )
+    ),
+    close: server.close
+  }
+}
