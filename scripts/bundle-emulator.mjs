@@ -8,7 +8,7 @@
 // The licenses of the bundled packages go beside it in dist/THIRD_PARTY_LICENSES.md.
 import { build } from "esbuild"
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { dirname, join, resolve } from "node:path"
+import { join, resolve } from "node:path"
 
 const root = resolve(import.meta.dirname, "..")
 const pkg = join(root, "packages", "emulator")
@@ -41,7 +41,9 @@ const dirs = [...new Set(Object.keys(result.metafile.inputs).map(packageDirOf).f
 const notices = dirs.map((dir) => {
   const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))
   const file = readdirSync(dir).find((name) => /^(licen[sc]e|copying)(\.|$)/i.test(name))
-  const text = file === undefined ? `(no license file; package.json says ${manifest.license})` : readFileSync(join(dir, file), "utf8").trim()
+  const text = file === undefined
+    ? `(no license file; package.json says ${manifest.license})`
+    : readFileSync(join(dir, file), "utf8").trim()
   return `## ${manifest.name}@${manifest.version} (${manifest.license})\n\n\`\`\`\n${text}\n\`\`\`\n`
 }).sort()
 writeFileSync(
@@ -49,4 +51,6 @@ writeFileSync(
   `# Packages bundled into emulator.cjs\n\n${notices.join("\n")}`
 )
 if (!existsSync(join(pkg, "dist", "emulator.cjs"))) process.exit(1)
-console.log(`bundled packages/emulator/dist/emulator.cjs (${dirs.length} packages, their licenses in THIRD_PARTY_LICENSES.md)`)
+console.log(
+  `bundled packages/emulator/dist/emulator.cjs (${dirs.length} packages, their licenses in THIRD_PARTY_LICENSES.md)`
+)

@@ -116,7 +116,8 @@ const program = Effect.gen(function*() {
 }
 `
 
-const esm = ({ overHttp }) => `import * as core from "@effect-pusher/core"
+const esm = ({ overHttp }) =>
+  `import * as core from "@effect-pusher/core"
 ${overHttp ? `import * as node from "@effect-pusher/platform-node"` : ""}
 import * as effect from "effect"
 ${scenario({ overHttp })}
@@ -125,7 +126,8 @@ console.log("RESULT " + JSON.stringify(await effect.Effect.runPromise(program)))
 
 // A CommonJS user requires effect too, and gets whatever build of it `require` resolves beside the ESM one our
 // packages import (Effect 3 ships both; Effect 4 is ESM only and comes through require(esm)).
-const cjs = ({ overHttp }) => `"use strict"
+const cjs = ({ overHttp }) =>
+  `"use strict"
 const core = require("@effect-pusher/core")
 ${overHttp ? `const node = require("@effect-pusher/platform-node")` : ""}
 const effect = require("effect")
@@ -134,17 +136,18 @@ effect.Effect.runPromise(program).then((checks) => console.log("RESULT " + JSON.
 `
 
 // The consumer differs only where the Effect majors name things differently (Effect 4: `Config.ConfigError`).
-const consumer = (line) => `import { Pusher, PusherConfig, PusherError, PusherTest } from "@effect-pusher/core"
+const consumer = (line) =>
+  `import { Pusher, PusherConfig, PusherError, PusherTest } from "@effect-pusher/core"
 import * as Names from "@effect-pusher/protocol/Names"
 import { NodePusher, NodePusherTest } from "@effect-pusher/platform-node"
 import * as NodePusherHttpClient from "@effect-pusher/platform-node/NodePusherHttpClient"
 ${
-  line === "effect4"
-    ? `import { Config, Effect, Layer } from "effect"
+    line === "effect4"
+      ? `import { Config, Effect, Layer } from "effect"
 type ConfigFailure = Config.ConfigError`
-    : `import { type ConfigError, Effect, Layer } from "effect"
+      : `import { type ConfigError, Effect, Layer } from "effect"
 type ConfigFailure = ConfigError.ConfigError`
-}
+  }
 
 // The client's options are checked when its layer is built: a bad one is a ConfigError.
 const program: Effect.Effect<

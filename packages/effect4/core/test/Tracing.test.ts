@@ -3,8 +3,8 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Tracer from "effect/Tracer"
-import { makeRecorder } from "./utils/recorder.js"
 import { signedWebhookHeaders } from "../../../core/test/utils/signedWebhook.js"
+import { makeRecorder } from "./utils/recorder.js"
 
 const builtIn = Tracer.nativeTracer
 
