@@ -19,16 +19,24 @@ import * as Json from "./Json.js"
  * @category models
  */
 export interface RecordedEvent {
+  /** Position in the order of publication, from 0, never reused (not even after `reset`). */
   readonly sequence: number
   readonly channel: string
   readonly name: string
-  /** The data parsed as JSON when it is JSON, else the string as sent. */
+  /**
+   * The data parsed as JSON when it is JSON, else the string as sent. On `private-encrypted-` channels
+   * this is the sealed `{ nonce, ciphertext }`: the emulator, like Channels, cannot read it.
+   */
   readonly data: unknown
   /** The data exactly as sent. */
   readonly rawData: string
+  /** The `socket_id` the trigger excluded, if any. */
   readonly excludedSocketId?: string
+  /** The simulated sockets that received the event (subscribers, or the user's connections). */
   readonly recipients: ReadonlyArray<string>
+  /** For an event sent with `sendToUser` (the `#server-to-user-{id}` channel): the user. */
   readonly userId?: string
+  /** `/events` or `/batch_events`. */
   readonly endpoint: "events" | "batch_events"
   readonly timeMillis: number
 }
@@ -41,6 +49,7 @@ export interface RecordedEvent {
  */
 export interface Termination {
   readonly userId: string
+  /** The simulated sockets that were closed (those connected with this `userId`). */
   readonly socketIds: ReadonlyArray<string>
   readonly timeMillis: number
 }
@@ -64,7 +73,7 @@ export interface SentWebhook {
  */
 export interface Request {
   readonly method: string
-  /** Path and query exactly as sent; a full URL is accepted too. */
+  /** Path and query exactly as sent (`/apps/1/events?auth_key=...`); a full URL is accepted too. */
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
@@ -79,7 +88,9 @@ export interface Request {
  */
 export interface LoggedRequest {
   readonly method: string
+  /** The path as sent, without the query. */
   readonly path: string
+  /** The decoded query parameters, signature included. */
   readonly query: Readonly<Record<string, string>>
   readonly headers: Readonly<Record<string, string>>
   readonly body: string

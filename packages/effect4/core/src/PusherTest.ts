@@ -24,6 +24,7 @@
  *
  * @since 1.0.0
  */
+import type * as EmulatorRecords from "@effect-pusher/protocol/EmulatorRecords"
 import * as EmulatorSocket from "@effect-pusher/protocol/EmulatorSocket"
 import type * as Json from "@effect-pusher/protocol/Json"
 import type * as Config from "effect/Config"
@@ -58,28 +59,7 @@ import type { ValidationError } from "./PusherError.js"
  * @since 1.0.0
  * @category models
  */
-export interface RecordedEvent {
-  /** Position in the order of publication, from 0, never reused (not even after `reset`). */
-  readonly sequence: number
-  readonly channel: string
-  readonly name: string
-  /**
-   * The data parsed as JSON when it is JSON, else the string as sent. On `private-encrypted-` channels
-   * this is the sealed `{ nonce, ciphertext }`: the emulator, like Channels, cannot read it.
-   */
-  readonly data: unknown
-  /** The data exactly as sent. */
-  readonly rawData: string
-  /** The `socket_id` the trigger excluded, if any. */
-  readonly excludedSocketId?: string
-  /** The simulated sockets that received the event (subscribers, or the user's connections). */
-  readonly recipients: ReadonlyArray<string>
-  /** For an event sent with `sendToUser` (the `#server-to-user-{id}` channel): the user. */
-  readonly userId?: string
-  /** `/events` or `/batch_events`. */
-  readonly endpoint: "events" | "batch_events"
-  readonly timeMillis: number
-}
+export interface RecordedEvent extends EmulatorRecords.RecordedEvent {}
 
 /**
  * A `terminate_connections` call.
@@ -87,12 +67,7 @@ export interface RecordedEvent {
  * @since 1.0.0
  * @category models
  */
-export interface Termination {
-  readonly userId: string
-  /** The simulated sockets that were closed (those connected with this `userId`). */
-  readonly socketIds: ReadonlyArray<string>
-  readonly timeMillis: number
-}
+export interface Termination extends EmulatorRecords.Termination {}
 
 /**
  * A webhook request as Channels would POST it: `Content-Type: application/json`, `X-Pusher-Key` and
@@ -102,10 +77,7 @@ export interface Termination {
  * @since 1.0.0
  * @category models
  */
-export interface SentWebhook {
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-}
+export interface SentWebhook extends EmulatorRecords.SentWebhook {}
 
 /**
  * A webhook the emulator sent: the former name of `SentWebhook`.
@@ -122,17 +94,7 @@ export type WebhookRequest = SentWebhook
  * @since 1.0.0
  * @category models
  */
-export interface LoggedRequest {
-  readonly method: string
-  /** The path as sent, without the query. */
-  readonly path: string
-  /** The decoded query parameters, signature included. */
-  readonly query: Readonly<Record<string, string>>
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-  readonly status?: number
-  readonly timeMillis: number
-}
+export interface LoggedRequest extends EmulatorRecords.LoggedRequest {}
 
 /**
  * A request in transport-neutral form, for wiring the emulator into any server or client.
@@ -140,13 +102,7 @@ export interface LoggedRequest {
  * @since 1.0.0
  * @category models
  */
-export interface EmulatorRequest {
-  readonly method: string
-  /** Path and query exactly as sent (`/apps/1/events?auth_key=...`); a full URL is accepted too. */
-  readonly url: string
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-}
+export interface EmulatorRequest extends EmulatorRecords.Request {}
 
 /**
  * What the emulator answers: a response, or a fault that the transport should turn into a dropped
