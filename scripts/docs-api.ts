@@ -19,9 +19,18 @@ import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+// @ts-expect-error: a plain .mjs script, without declarations
+import { node22 } from "./effect4.mjs"
 
 const root = path.resolve(import.meta.dirname, "..")
-const packages = ["protocol", "core", "platform-node"] as const
+const packages = ["protocol", "core", "platform-node", "effect4/core", "effect4/platform-node"] as const
+
+/** The npm name of a package folder: the Effect 4 line's packages have the Effect 3 line's names. */
+const nameOf = (pkg: string): string => `@effect-pusher/${pkg.replace(/^effect4\//, "")}`
+
+/** Which line a package folder belongs to, for the index's headings. */
+const lineOf = (pkg: string): string =>
+  pkg.startsWith("effect4/") ? " (Effect 4 line, 1.x)" : pkg === "protocol" ? " (both lines)" : " (Effect 3 line, 0.x)"
 const bin = path.join(root, "node_modules", ".bin")
 
 interface Run {
@@ -57,7 +66,10 @@ const docgen = (pkg: string): Promise<Run> =>
       cwd: scratch,
       env: {
         ...process.env,
-        PATH: `${bin}${path.delimiter}${process.env["PATH"] ?? ""}`,
+        // The Effect 4 line's examples run on Node 22 (its platform-node's undici 8 needs it): its folder goes
+        // first on the PATH that docgen's `#!/usr/bin/env node` and the examples' runner look in.
+        PATH: [bin, ...(pkg.startsWith("effect4/") ? [path.dirname(node22())] : []), process.env["PATH"] ?? ""]
+          .join(path.delimiter),
         NODE_OPTIONS: `${process.env["NODE_OPTIONS"] ?? ""} --conditions=@effect-pusher/source`.trim()
       },
       stdio: ["ignore", "pipe", "pipe"]
@@ -89,7 +101,9 @@ const toPage = (pkg: string, file: string, markdown: string): string => {
   return [
     `# ${moduleName(file)}`,
     "",
-    `\`@effect-pusher/${pkg}/${moduleName(file)}\` · [API reference](../README.md)`,
+    `\`${nameOf(pkg)}/${moduleName(file)}\`${lineOf(pkg)} · [API reference](${
+      "../".repeat(pkg.split("/").length)
+    }README.md)`,
     "",
     ...body
   ]
@@ -119,7 +133,7 @@ const indexPage = (modules: ReadonlyMap<string, ReadonlyArray<string>>): string 
     "CI fails when this folder differs from what the sources generate (`pnpm check:api-docs`).",
     "",
     ...packages.flatMap((pkg) => [
-      `## @effect-pusher/${pkg}`,
+      `## ${nameOf(pkg)}${lineOf(pkg)}`,
       "",
       packageOverview(pkg),
       "",

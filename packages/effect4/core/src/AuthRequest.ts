@@ -240,7 +240,7 @@ export const authenticateUser = <E = never, R = never>(
  *
  * // Serve `route` with any `effect/http` server; here it answers one request in memory.
  * const { dispose, handler } = HttpRouter.toWebHandler(
- *   route.pipe(Layer.provide(PusherConfig.layer({ appId: "123456", key: "app-key", secret: "app-secret" })))
+ *   Layer.mergeAll(route, PusherConfig.layer({ appId: "123456", key: "app-key", secret: "app-secret" }))
  * )
  * handler(
  *   new Request("http://localhost/pusher/auth", {
