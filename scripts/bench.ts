@@ -77,15 +77,15 @@ const effect4Rounds = join(effect4Bench, "trigger.ts")
  */
 const triggerVariants: ReadonlyArray<TriggerVariant> = [
   { name: "pusher@5.3.4", script: effect3Rounds, variant: "pusher@5.3.4", runtime: "this Node" },
-  { name: "effect-pusher", script: effect3Rounds, variant: "effect-pusher", runtime: "this Node" },
+  { name: "effect-pusher (Effect 3)", script: effect3Rounds, variant: "effect-pusher", runtime: "this Node" },
   {
-    name: "effect-pusher over NodeHttpClient.layerUndici",
+    name: "effect-pusher (Effect 3) over NodeHttpClient.layerUndici",
     script: effect3Rounds,
     variant: "effect-pusher over NodeHttpClient.layerUndici",
     runtime: "this Node"
   },
   {
-    name: "effect-pusher, batching on",
+    name: "effect-pusher (Effect 3), batching on",
     script: effect3Rounds,
     variant: "effect-pusher, batching on",
     runtime: "this Node"
@@ -129,6 +129,8 @@ const findNode22 = (): string => {
     stdio: ["ignore", "pipe", "inherit"]
   })
   const lines = run.stdout.trim().split("\n")
+  // What it said before the path (installing a Node 22 into .cache/node22, the first time).
+  for (const line of lines.slice(0, -1)) console.error(line)
   if (run.status !== 0) return fail("no Node 22 for the Effect 4 line (see above)")
   return lines[lines.length - 1]!
 }
