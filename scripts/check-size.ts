@@ -18,9 +18,12 @@ import { gzipSync } from "node:zlib"
 import { root, workerBundleOptions } from "./size/workerBundle.js"
 
 const budgetKB = 15
-// The budget itself, now that the figure is under it (14 966 bytes when set; esbuild is pinned by the
-// lockfile, so the figure does not move between runs). Never raise it without saying why in the commit.
-const ceilingKB = budgetKB
+// The ceiling was the budget itself (14 966 bytes when set; esbuild is pinned by the lockfile, so the figure
+// does not move between runs). Issue 16 moved the config, auth-body, header and user rules into the protocol so
+// that both Effect lines share one copy; the Effect 3 line now reaches them through a thin wrapper each, and the
+// Worker grew by about 0.1 KB (15.1 KB). The target stays 15 KB and is reported as not met; the ceiling is
+// 15.2 KB so that this stays the only growth. Never raise it without saying why in the commit.
+const ceilingKB = 15.2
 
 interface Measured {
   /** gzipped bytes of the entry and the chunks it imports statically (what loads at start). */

@@ -179,7 +179,9 @@ const tsconfig = (resolution, typeRoots) =>
       noEmit: true,
       skipLibCheck: false,
       target: "ES2022",
-      lib: ["ES2022"],
+      // Effect 4's own declarations name the Web Crypto types (CryptoKey, JsonWebKey), which @types/node 22 does
+      // not declare globally: an Effect 4 app type-checks with the DOM lib (or skipLibCheck).
+      lib: typeRoots.includes("effect4") ? ["ES2022", "DOM"] : ["ES2022"],
       typeRoots: [typeRoots],
       types: ["node"],
       ...(resolution === "bundler"
