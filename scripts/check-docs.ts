@@ -11,8 +11,13 @@
  * program in steps. Other languages (```js, ```sh, ...) are not checked: the pusher@5.3.4 side of the
  * migration guide is plain JavaScript.
  *
- * Blocks are checked in memory (no files written) as if they sat at the repository root, against the
- * workspace packages' sources (the `@effect-pusher/source` condition, so no build is needed), with
+ * Each program is checked against both Effect lines: as if it sat at the repository root (the Effect 3
+ * line) and as if it sat in packages/effect4 (the Effect 4 line: `@effect-pusher/core` 1.x, effect 4.1). A
+ * block whose fence says ```ts effect3 (or ```ts effect4) is for that line only: a page shows the Effect 3
+ * form and, right after it, the Effect 4 one where the two differ (docs/effect4.md says why).
+ *
+ * Blocks are checked in memory (no files written), against the workspace packages' sources (the
+ * `@effect-pusher/source` condition, so no build is needed), with
  * tsconfig.base.json's settings (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, ...) except
  * noUnusedLocals / noUnusedParameters: an example may name a value only to show its type.
  */
@@ -29,8 +34,20 @@ interface Segment {
   readonly code: string
 }
 
+/** The Effect lines a program is for: both, unless its first block's fence names one. */
+type Line = "effect3" | "effect4"
+
 interface Program {
   readonly segments: ReadonlyArray<Segment>
+  readonly lines: ReadonlyArray<Line>
+}
+
+/** Where a line's programs are placed, so that `effect` and `@effect-pusher/*` resolve to that line's. */
+const labels: Record<Line, string> = { effect3: "Effect 3", effect4: "Effect 4" }
+
+const homes: Record<Line, string> = {
+  effect3: root,
+  effect4: path.join(root, "packages", "effect4")
 }
 
 interface Problem {
@@ -91,9 +108,10 @@ const extract = (
         problems.push({ file, line: start, message: "a ```ts fragment block needs a ```ts block before it" })
         continue
       }
-      programs.push({ segments: [...previous.segments, segment] })
+      programs.push({ segments: [...previous.segments, segment], lines: previous.lines })
     } else {
-      programs.push({ segments: [segment] })
+      const only = words.filter((word): word is Line => word === "effect3" || word === "effect4")
+      programs.push({ segments: [segment], lines: only.length > 0 ? only : ["effect3", "effect4"] })
     }
   }
   return { programs, problems }
@@ -123,9 +141,10 @@ interface Virtual {
   /** For each line of `text` (0-based), where it comes from. */
   readonly origin: ReadonlyArray<{ readonly file: string; readonly line: number }>
   readonly program: Program
+  readonly line: Line
 }
 
-const toVirtual = (program: Program, index: number): Virtual => {
+const toVirtual = (line: Line) => (program: Program, index: number): Virtual => {
   const first = program.segments[0]
   const name = `${(first?.file ?? "doc").replace(/[^A-Za-z0-9]/g, "_")}_L${first?.line ?? 0}_${index}.ts`
   const origin: Array<{ file: string; line: number }> = []
@@ -135,8 +154,8 @@ const toVirtual = (program: Program, index: number): Virtual => {
     lines.forEach((_, offset) => origin.push({ file: segment.file, line: segment.line + offset }))
     parts.push(segment.code)
   }
-  // the blocks live beside package.json so that `@effect-pusher/core` resolves as it does for a user
-  return { path: path.join(root, `__check_docs__${name}`), text: parts.join("\n"), origin, program }
+  // the blocks live beside the line's package.json so that `@effect-pusher/core` resolves as it does for a user
+  return { path: path.join(homes[line], `__check_docs__${name}`), text: parts.join("\n"), origin, program, line }
 }
 
 const check = (virtuals: ReadonlyArray<Virtual>): Array<Problem> => {
@@ -188,16 +207,33 @@ const main = (): number => {
     programs.push(...extracted.programs)
     problems.push(...extracted.problems)
   }
-  const virtuals = programs.map(toVirtual)
-  problems.push(...check(virtuals))
+  const virtuals = (["effect3", "effect4"] as const).flatMap((line) =>
+    programs.filter((program) => program.lines.includes(line)).map(toVirtual(line))
+  )
+  // One TypeScript program per line: each line's blocks see that line's `effect`.
+  for (const line of ["effect3", "effect4"] as const) {
+    problems.push(
+      ...check(virtuals.filter((virtual) => virtual.line === line)).map((problem) => ({
+        ...problem,
+        message: `[${labels[line]} line] ${problem.message}`
+      }))
+    )
+  }
   const blocks = programs.reduce((n, program) => n + program.segments.length, 0)
   if (problems.length === 0) {
-    console.log(`check-docs: ${blocks} TypeScript blocks in ${files.length} files compile`)
+    const count = (line: Line) => virtuals.filter((virtual) => virtual.line === line).length
+    console.log(
+      `check-docs: ${blocks} TypeScript blocks in ${files.length} files compile ` +
+        `(${count("effect3")} programs against the Effect 3 line, ${count("effect4")} against the Effect 4 line)`
+    )
     return 0
   }
   // grouped by program (a block and its fragments), in file order, each shown with its line numbers
   const owner = (problem: Problem) =>
-    virtuals.find((virtual) => virtual.origin.some((o) => o.file === problem.file && o.line === problem.line))
+    virtuals.find((virtual) =>
+      problem.message.startsWith(`[${labels[virtual.line]} line]`) &&
+      virtual.origin.some((o) => o.file === problem.file && o.line === problem.line)
+    )
   const failing = new Map<Virtual | undefined, Array<Problem>>()
   for (const problem of problems) {
     const key = owner(problem)
